@@ -1,0 +1,641 @@
+"""The case editor: basic facts, parties, obligations with installments, payments, the urging log.
+
+Nothing is written until 保存: the editor builds a ``Case`` from what is on screen, every value is parsed
+by the core functions (each refusal shown next to its field or cell, in Chinese), the whole case is
+checked, and the workspace saves it in one transaction. A failed save changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.casenumber import parse_case_number
+from desktop.core.chinese_dates import parse_date
+from desktop.core.errors import ValidationError
+from desktop.core.identifiers import validate_id_number, validate_phone, validate_uscc
+from desktop.core.ledger import balance
+from desktop.core.model import (
+    Case,
+    CaseStatus,
+    DefaultClause,
+    Disposition,
+    GuaranteeKind,
+    Installment,
+    Obligation,
+    ObligationKind,
+    Party,
+    PartyKind,
+    PartyRole,
+    Payment,
+    PaymentMethod,
+    Procedure,
+    Stage,
+)
+from desktop.core.money import format_money, format_yuan, parse_money
+from desktop.gui.fields import (
+    ERROR_STYLE,
+    DateLine,
+    Form,
+    combo_value,
+    enum_combo,
+    fill_combo,
+    mark_cell,
+    set_table_text,
+    table_text,
+)
+from desktop.i18n import _
+from desktop.services.workspace import CaseInvalid, Workspace
+from desktop.store.database import StoreError
+
+PARTY_COLS = (_("诉讼地位"), _("类型"), _("姓名或名称"), _("身份证号/统一社会信用代码"), _("电话"), _("住址"),
+              _("送达日期"), _("同意公布"))
+OBLIGATION_COLS = (_("类型"), _("履行内容"), _("金额（元）"), _("履行日期"), _("义务人"), _("权利人"),
+                   _("违约条款"), _("担保"), _("收款户名"), _("收款账号"), _("开户行"))
+INSTALLMENT_COLS = (_("期次"), _("履行日期"), _("金额（元）"))
+PAYMENT_COLS = (_("日期"), _("金额（元）"), _("方式"), _("付款人"), _("凭证"), _("债权人确认"), _("备注"))
+CONTACT_COLS = (_("时间"), _("方式"), _("督促人"), _("对象"), _("结果"), _("备注"))
+
+
+def _make_table(headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setDefaultSectionSize(28)
+    return table
+
+
+def _check(table: QTableWidget, row: int, col: int) -> bool:
+    widget = table.cellWidget(row, col)
+    return isinstance(widget, QCheckBox) and widget.isChecked()
+
+
+def _combo(table: QTableWidget, row: int, col: int) -> QComboBox:
+    widget = table.cellWidget(row, col)
+    assert isinstance(widget, QComboBox)
+    return widget
+
+
+class CaseEditor(QDialog):
+    """Edit one case (``case_id``) or add a new one (``case_id=None``)."""
+
+    def __init__(self, workspace: Workspace, case_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.case: Case = workspace.load_case(case_id) if case_id is not None else Case(case_number="")
+        self.saved: Case | None = None
+        self.setWindowTitle(_("编辑案件 {0}").format(self.case.case_number) if case_id else _("新增案件"))
+        self.resize(1100, 720)
+        self._installments: list[list[Installment]] = []  # per obligation row
+        self._current_obligation = -1
+
+        layout = QVBoxLayout(self)
+        self.banner = QLabel(self)
+        self.banner.setStyleSheet(ERROR_STYLE + "background:#fff4f3;border:1px solid #f1b5b0;padding:6px;")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._basic_tab(), _("基本信息"))
+        self.tabs.addTab(self._parties_tab(), _("当事人"))
+        self.tabs.addTab(self._obligations_tab(), _("履行义务"))
+        self.tabs.addTab(self._payments_tab(), _("履行记录"))
+        self.tabs.addTab(self._contacts_tab(), _("督促记录"))
+        self.summary = QLabel(self)
+        layout.addWidget(self.summary)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+        self._load(self.case)
+        self._dirty = False
+        self._watch_changes()
+
+    # ------------------------------------------------------------ tabs
+    def _basic_tab(self) -> QWidget:
+        form = self.basic = Form()
+        self.case_number = form.add(_("案号"), QLineEdit(), required=True)
+        self.case_number.setPlaceholderText("（2025）黑0902民初123号")
+        self.cause = form.add(_("案由"), QLineEdit())
+        self.stage = form.add(_("阶段"), enum_combo(Stage))
+        self.disposition = form.add(_("结案方式"), enum_combo(Disposition))
+        self.procedure = form.add(_("程序"), enum_combo(Procedure))
+        self.status = form.add(_("状态"), enum_combo(CaseStatus))
+        self.handler = form.add(_("承办人"), QComboBox())
+        self.handler.setEditable(True)
+        self.filing_date = form.add(_("立案日期"), DateLine())
+        self.judgment_date = form.add(_("裁判日期"), DateLine())
+        self.effective_date = form.add(_("生效日期"), DateLine())
+        self.effective_reason = form.add(_("生效日期说明"), QLineEdit())
+        self.effective_reason.setPlaceholderText(_("手工确定生效日期时填写理由"))
+        self.deadline = form.add(_("履行期限"), DateLine())
+        self.deadline_reason = form.add(_("履行期限说明"), QLineEdit())
+        self.deadline_reason.setPlaceholderText(_("手工确定履行期限时填写理由"))
+        self.public_notice = form.add(_("公告送达"), QCheckBox(_("本案系公告送达")))
+        self.enforcement_number = form.add(_("执行案号"), QLineEdit())
+        self.notes = form.add(_("备注"), QPlainTextEdit())
+        self.notes.setMaximumHeight(70)
+        return form
+
+    def _parties_tab(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        self.parties = _make_table(PARTY_COLS)
+        for i, w in enumerate((110, 130, 140, 200, 120, 200, 100)):
+            self.parties.setColumnWidth(i, w)
+        col.addWidget(self.parties)
+        col.addLayout(self._row_buttons(self.parties, self._add_party_row))
+        return page
+
+    def _obligations_tab(self) -> QWidget:
+        page = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        col = QVBoxLayout(top)
+        self.obligations = _make_table(OBLIGATION_COLS)
+        for i, w in enumerate((90, 180, 110, 100, 100, 100, 130, 130, 90, 150)):
+            self.obligations.setColumnWidth(i, w)
+        self.obligations.currentCellChanged.connect(self._obligation_selected)
+        col.addWidget(QLabel(_("履行义务（金钱给付写金额；行为履行写内容）")))
+        col.addWidget(self.obligations)
+        col.addLayout(self._row_buttons(self.obligations, self._add_obligation_row, self._removed_obligation))
+        bottom = QWidget()
+        col2 = QVBoxLayout(bottom)
+        self.installment_title = QLabel(_("分期履行（选中上方一项义务后编辑；各期合计应等于该项金额）"))
+        col2.addWidget(self.installment_title)
+        self.installments = _make_table(INSTALLMENT_COLS)
+        col2.addWidget(self.installments)
+        col2.addLayout(self._row_buttons(self.installments, self._add_installment_row))
+        page.addWidget(top)
+        page.addWidget(bottom)
+        return page
+
+    def _payments_tab(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        self.payments = _make_table(PAYMENT_COLS)
+        for i, w in enumerate((100, 110, 110, 120, 160, 90)):
+            self.payments.setColumnWidth(i, w)
+        col.addWidget(self.payments)
+        col.addLayout(self._row_buttons(self.payments, self._add_payment_row))
+        return page
+
+    def _contacts_tab(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        self.contacts = _make_table(CONTACT_COLS)
+        self.contacts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        col.addWidget(QLabel(_("督促记录由督促看板登记，此处只读。")))
+        col.addWidget(self.contacts)
+        return page
+
+    def _row_buttons(self, table: QTableWidget, add: Any, removed: Any = None) -> QHBoxLayout:
+        row = QHBoxLayout()
+        plus = QPushButton(_("添加一行"))
+        minus = QPushButton(_("删除选中行"))
+        plus.clicked.connect(lambda: add())
+
+        def remove() -> None:
+            r = table.currentRow()
+            if r >= 0:
+                table.removeRow(r)
+                if removed:
+                    removed(r)
+                self._dirty = True
+
+        minus.clicked.connect(remove)
+        row.addWidget(plus)
+        row.addWidget(minus)
+        row.addStretch(1)
+        return row
+
+    # ------------------------------------------------------------ rows
+    def _add_party_row(self, party: Party | None = None) -> None:
+        t = self.parties
+        r = t.rowCount()
+        t.insertRow(r)
+        t.setCellWidget(r, 0, enum_combo(PartyRole, party.role if party else PartyRole.DEFENDANT))
+        t.setCellWidget(r, 1, enum_combo(PartyKind, party.kind if party else PartyKind.PERSON))
+        set_table_text(t, r, 2, party.name if party else "")
+        set_table_text(t, r, 3, party.identifier if party else "")
+        set_table_text(t, r, 4, party.phone if party else "")
+        set_table_text(t, r, 5, party.address if party else "")
+        set_table_text(t, r, 6, party.service_date.isoformat() if party and party.service_date else "")
+        consent = QCheckBox()
+        consent.setChecked(bool(party and party.publication_consent))
+        t.setCellWidget(r, 7, consent)
+        t.item(r, 2).setData(Qt.ItemDataRole.UserRole, party)  # type: ignore[union-attr]
+        self._dirty = True
+
+    def _add_obligation_row(self, ob: Obligation | None = None) -> None:
+        t = self.obligations
+        r = t.rowCount()
+        t.insertRow(r)
+        t.setCellWidget(r, 0, enum_combo(ObligationKind, ob.kind if ob else ObligationKind.MONEY))
+        set_table_text(t, r, 1, ob.description if ob else "")
+        set_table_text(t, r, 2, format_money(ob.amount_fen) if ob and ob.amount_fen else "")
+        set_table_text(t, r, 3, ob.due_date.isoformat() if ob and ob.due_date else "")
+        set_table_text(t, r, 4, ob.debtor if ob else "")
+        set_table_text(t, r, 5, ob.creditor if ob else "")
+        t.setCellWidget(r, 6, enum_combo(DefaultClause, ob.default_clause if ob else DefaultClause.NONE))
+        t.setCellWidget(r, 7, enum_combo(GuaranteeKind, ob.guarantee if ob else GuaranteeKind.NONE))
+        set_table_text(t, r, 8, ob.account_name if ob else "")
+        set_table_text(t, r, 9, ob.account_number if ob else "")
+        set_table_text(t, r, 10, ob.account_bank if ob else "")
+        t.item(r, 1).setData(Qt.ItemDataRole.UserRole, ob)  # type: ignore[union-attr]
+        self._installments.append(list(ob.installments) if ob else [])
+        self._dirty = True
+
+    def _removed_obligation(self, r: int) -> None:
+        del self._installments[r]
+        self._current_obligation = -1
+        self._show_installments(self.obligations.currentRow())
+
+    def _add_installment_row(self, inst: Installment | None = None) -> None:
+        if self.obligations.currentRow() < 0 and inst is None:
+            self._show_banner([ValidationError(_("分期"), _("请先在上方选中一项履行义务"))])
+            return
+        t = self.installments
+        r = t.rowCount()
+        t.insertRow(r)
+        set_table_text(t, r, 0, str(inst.seq if inst else r + 1))
+        set_table_text(t, r, 1, inst.due_date.isoformat() if inst else "")
+        set_table_text(t, r, 2, format_money(inst.amount_fen) if inst else "")
+        self._dirty = True
+
+    def _add_payment_row(self, pay: Payment | None = None) -> None:
+        t = self.payments
+        r = t.rowCount()
+        t.insertRow(r)
+        set_table_text(t, r, 0, pay.paid_on.isoformat() if pay else self.workspace.today().isoformat())
+        set_table_text(t, r, 1, format_money(pay.amount_fen) if pay else "")
+        t.setCellWidget(r, 2, enum_combo(PaymentMethod, pay.method if pay else PaymentMethod.TRANSFER))
+        set_table_text(t, r, 3, pay.payer if pay else "")
+        set_table_text(t, r, 4, pay.evidence if pay else "")
+        confirmed = QCheckBox()
+        confirmed.setChecked(bool(pay and pay.creditor_confirmed))
+        t.setCellWidget(r, 5, confirmed)
+        set_table_text(t, r, 6, pay.note if pay else "")
+        t.item(r, 0).setData(Qt.ItemDataRole.UserRole, pay)  # type: ignore[union-attr]
+        self._dirty = True
+
+    # ------------------------------------------------------------ installments follow the selected obligation
+    def _obligation_selected(self, row: int, *_args: Any) -> None:
+        if row == self._current_obligation:
+            return
+        self._stash_installments()
+        self._show_installments(row)
+
+    def _stash_installments(self) -> list[ValidationError]:
+        """Parse the installment table back into the current obligation's list."""
+        r = self._current_obligation
+        if r < 0 or r >= len(self._installments):
+            return []
+        errors: list[ValidationError] = []
+        parsed: list[Installment] = []
+        t = self.installments
+        for i in range(t.rowCount()):
+            label = _("履行义务{0}第{1}期").format(r + 1, i + 1)
+            try:
+                seq_text = table_text(t, i, 0)
+                if not seq_text.isdigit() or int(seq_text) < 1:
+                    raise ValidationError(label + _("期次"), _("应为正整数"))
+                due = parse_date(table_text(t, i, 1), label + _("履行日期"))
+                amount = parse_money(table_text(t, i, 2), label + _("金额"))
+                parsed.append(Installment(int(seq_text), due, amount))
+                for c in range(3):
+                    mark_cell(t, i, c, None)
+            except ValidationError as exc:
+                errors.append(exc)
+                mark_cell(t, i, 0 if "期次" in exc.field else 1 if "日期" in exc.field else 2, str(exc))
+        if not errors:
+            self._installments[r] = parsed
+        return errors
+
+    def _show_installments(self, row: int) -> None:
+        self._current_obligation = row
+        t = self.installments
+        t.setRowCount(0)
+        if 0 <= row < len(self._installments):
+            self.installment_title.setText(_("第{0}项义务的分期履行（各期合计应等于该项金额）").format(row + 1))
+            dirty = self._dirty
+            for inst in self._installments[row]:
+                self._add_installment_row(inst)
+            self._dirty = dirty
+
+    # ------------------------------------------------------------ load and collect
+    def _load(self, case: Case) -> None:
+        self.case_number.setText(case.case_number)
+        self.cause.setText(case.cause)
+        for combo, value in (
+            (self.stage, case.stage),
+            (self.disposition, case.disposition),
+            (self.procedure, case.procedure),
+            (self.status, case.status),
+        ):
+            combo.setCurrentIndex(combo.findData(value))
+        fill_combo(self.handler, ["", *self.workspace.handler_names()], case.handler)
+        self.filing_date.set_value(case.filing_date)
+        self.judgment_date.set_value(case.judgment_date)
+        self.effective_date.set_value(case.effective_date)
+        self.effective_reason.setText(case.effective_override_reason)
+        self.deadline.set_value(case.deadline)
+        self.deadline_reason.setText(case.deadline_override_reason)
+        self.public_notice.setChecked(case.public_notice)
+        self.enforcement_number.setText(case.enforcement_case_number)
+        self.notes.setPlainText(case.notes)
+        for p in case.parties:
+            self._add_party_row(p)
+        for ob in case.obligations:
+            self._add_obligation_row(ob)
+        if case.obligations:
+            self.obligations.setCurrentCell(0, 1)
+        for pay in case.payments:
+            self._add_payment_row(pay)
+        for c in case.contacts:
+            r = self.contacts.rowCount()
+            self.contacts.insertRow(r)
+            for i, text in enumerate(
+                (c.at.strftime("%Y-%m-%d %H:%M"), c.method.value, c.by, c.party, c.outcome, c.note)
+            ):
+                set_table_text(self.contacts, r, i, text)
+        self._update_summary(case)
+
+    def _watch_changes(self) -> None:
+        def dirty(*_a: Any) -> None:
+            self._dirty = True
+
+        for w in self.basic.widgets.values():
+            for signal in ("textChanged", "currentIndexChanged", "toggled"):
+                if hasattr(w, signal):
+                    getattr(w, signal).connect(dirty)
+        for t in (self.parties, self.obligations, self.installments, self.payments):
+            t.itemChanged.connect(dirty)
+
+    def collect(self) -> tuple[Case | None, list[ValidationError]]:
+        """The case as on screen, or the list of what is wrong with it."""
+        errors: list[ValidationError] = []
+        form = self.basic
+        form.clear_errors()
+        number = form.attempt(_("案号"), lambda: parse_case_number(self.case_number.text()).canonical, errors)
+        enforcement = self.enforcement_number.text().strip()
+        if enforcement:
+            enforcement = form.attempt(
+                _("执行案号"), lambda: parse_case_number(enforcement).canonical, errors
+            ) or ""
+        dates: dict[str, date | None] = {}
+        for label, widget in (
+            (_("立案日期"), self.filing_date),
+            (_("裁判日期"), self.judgment_date),
+            (_("生效日期"), self.effective_date),
+            (_("履行期限"), self.deadline),
+        ):
+            dates[label] = form.attempt(label, lambda w=widget, lb=label: w.value(lb), errors)
+        parties = self._collect_parties(errors)
+        obligations = self._collect_obligations(errors)
+        payments = self._collect_payments(errors)
+        if errors:
+            return None, errors
+        case = replace(
+            self.case,
+            case_number=number,
+            cause=self.cause.text().strip(),
+            stage=combo_value(self.stage, Stage),
+            disposition=combo_value(self.disposition, Disposition),
+            procedure=combo_value(self.procedure, Procedure),
+            status=combo_value(self.status, CaseStatus),
+            handler=self.handler.currentText().strip(),
+            filing_date=dates[_("立案日期")],
+            judgment_date=dates[_("裁判日期")],
+            effective_date=dates[_("生效日期")],
+            effective_override_reason=self.effective_reason.text().strip(),
+            deadline=dates[_("履行期限")],
+            deadline_override_reason=self.deadline_reason.text().strip(),
+            public_notice=self.public_notice.isChecked(),
+            enforcement_case_number=enforcement,
+            notes=self.notes.toPlainText().strip(),
+            parties=tuple(parties),
+            obligations=tuple(obligations),
+            payments=tuple(payments),
+        )
+        return case, []
+
+    def _collect_parties(self, errors: list[ValidationError]) -> list[Party]:
+        t = self.parties
+        out = []
+        for r in range(t.rowCount()):
+            label = _("当事人{0}").format(r + 1)
+            kind = combo_value(_combo(t, r, 1), PartyKind)
+            name = table_text(t, r, 2)
+            ident = table_text(t, r, 3)
+            values: dict[str, Any] = {}
+            row_errors: list[tuple[int, ValidationError]] = []
+            for col, key, parse in (
+                (2, "name", lambda: name if name else self._missing(_("姓名或名称"))),
+                (
+                    3,
+                    "ident",
+                    lambda: ""
+                    if not ident
+                    else validate_id_number(ident)
+                    if kind is PartyKind.PERSON
+                    else validate_uscc(ident),
+                ),
+                (4, "phone", lambda: validate_phone(table_text(t, r, 4)) if table_text(t, r, 4) else ""),
+                (
+                    6,
+                    "service",
+                    lambda: parse_date(table_text(t, r, 6), _("送达日期")) if table_text(t, r, 6) else None,
+                ),
+            ):
+                try:
+                    values[key] = parse()
+                    mark_cell(t, r, col, None)
+                except ValidationError as exc:
+                    row_errors.append((col, ValidationError(label + exc.field, exc.message)))
+            for col, exc in row_errors:
+                mark_cell(t, r, col, str(exc))
+                errors.append(exc)
+            if row_errors:
+                continue
+            previous = t.item(r, 2).data(Qt.ItemDataRole.UserRole) if t.item(r, 2) else None  # type: ignore[union-attr]
+            base = previous if isinstance(previous, Party) else Party(PartyRole.DEFENDANT, kind, name)
+            consent = _check(t, r, 7)
+            out.append(
+                replace(
+                    base,
+                    role=combo_value(_combo(t, r, 0), PartyRole),
+                    kind=kind,
+                    name=values["name"],
+                    id_number=values["ident"] if kind is PartyKind.PERSON else "",
+                    uscc=values["ident"] if kind is PartyKind.ORGANISATION else "",
+                    phone=values["phone"],
+                    address=table_text(t, r, 5),
+                    service_date=values["service"],
+                    publication_consent=consent,
+                    consent_date=(base.consent_date or self.workspace.today()) if consent else None,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _missing(field: str) -> str:
+        raise ValidationError(field, _("不能为空"))
+
+    def _collect_obligations(self, errors: list[ValidationError]) -> list[Obligation]:
+        errors += self._stash_installments()
+        t = self.obligations
+        out = []
+        for r in range(t.rowCount()):
+            label = _("履行义务{0}").format(r + 1)
+            kind = combo_value(_combo(t, r, 0), ObligationKind)
+            amount = 0
+            due = None
+            failed = False
+            try:
+                text = table_text(t, r, 2)
+                amount = parse_money(text, _("金额")) if text or kind is ObligationKind.MONEY else 0
+                mark_cell(t, r, 2, None)
+            except ValidationError as exc:
+                errors.append(ValidationError(label + exc.field, exc.message))
+                mark_cell(t, r, 2, str(exc))
+                failed = True
+            try:
+                text = table_text(t, r, 3)
+                due = parse_date(text, _("履行日期")) if text else None
+                mark_cell(t, r, 3, None)
+            except ValidationError as exc:
+                errors.append(ValidationError(label + exc.field, exc.message))
+                mark_cell(t, r, 3, str(exc))
+                failed = True
+            if failed:
+                continue
+            previous = t.item(r, 1).data(Qt.ItemDataRole.UserRole) if t.item(r, 1) else None  # type: ignore[union-attr]
+            base = previous if isinstance(previous, Obligation) else Obligation(kind)
+            out.append(
+                replace(
+                    base,
+                    kind=kind,
+                    description=table_text(t, r, 1),
+                    amount_fen=amount,
+                    due_date=due,
+                    debtor=table_text(t, r, 4),
+                    creditor=table_text(t, r, 5),
+                    default_clause=combo_value(_combo(t, r, 6), DefaultClause),
+                    guarantee=combo_value(_combo(t, r, 7), GuaranteeKind),
+                    account_name=table_text(t, r, 8),
+                    account_number=table_text(t, r, 9),
+                    account_bank=table_text(t, r, 10),
+                    installments=tuple(self._installments[r]),
+                )
+            )
+        return out
+
+    def _collect_payments(self, errors: list[ValidationError]) -> list[Payment]:
+        t = self.payments
+        out = []
+        for r in range(t.rowCount()):
+            label = _("履行记录{0}").format(r + 1)
+            try:
+                paid_on = parse_date(table_text(t, r, 0), label + _("日期"))
+                mark_cell(t, r, 0, None)
+                amount = parse_money(table_text(t, r, 1), label + _("金额"))
+                mark_cell(t, r, 1, None)
+            except ValidationError as exc:
+                errors.append(exc)
+                mark_cell(t, r, 0 if "日期" in exc.field else 1, str(exc))
+                continue
+            previous = t.item(r, 0).data(Qt.ItemDataRole.UserRole) if t.item(r, 0) else None  # type: ignore[union-attr]
+            base = previous if isinstance(previous, Payment) else Payment(paid_on, amount)
+            out.append(
+                replace(
+                    base,
+                    paid_on=paid_on,
+                    amount_fen=amount,
+                    method=combo_value(_combo(t, r, 2), PaymentMethod),
+                    payer=table_text(t, r, 3),
+                    evidence=table_text(t, r, 4),
+                    creditor_confirmed=_check(t, r, 5),
+                    note=table_text(t, r, 6),
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------ save
+    def _show_banner(self, errors: list[ValidationError]) -> None:
+        if not errors:
+            self.banner.hide()
+            return
+        for e in errors:
+            self.basic.show_error(e.field, e.message)
+        shown = errors[:8]
+        more = _("……另有{0}处问题").format(len(errors) - 8) if len(errors) > 8 else ""
+        self.banner.setText(_("未保存，请修改以下问题：") + "\n" + "\n".join(str(e) for e in shown) + more)
+        self.banner.show()
+
+    def _update_summary(self, case: Case) -> None:
+        b = balance(case)
+        self.summary.setText(
+            _("应履行 {0}　已履行 {1}　未履行 {2}　{3}").format(
+                format_yuan(b.due_fen), format_yuan(b.paid_fen), format_yuan(b.owed_fen), b.performance.value
+            )
+        )
+
+    def save(self) -> None:
+        case, errors = self.collect()
+        if case is None:
+            self._show_banner(errors)
+            return
+        try:
+            self.saved = self.workspace.save_case(case)
+        except CaseInvalid as exc:
+            self._show_banner(exc.problems)
+            return
+        except StoreError as exc:
+            self._show_banner([ValidationError(_("保存"), str(exc))])
+            return
+        self._dirty = False
+        self.accept()
+
+    def reject(self) -> None:
+        if self._dirty:
+            answer = QMessageBox.question(
+                self,
+                _("放弃修改"),
+                _("修改尚未保存，确定放弃吗？"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()

@@ -1,0 +1,169 @@
+"""The ledger's table model: a window over the query, never the whole table in memory.
+
+``rowCount`` comes from one ``count(*)``; rows are fetched a page at a time when the view asks for them
+and a few pages are kept (an LRU), so a million-case ledger costs a few hundred rows of memory. Sorting
+and filtering are done by SQLite over indexed columns.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.core.money import format_money
+from desktop.i18n import _
+from desktop.services.workspace import Workspace
+from desktop.store.cases import LedgerFilter, ledger_count, ledger_page
+
+PAGE = 200
+KEEP_PAGES = 8
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# (header, row key or None for computed, sort key or None when not sortable)
+COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    (_("案号"), "case_number", "case_number"),
+    (_("当事人"), "parties_text", None),
+    (_("案由"), "cause", None),
+    (_("阶段"), "stage", "stage"),
+    (_("状态"), "status", "status"),
+    (_("承办人"), "handler", "handler"),
+    (_("履行期限"), "deadline", "deadline"),
+    (_("应履行（元）"), "due_fen", None),
+    (_("已履行（元）"), "paid_fen", None),
+    (_("未履行（元）"), "owed", "owed"),
+    (_("下次应履行"), "next_due_date", "next_due_date"),
+    (_("逾期天数"), "overdue", "next_due_date"),
+)
+COL = {key: i for i, (_h, key, _s) in enumerate(COLUMNS)}
+_MONEY = {"due_fen", "paid_fen", "owed"}
+_OVERDUE_BG = (QColor("#fde2e1"), QColor("#f9c0bd"), QColor("#f19b96"))  # >0, >30, >90 days
+
+
+def overdue_days(row: dict[str, Any], today: date) -> int:
+    if row["status"] != "在办" or row["due_fen"] <= row["paid_fen"] or not row["next_due_date"]:
+        return 0
+    return max((today - date.fromisoformat(row["next_due_date"])).days, 0)
+
+
+class LedgerModel(QAbstractTableModel):
+    def __init__(self, workspace: Workspace, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.filter = LedgerFilter()
+        self.sort_key = "id"
+        self.descending = True
+        self._count = 0
+        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._today = workspace.today()
+        self.refresh()
+
+    # ------------------------------------------------------------ query control
+    def set_filter(self, f: LedgerFilter) -> None:
+        self.filter = f
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run the query (after a filter, sort or data change)."""
+        self.beginResetModel()
+        self._today = self.workspace.today()
+        self.filter = replace(self.filter, today=self._today)
+        self._pages.clear()
+        self._count = ledger_count(self.workspace.db, self.filter)
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][2]
+        if key is None:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        if column == COL["overdue"]:  # most overdue = earliest next due date
+            self.descending = not self.descending
+        self.refresh()
+
+    # ------------------------------------------------------------ rows
+    def row(self, index: int) -> dict[str, Any]:
+        page_no = index // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = ledger_page(
+                self.workspace.db,
+                self.filter,
+                self.sort_key,
+                self.descending,
+                offset=page_no * PAGE,
+                limit=PAGE,
+            )
+            self._pages[page_no] = page
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[index - page_no * PAGE] if index - page_no * PAGE < len(page) else {}
+
+    def case_id(self, index: int) -> int | None:
+        row = self.row(index)
+        return int(row["id"]) if row else None
+
+    def row_of_case(self, case_id: int) -> int | None:
+        """The row showing ``case_id`` among the pages already fetched, if any."""
+        for page_no, page in self._pages.items():
+            for i, r in enumerate(page):
+                if r["id"] == case_id:
+                    return page_no * PAGE + i
+        return None
+
+    # ------------------------------------------------------------ Qt model API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        if not row:
+            return None
+        key = COLUMNS[index.column()][1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == CASE_ID_ROLE:
+            return row["id"]
+        if role == Qt.ItemDataRole.TextAlignmentRole and (key in _MONEY or key == "overdue"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            days = overdue_days(row, self._today)
+            if days > 0:
+                return QBrush(_OVERDUE_BG[0 if days <= 30 else 1 if days <= 90 else 2])
+        if role == Qt.ItemDataRole.ToolTipRole and key == "parties_text":
+            return row["parties_text"]
+        if role == Qt.ItemDataRole.ToolTipRole and row["public_notice"]:
+            return _("公告送达案件")
+        return None
+
+    def _display(self, row: dict[str, Any], key: str) -> str:
+        if key == "owed":
+            return format_money(max(row["due_fen"] - row["paid_fen"], 0))
+        if key in _MONEY:
+            return format_money(row[key])
+        if key == "overdue":
+            days = overdue_days(row, self._today)
+            return str(days) if days else ""
+        if key == "case_number" and row["public_notice"]:
+            return f"{row['case_number']} {_('（公告）')}"
+        value = row[key]
+        return "" if value is None else str(value)

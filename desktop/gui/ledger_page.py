@@ -1,0 +1,218 @@
+"""案件台账: every case with something to perform, searchable as you type, sortable, filterable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.model import CaseStatus, Stage
+from desktop.gui.case_editor import CaseEditor
+from desktop.gui.ledger_model import COL, COLUMNS, LedgerModel
+from desktop.i18n import _
+from desktop.services.workspace import Workspace
+from desktop.store.cases import LedgerFilter
+from desktop.store.database import StoreError
+
+SEARCH_DELAY_MS = 150
+_ALL = _("全部")
+
+
+class LedgerTable(QTableView):
+    """Enter opens the current case (the default would start editing a cell)."""
+
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class LedgerPage(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        layout = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("搜索案号、当事人或案由（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        bar.addWidget(self.search, 2)
+        self.stage = self._combo(bar, _("阶段"), [s.value for s in Stage])
+        self.status = self._combo(bar, _("状态"), [s.value for s in CaseStatus])
+        self.handler = self._combo(bar, _("承办人"), workspace.handler_names())
+        self.overdue = QCheckBox(_("只看逾期"), self)
+        bar.addWidget(self.overdue)
+        bar.addStretch(1)
+        self.add_button = QPushButton(_("新增案件（Ctrl+N）"), self)
+        self.edit_button = QPushButton(_("打开"), self)
+        self.delete_button = QPushButton(_("删除"), self)
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            bar.addWidget(b)
+        layout.addLayout(bar)
+
+        self.model = LedgerModel(workspace, self)
+        self.table = LedgerTable(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COL["case_number"], Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((230, 330, 150, 80, 80, 80, 100, 110, 110, 110, 100, 80)):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.count_label = QLabel(self)
+        layout.addWidget(self.count_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._timer.start)
+        for combo in (self.stage, self.status, self.handler):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.overdue.toggled.connect(self.apply_filter)
+        self.add_button.clicked.connect(self.add_case)
+        self.edit_button.clicked.connect(self.open_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        self.table.activated_row.connect(self.open_row)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_case)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_current)
+        self.search.returnPressed.connect(self._search_enter)
+        self._update_count()
+
+    def _combo(self, bar: QHBoxLayout, label: str, values: list[str]) -> QComboBox:
+        bar.addWidget(QLabel(label, self))
+        combo = QComboBox(self)
+        combo.addItem(_ALL, "")
+        for v in values:
+            combo.addItem(v, v)
+        bar.addWidget(combo)
+        return combo
+
+    # ------------------------------------------------------------ filtering
+    def current_filter(self) -> LedgerFilter:
+        return LedgerFilter(
+            text=self.search.text(),
+            stage=self.stage.currentData() or "",
+            status=self.status.currentData() or "",
+            handler=self.handler.currentData() or "",
+            overdue_only=self.overdue.isChecked(),
+            today=self.workspace.today(),
+        )
+
+    def apply_filter(self) -> None:
+        self._timer.stop()
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    def refresh(self) -> None:
+        """Data changed elsewhere: re-query, keeping the selected case selected when it is still shown."""
+        selected = self.selected_case_id()
+        current_handler = self.handler.currentData() or ""
+        self.handler.blockSignals(True)
+        self.handler.clear()
+        self.handler.addItem(_ALL, "")
+        for name in self.workspace.handler_names():
+            self.handler.addItem(name, name)
+        self.handler.setCurrentIndex(max(self.handler.findData(current_handler), 0))
+        self.handler.blockSignals(False)
+        self.model.refresh()
+        self._update_count()
+        if selected is not None:
+            self.select_case(selected)
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        self.count_label.setText(_("共 {0} 件").format(f"{total:,}"))
+        if total and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_enter(self) -> None:
+        self.apply_filter()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    # ------------------------------------------------------------ selection and actions
+    def selected_case_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.case_id(index.row()) if index.isValid() else None
+
+    def select_case(self, case_id: int) -> None:
+        row = self.model.row_of_case(case_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.open_row(index.row())
+
+    def open_row(self, row: int) -> None:
+        case_id = self.model.case_id(row)
+        if case_id is None:
+            return
+        try:
+            CaseEditor(self.workspace, case_id, self).exec()
+        except StoreError as exc:
+            QMessageBox.warning(self, _("无法打开案件"), str(exc))
+
+    def add_case(self) -> None:
+        editor = CaseEditor(self.workspace, None, self)
+        if editor.exec() and editor.saved and editor.saved.id is not None:
+            self.select_case(editor.saved.id)
+
+    def delete_current(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id is None:
+            return
+        number = self.model.row(self.table.currentIndex().row()).get("case_number", "")
+        answer = QMessageBox.question(
+            self,
+            _("删除案件"),
+            _("确定删除案件 {0} 及其当事人、履行义务和履行记录吗？删除会记入操作日志。").format(number),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                self.workspace.delete_case(case_id)
+            except StoreError as exc:
+                QMessageBox.warning(self, _("删除失败"), str(exc))
+
+    def header_for(self, key: str) -> str:
+        return COLUMNS[COL[key]][0]
+
+    def index_of(self, row: int, key: str) -> QModelIndex:
+        return self.model.index(row, COL[key])

@@ -1,0 +1,122 @@
+"""The main window: navigation between the product's areas, the case ledger in the middle."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.gui.court_dialog import CourtDialog
+from desktop.gui.ledger_page import LedgerPage
+from desktop.i18n import _
+from desktop.services.workspace import Change, Workspace
+
+
+class Changes(QObject):
+    """The workspace's change notifications as one Qt signal every view listens to."""
+
+    changed = Signal(object)
+
+
+def _placeholder(title: str, text: str) -> QWidget:
+    page = QWidget()
+    col = QVBoxLayout(page)
+    heading = QLabel(title)
+    heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+    body = QLabel(text)
+    body.setWordWrap(True)
+    col.addWidget(heading)
+    col.addWidget(body)
+    col.addStretch(1)
+    return page
+
+
+# Areas that arrive with later work: shown, but honest that they are not there yet.
+COMING = (
+    (_("督促看板"), _("每日到期与逾期提醒（提示书、催告书、分期、执前督促、预失信等）。")),
+    (_("文书"), _("告知书、承诺书、提示书、催告书、证明书等文书的向导、打印与登记。")),
+    (_("诚信履行名单"), _("诚信履行名单的审核、分批发布、打印与报送。")),
+    (_("统计"), _("自动履行率、执行收案变化等统计。")),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.changes = Changes(self)
+        workspace.subscribe(self.changes.changed.emit)
+        self.resize(1440, 860)
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.nav = QListWidget(central)
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
+        self.pages = QStackedWidget(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.ledger = LedgerPage(workspace, self)
+        self._add_page(_("案件台账"), self.ledger)
+        for title, text in COMING:
+            item = self._add_page(title, _placeholder(title, text + "\n\n" + _("此功能尚未开放，将在后续版本提供。")))
+            item.setForeground(Qt.GlobalColor.gray)
+            item.setToolTip(_("尚未开放"))
+        self.settings_page = self._settings_page()
+        self._add_page(_("设置"), self.settings_page)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        self.changes.changed.connect(self._on_change)
+        self._update_title()
+        self.statusBar().showMessage(_("数据库：{0}").format(workspace.path))
+
+    def _add_page(self, title: str, page: QWidget) -> QListWidgetItem:
+        item = QListWidgetItem(title, self.nav)
+        self.pages.addWidget(page)
+        return item
+
+    def _settings_page(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        heading = QLabel(_("设置"))
+        heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        col.addWidget(heading)
+        self.court_label = QLabel()
+        col.addWidget(self.court_label)
+        edit = QPushButton(_("修改法院信息…"))
+        edit.clicked.connect(lambda: CourtDialog(self.workspace, parent=self).exec())
+        col.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
+        col.addWidget(QLabel(_("提醒窗口、节假日表与文书模板的设置将随相应功能提供。")))
+        col.addStretch(1)
+        return page
+
+    def _update_title(self) -> None:
+        court = self.workspace.court()
+        name = court.court_name + (f"·{court.tribunal_name}" if court and court.tribunal_name else "") if court else ""
+        self.setWindowTitle(f"{_('法庭自动履行工作台')} {__version__}" + (f" — {name}" if name else ""))
+        if court:
+            self.court_label.setText(
+                _("法院：{0}\n代字：{1}\n法庭：{2}\n部门：{3}").format(
+                    court.court_name, court.court_code, court.tribunal_name or "—", "、".join(court.departments) or "—"
+                )
+            )
+
+    def _on_change(self, change: Change) -> None:
+        if change.what == "settings":
+            self._update_title()
+        else:
+            self.ledger.refresh()

@@ -1,0 +1,130 @@
+"""The open database and the use cases on it, shared by the GUI and the CLI.
+
+Every write goes through a method here: it validates with ``core``, writes through ``store`` in one
+transaction, and then tells the listeners what changed (the GUI turns that into one Qt signal).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop.core.errors import ValidationError
+from desktop.core.model import Case, Contact, CourtSettings
+from desktop.core.validation import case_problems, check_text
+from desktop.store import cases as case_store
+from desktop.store import settings as settings_store
+from desktop.store.database import StoreError, open_database
+
+
+class CaseInvalid(StoreError):
+    """The case has problems a person must fix; nothing was written."""
+
+    def __init__(self, problems: list[ValidationError]) -> None:
+        super().__init__("；".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a use case changed: ``what`` is e.g. "case", "contact", "settings"."""
+
+    what: str
+    case_ids: tuple[int, ...] = ()
+
+
+Listener = Callable[[Change], None]
+
+
+class Workspace:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        actor: str | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.db = db
+        self.actor = actor or getpass.getuser()
+        self.today = today
+        self._listeners: list[Listener] = []
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, actor: str | None = None) -> Workspace:
+        return cls(open_database(path), actor)
+
+    @property
+    def path(self) -> str:
+        return str(self.db.execute("PRAGMA database_list").fetchone()[2])
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # ------------------------------------------------------------ change notification
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # ------------------------------------------------------------ court settings
+    def court(self) -> CourtSettings | None:
+        return settings_store.court_settings(self.db)
+
+    def set_court(self, court: CourtSettings) -> None:
+        from desktop.core.casenumber import parse_court_code
+
+        problems: list[ValidationError] = []
+        for field, value in (("法院名称", court.court_name), ("法庭名称", court.tribunal_name)):
+            try:
+                check_text(field, value, required=field == "法院名称", max_len=40)
+            except ValidationError as exc:
+                problems.append(exc)
+        try:
+            court = CourtSettings(
+                court.court_name.strip(),
+                parse_court_code(court.court_code),
+                court.tribunal_name.strip(),
+                tuple(d.strip() for d in court.departments if d.strip()),
+            )
+        except ValidationError as exc:
+            problems.append(exc)
+        if problems:
+            raise CaseInvalid(problems)
+        settings_store.save_court_settings(self.db, court, self.actor)
+        self._changed(Change("settings"))
+
+    def handler_names(self) -> list[str]:
+        return case_store.handler_names(self.db)
+
+    # ------------------------------------------------------------ cases
+    def load_case(self, case_id: int) -> Case:
+        return case_store.load_case(self.db, case_id)
+
+    def save_case(self, case: Case) -> Case:
+        problems = case_problems(case, self.today())
+        if problems:
+            raise CaseInvalid(problems)
+        saved = case_store.save_case(self.db, case, self.actor)
+        assert saved.id is not None
+        self._changed(Change("case", (saved.id,)))
+        return saved
+
+    def delete_case(self, case_id: int) -> None:
+        case_store.delete_case(self.db, case_id, self.actor)
+        self._changed(Change("case", (case_id,)))
+
+    def add_contact(self, case_id: int, contact: Contact) -> Contact:
+        try:
+            check_text("督促结果", contact.outcome, max_len=200)
+            check_text("备注", contact.note, max_len=500)
+        except ValidationError as exc:
+            raise CaseInvalid([exc]) from exc
+        saved = case_store.add_contact(self.db, case_id, contact, self.actor)
+        self._changed(Change("contact", (case_id,)))
+        return saved

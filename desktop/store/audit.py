@@ -1,0 +1,44 @@
+"""The audit log: who changed what and when, written inside the transaction that made the change."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from desktop.store.convert import to_json
+
+
+def record(
+    conn: sqlite3.Connection,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    case_number: str = "",
+    detail: object = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, case_number, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            datetime.now().astimezone().isoformat(timespec="seconds"),
+            actor,
+            action,
+            entity,
+            entity_id,
+            case_number,
+            to_json(detail if detail is not None else {}),
+        ),
+    )
+
+
+def entries(db: sqlite_utils.Database, entity: str | None = None, entity_id: int | None = None) -> list[Any]:
+    sql = "SELECT * FROM audit_log"
+    params: list[object] = []
+    if entity is not None:
+        sql += " WHERE entity = ? AND entity_id = ?"
+        params = [entity, entity_id]
+    return list(db.query(sql + " ORDER BY id", params))

@@ -1,0 +1,401 @@
+"""Cases and their children in SQLite: load, save (one transaction, audited), delete, query the ledger.
+
+A saved case replaces its children by id: rows the caller still holds keep their id (so later features
+can refer to a party or an obligation), new ones are inserted, missing ones deleted. The derived
+columns on ``cases`` (amounts, next due date, parties_text) are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from desktop.core import ledger
+from desktop.core.casenumber import parse_case_number
+from desktop.core.model import (
+    Case,
+    Contact,
+    Installment,
+    Obligation,
+    Party,
+    Payment,
+)
+from desktop.store.audit import record
+from desktop.store.convert import from_row, to_db, to_row
+from desktop.store.database import StoreError, transaction
+
+
+class CaseNotFound(StoreError):
+    pass
+
+
+class ConcurrentEdit(StoreError):
+    """The case changed since the editor loaded it; saving would overwrite someone's work."""
+
+
+class DuplicateCaseNumber(StoreError):
+    pass
+
+
+def now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def parties_text(parties: Iterable[Party]) -> str:
+    """One line naming every party by role, shown in the ledger and searched."""
+    groups: dict[str, list[str]] = {}
+    for p in parties:
+        groups.setdefault(p.role.value, []).append(p.name)
+    return "；".join(f"{role}：{'、'.join(names)}" for role, names in groups.items())
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def handler_id(conn: sqlite3.Connection, name: str) -> int | None:
+    """The id of handler ``name``, creating the handler on first use; None for no handler."""
+    name = name.strip()
+    if not name:
+        return None
+    row = conn.execute("SELECT id FROM handlers WHERE name = ?", (name,)).fetchone()
+    if row:
+        return int(row[0])
+    cur = conn.execute("INSERT INTO handlers (name) VALUES (?)", (name,))
+    return int(cur.lastrowid or 0)
+
+
+def handler_names(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM handlers WHERE active = 1 ORDER BY name")]
+
+
+# ---------------------------------------------------------------- load
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def load_case(db: sqlite_utils.Database, case_id: int) -> Case:
+    conn = db.conn
+    rows = _rows(
+        conn,
+        "SELECT c.*, coalesce(h.name, '') AS handler FROM cases c "
+        "LEFT JOIN handlers h ON h.id = c.handler_id WHERE c.id = ?",
+        (case_id,),
+    )
+    if not rows:
+        raise CaseNotFound(f"案件不存在（编号 {case_id}），可能已被删除。")
+    parties = tuple(
+        from_row(Party, r)
+        for r in _rows(conn, "SELECT * FROM parties WHERE case_id = ? ORDER BY position, id", (case_id,))
+    )
+    obligations = []
+    for r in _rows(conn, "SELECT * FROM obligations WHERE case_id = ? ORDER BY position, id", (case_id,)):
+        inst = tuple(
+            from_row(Installment, i)
+            for i in _rows(
+                conn, "SELECT * FROM installments WHERE obligation_id = ? ORDER BY seq", (r["id"],)
+            )
+        )
+        obligations.append(from_row(Obligation, r, installments=inst))
+    payments = tuple(
+        from_row(Payment, r)
+        for r in _rows(conn, "SELECT * FROM payments WHERE case_id = ? ORDER BY paid_on, id", (case_id,))
+    )
+    contacts = tuple(
+        from_row(Contact, r)
+        for r in _rows(conn, "SELECT * FROM contacts WHERE case_id = ? ORDER BY at, id", (case_id,))
+    )
+    return from_row(
+        Case,
+        rows[0],
+        parties=parties,
+        obligations=tuple(obligations),
+        payments=payments,
+        contacts=contacts,
+    )
+
+
+def find_case_id(db: sqlite_utils.Database, case_number: str) -> int | None:
+    canonical = parse_case_number(case_number).canonical
+    row = db.execute("SELECT id FROM cases WHERE case_number = ?", [canonical]).fetchone()
+    return int(row[0]) if row else None
+
+
+# ---------------------------------------------------------------- save
+
+
+def _case_columns(case: Case, conn: sqlite3.Connection) -> dict[str, object]:
+    cn = parse_case_number(case.case_number)
+    bal = ledger.balance(case)
+    row = to_row(case, exclude=("id", "version", "handler"))
+    row.update(
+        case_number=cn.canonical,
+        cn_year=cn.year,
+        cn_court_code=cn.court_code,
+        cn_type_code=cn.type_code,
+        cn_seq=cn.seq,
+        cn_local=int(cn.local),
+        cn_legacy=int(cn.legacy),
+        handler_id=handler_id(conn, case.handler),
+        due_fen=bal.due_fen,
+        paid_fen=bal.paid_fen,
+        next_due_date=to_db(bal.next_due_date),
+        parties_text=parties_text(case.parties),
+    )
+    return row
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> int:
+    cols = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+    return int(cur.lastrowid or 0)
+
+
+def _update(conn: sqlite3.Connection, table: str, row_id: int, row: dict[str, object]) -> None:
+    sets = ", ".join(f"{c} = ?" for c in row)
+    conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), row_id])
+
+
+def _sync(
+    conn: sqlite3.Connection,
+    table: str,
+    parent_col: str,
+    parent_id: int,
+    rows: Sequence[tuple[int | None, dict[str, object]]],
+) -> list[int]:
+    """Make ``table``'s children of ``parent_id`` exactly ``rows``; return their ids in order."""
+    existing = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE {parent_col} = ?", (parent_id,))}
+    kept = {rid for rid, _ in rows if rid is not None and rid in existing}
+    for rid in existing - kept:
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (rid,))
+    ids = []
+    for rid, row in rows:
+        row = {parent_col: parent_id, **row}
+        if rid is not None and rid in kept:
+            _update(conn, table, rid, row)
+            ids.append(rid)
+        else:
+            ids.append(_insert(conn, table, row))
+    return ids
+
+
+def _write_children(conn: sqlite3.Connection, case_id: int, case: Case) -> Case:
+    party_ids = _sync(
+        conn,
+        "parties",
+        "case_id",
+        case_id,
+        [(p.id, {**to_row(p, exclude=("id",)), "position": i}) for i, p in enumerate(case.parties)],
+    )
+    obligation_ids = _sync(
+        conn,
+        "obligations",
+        "case_id",
+        case_id,
+        [(o.id, {**to_row(o, exclude=("id",)), "position": i}) for i, o in enumerate(case.obligations)],
+    )
+    obligations = []
+    for oid, ob in zip(obligation_ids, case.obligations, strict=True):
+        # Installments are renumbered as a whole: delete then insert avoids UNIQUE(seq) clashes.
+        conn.execute("DELETE FROM installments WHERE obligation_id = ?", (oid,))
+        inst = tuple(
+            replace(i, id=_insert(conn, "installments", {"obligation_id": oid, **to_row(i, exclude=("id",))}))
+            for i in ob.installments
+        )
+        obligations.append(replace(ob, id=oid, installments=inst))
+    payment_ids = _sync(
+        conn,
+        "payments",
+        "case_id",
+        case_id,
+        [(p.id, to_row(p, exclude=("id",))) for p in case.payments],
+    )
+    return replace(
+        case,
+        id=case_id,
+        parties=tuple(replace(p, id=i) for p, i in zip(case.parties, party_ids, strict=True)),
+        obligations=tuple(obligations),
+        payments=tuple(replace(p, id=i) for p, i in zip(case.payments, payment_ids, strict=True)),
+    )
+
+
+def _snapshot(case: Case) -> dict[str, object]:
+    """A comparable, JSON-able picture of a case for the audit log (ids and bookkeeping left out)."""
+
+    def clean(obj: object) -> object:
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return {
+                f.name: clean(getattr(obj, f.name))
+                for f in dataclasses.fields(obj)
+                if f.name not in ("id", "version", "contacts")
+            }
+        if isinstance(obj, tuple):
+            return [clean(x) for x in obj]
+        return to_db(obj)
+
+    result = clean(case)
+    assert isinstance(result, dict)
+    return result
+
+
+def diff(before: Case | None, after: Case | None) -> dict[str, list[object]]:
+    """Changed fields as {field: [before, after]}; children lists compare as wholes."""
+    old = _snapshot(before) if before else {}
+    new = _snapshot(after) if after else {}
+    return {k: [old.get(k), new.get(k)] for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)}
+
+
+def save_case(db: sqlite_utils.Database, case: Case, actor: str) -> Case:
+    """Insert or update ``case`` and its children in one transaction; return it with ids and version.
+
+    An update only succeeds over the version the caller loaded (``ConcurrentEdit`` otherwise).
+    """
+    with transaction(db) as conn:
+        columns = _case_columns(case, conn)
+        stamp = now()
+        if case.id is None:
+            columns.update(created_at=stamp, updated_at=stamp, version=1)
+            try:
+                case_id = _insert(conn, "cases", columns)
+            except sqlite3.IntegrityError as exc:
+                if "cases.case_number" in str(exc):
+                    raise DuplicateCaseNumber(f"案号 {columns['case_number']} 已存在，不能重复登记。") from exc
+                raise
+            saved = replace(_write_children(conn, case_id, case), version=1)
+            record(conn, actor, "case.create", "case", case_id, saved.case_number, diff(None, saved))
+            return replace(saved, case_number=str(columns["case_number"]))
+        before = load_case(db, case.id)
+        if before.version != case.version:
+            raise ConcurrentEdit(
+                f"案件 {before.case_number} 已被他人修改（版本 {before.version}），请重新打开后再保存。"
+            )
+        columns.update(updated_at=stamp, version=case.version + 1)
+        try:
+            _update(conn, "cases", case.id, columns)
+        except sqlite3.IntegrityError as exc:
+            if "cases.case_number" in str(exc):
+                raise DuplicateCaseNumber(f"案号 {columns['case_number']} 已存在，不能重复登记。") from exc
+            raise
+        saved = replace(
+            _write_children(conn, case.id, case),
+            version=case.version + 1,
+            case_number=str(columns["case_number"]),
+        )
+        changes = diff(before, saved)
+        if changes:
+            record(conn, actor, "case.update", "case", case.id, saved.case_number, changes)
+        return saved
+
+
+def delete_case(db: sqlite_utils.Database, case_id: int, actor: str) -> None:
+    with transaction(db) as conn:
+        before = load_case(db, case_id)
+        conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        record(conn, actor, "case.delete", "case", case_id, before.case_number, diff(before, None))
+
+
+def add_contact(db: sqlite_utils.Database, case_id: int, contact: Contact, actor: str) -> Contact:
+    with transaction(db) as conn:
+        row = conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise CaseNotFound(f"案件不存在（编号 {case_id}），可能已被删除。")
+        cid = _insert(conn, "contacts", {"case_id": case_id, **to_row(contact, exclude=("id",))})
+        record(conn, actor, "contact.create", "contact", cid, row[0], to_row(contact, exclude=("id",)))
+        return replace(contact, id=cid)
+
+
+# ---------------------------------------------------------------- ledger queries
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """What the ledger shows: a search text and filters; ``today`` decides what counts as overdue."""
+
+    text: str = ""
+    stage: str = ""
+    status: str = ""
+    handler: str = ""
+    overdue_only: bool = False
+    today: date | None = None
+
+
+# Sortable ledger columns → SQL ordering expression (each backed by an index).
+SORT_KEYS: dict[str, str] = {
+    "case_number": "c.cn_year {o}, c.cn_type_code {o}, c.cn_seq {o}, c.id {o}",
+    "filing_date": "c.filing_date {o}, c.id {o}",
+    "deadline": "c.deadline {o}, c.id {o}",
+    "next_due_date": "c.next_due_date {o}, c.id {o}",
+    "owed": "(c.due_fen - c.paid_fen) {o}, c.id {o}",
+    "stage": "c.stage {o}, c.id {o}",
+    "status": "c.status {o}, c.id {o}",
+    "handler": "c.handler_id {o}, c.id {o}",
+    "id": "c.id {o}",
+}
+
+LEDGER_COLUMNS = (
+    "c.id, c.case_number, c.cause, c.stage, c.status, coalesce(h.name, '') AS handler, "
+    "c.parties_text, c.filing_date, c.deadline, c.next_due_date, c.due_fen, c.paid_fen, c.public_notice"
+)
+
+
+def _where(f: LedgerFilter) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    text = "".join(f.text.split())
+    if text:
+        if len(text) >= 3:
+            clauses.append("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+            params.append('"' + text.replace('"', '""') + '"')
+        else:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append(
+                "(c.case_number LIKE ? ESCAPE '\\' OR c.parties_text LIKE ? ESCAPE '\\' "
+                "OR c.cause LIKE ? ESCAPE '\\')"
+            )
+            params += [like, like, like]
+    if f.stage:
+        clauses.append("c.stage = ?")
+        params.append(f.stage)
+    if f.status:
+        clauses.append("c.status = ?")
+        params.append(f.status)
+    if f.handler:
+        clauses.append("c.handler_id = (SELECT id FROM handlers WHERE name = ?)")
+        params.append(f.handler)
+    if f.overdue_only:
+        clauses.append("c.due_fen > c.paid_fen AND c.next_due_date < ? AND c.status = '在办'")
+        params.append((f.today or date.today()).isoformat())
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def ledger_count(db: sqlite_utils.Database, f: LedgerFilter) -> int:
+    where, params = _where(f)
+    return int(db.execute(f"SELECT count(*) FROM cases c{where}", params).fetchone()[0])
+
+
+def ledger_page(
+    db: sqlite_utils.Database,
+    f: LedgerFilter,
+    sort: str = "id",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """One window of ledger rows in display order."""
+    where, params = _where(f)
+    order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
+    sql = (
+        f"SELECT {LEDGER_COLUMNS} FROM cases c LEFT JOIN handlers h ON h.id = c.handler_id"
+        f"{where} ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    return _rows(db.conn, sql, [*params, limit, offset])

@@ -1,0 +1,186 @@
+"""The ledger and the case editor as a clerk uses them (pytest-qt, offscreen, no blocking exec())."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QMessageBox
+
+from desktop.core.model import CaseStatus, PartyRole
+from desktop.gui.case_editor import CaseEditor
+from desktop.gui.court_dialog import CourtDialog
+from desktop.gui.ledger_model import COL
+from desktop.gui.main_window import MainWindow
+from desktop.services.workspace import Workspace
+from tests.conftest import make_case, type_text
+
+
+def fill_cell(qtbot, table, row: int, col: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Enter a cell's value as the cell editor would commit it."""
+    table.setCurrentCell(row, col)
+    table.item(row, col).setText(text)
+
+
+def new_editor(qtbot, workspace: Workspace) -> CaseEditor:  # type: ignore[no-untyped-def]
+    editor = CaseEditor(workspace)
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor
+
+
+def type_valid_case(qtbot, editor: CaseEditor, number: str) -> None:  # type: ignore[no-untyped-def]
+    type_text(editor.case_number, number)
+    type_text(editor.cause, "民间借贷纠纷")
+    editor.handler.setCurrentText("王建国")
+    type_text(editor.judgment_date, "2025/5/6")
+    type_text(editor.deadline, "2025年6月30日")
+    editor._add_party_row()
+    editor._add_party_row()
+    parties = editor.parties
+    role = parties.cellWidget(0, 0)
+    assert isinstance(role, QComboBox)
+    role.setCurrentIndex(role.findData(PartyRole.PLAINTIFF))
+    fill_cell(qtbot, parties, 0, 2, "张三丰")
+    fill_cell(qtbot, parties, 0, 3, "11010519491231002x")
+    fill_cell(qtbot, parties, 1, 2, "李四")
+    editor._add_obligation_row()
+    fill_cell(qtbot, editor.obligations, 0, 2, "1,234.5元")
+    editor._add_payment_row()
+    fill_cell(qtbot, editor.payments, 0, 1, "234.50")
+    confirmed = editor.payments.cellWidget(0, 5)
+    assert isinstance(confirmed, QCheckBox)
+    confirmed.setChecked(True)
+
+
+def test_add_a_case_through_the_editor(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, workspace)
+    type_valid_case(qtbot, editor, " (2025)黑0902民初0456号 ")
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow, timeout=2000)
+    qtbot.keyClick(editor.cause, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # 保存 by keyboard
+    assert editor.saved is not None, editor.banner.text()
+    case = workspace.load_case(editor.saved.id or 0)
+    assert case.case_number == "（2025）黑0902民初456号"
+    assert [p.name for p in case.parties] == ["张三丰", "李四"]
+    assert case.parties[0].id_number == "11010519491231002X"
+    assert case.obligations[0].amount_fen == 123_450
+    assert case.payments[0].amount_fen == 23_450 and case.payments[0].creditor_confirmed
+    assert case.handler == "王建国"
+
+
+def test_invalid_case_number_shows_message_and_saves_nothing(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, workspace)
+    type_valid_case(qtbot, editor, "2025黑0902民初456")
+    editor.save()
+    assert editor.saved is None
+    assert editor.isVisible()
+    message = editor.basic._errors["案号"]
+    assert message.isVisible() and message.text()
+    assert "案号" in editor.banner.text()
+    assert workspace.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+
+
+def test_bad_cells_are_marked_and_nothing_saved(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, workspace)
+    type_valid_case(qtbot, editor, "（2025）黑0902民初457号")
+    fill_cell(qtbot, editor.parties, 0, 3, "110105194912310021")  # wrong check digit
+    fill_cell(qtbot, editor.obligations, 0, 2, "12.345")           # three decimals
+    editor.save()
+    assert editor.saved is None
+    assert "当事人1身份证号" in editor.banner.text()
+    assert "履行义务1金额" in editor.banner.text()
+    assert editor.parties.item(0, 3).toolTip()
+    assert workspace.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+
+
+def test_cross_field_problem_is_refused(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    editor = new_editor(qtbot, workspace)
+    type_valid_case(qtbot, editor, "（2025）黑0902民初458号")
+    editor.deadline.setText("2025-01-01")  # before the judgment
+    editor.save()
+    assert editor.saved is None
+    assert editor.basic._errors["履行期限"].isVisible()
+
+
+def test_search_as_you_type_finds_the_case(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    workspace.save_case(make_case())
+    workspace.save_case(make_case("（2025）黑0902民初124号", parties=make_case().parties[1:]))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    page = window.ledger
+    assert page.model.rowCount() == 2
+    qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    type_text(page.search, "张三丰")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    assert page.model.index(0, COL["case_number"]).data() == "（2025）黑0902民初123号"
+    assert "共 1 件" in page.count_label.text()
+    page.search.clear()
+    type_text(page.search, "张")  # one character: LIKE fallback
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+
+
+def test_ledger_refreshes_after_a_save_elsewhere(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    assert window.ledger.model.rowCount() == 0
+    workspace.save_case(make_case())
+    assert window.ledger.model.rowCount() == 1
+    assert window.ledger.model.index(0, COL["owed"]).data() == "60,000.00"
+
+
+def test_overdue_rows_are_coloured(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    workspace.save_case(make_case(payments=()))  # first installment due 2025-05-31 unpaid, today 2025-06-13
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    model = window.ledger.model
+    assert model.index(0, COL["overdue"]).data() == "13"
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_delete_asks_first(qtbot, workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    workspace.save_case(make_case())
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    window.ledger.table.selectRow(0)
+    window.ledger.delete_current()
+    assert window.ledger.model.rowCount() == 1
+    window.ledger.delete_current()
+    assert window.ledger.model.rowCount() == 0
+
+
+def test_status_filter(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    workspace.save_case(make_case())
+    workspace.save_case(make_case("（2025）黑0902民初124号", status=CaseStatus.CLOSED))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    page = window.ledger
+    page.status.setCurrentIndex(page.status.findData("已归档"))
+    assert page.model.rowCount() == 1
+
+
+def test_navigation_marks_unfinished_areas(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels == ["案件台账", "督促看板", "文书", "诚信履行名单", "统计", "设置"]
+    assert window.nav.item(1).toolTip() == "尚未开放"
+    assert "七台河市新兴区人民法院" in window.windowTitle()
+
+
+def test_first_run_court_setup(qtbot, db_path) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open(db_path, actor="测试员")
+    dialog = CourtDialog(ws, first_run=True)
+    qtbot.addWidget(dialog)
+    type_text(dialog.court_code, "黑09X2")
+    dialog.save()
+    assert ws.court() is None
+    assert dialog.form._errors["法院名称"].text()
+    assert dialog.form._errors["法院代字"].text()
+    type_text(dialog.court_name, "七台河市新兴区人民法院")
+    dialog.court_code.setText("黑0902")
+    type_text(dialog.departments, "民一庭，执行局")
+    dialog.save()
+    court = ws.court()
+    assert court is not None and court.court_code == "黑0902" and court.departments == ("民一庭", "执行局")
+    ws.close()

@@ -1,0 +1,213 @@
+"""The store: migrations, round trips, one transaction per write, audit, the ledger queries."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from desktop.core.model import Contact, ContactMethod, Installment, Payment, PaymentMethod
+from desktop.services.workspace import CaseInvalid, Workspace
+from desktop.store import audit
+from desktop.store import cases as store
+from desktop.store.database import (
+    DatabaseTooNew,
+    StoreError,
+    migrate,
+    migrations,
+    open_database,
+    schema_version,
+)
+from tests.conftest import TODAY, make_case
+
+
+def tables(db_file: Path) -> set[str]:
+    conn = sqlite3.connect(db_file)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+
+
+def test_fresh_database_is_migrated_with_wal_and_foreign_keys(db_path: Path) -> None:
+    db = open_database(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema_version() >= 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    db.conn.close()
+    assert {"cases", "parties", "obligations", "installments", "payments", "contacts", "documents",
+            "audit_log", "settings", "handlers", "holidays"} <= tables(db_path)
+
+
+def test_migrations_are_numbered_from_one() -> None:
+    assert [m.version for m in migrations()] == list(range(1, len(migrations()) + 1))
+
+
+def test_database_newer_than_the_program_is_refused(db_path: Path) -> None:
+    open_database(db_path).conn.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {schema_version() + 1}")
+    conn.close()
+    with pytest.raises(DatabaseTooNew, match="较新版本"):
+        open_database(db_path)
+
+
+def test_failed_migration_leaves_database_as_it_was_and_copies_it_first(tmp_path: Path, db_path: Path) -> None:
+    open_database(db_path).conn.close()
+    mig = tmp_path / "migrations"
+    mig.mkdir()
+    for m in migrations():
+        (mig / m.path.name).write_text(m.sql(), encoding="utf-8")
+    bad = mig / f"{len(migrations()) + 1:04d}_broken.sql"
+    bad.write_text("CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    with pytest.raises(StoreError, match="已保持原状"):
+        migrate(conn, db_path, mig)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone()[0] == 0
+    conn.close()
+    copies = list(tmp_path.glob("test.before-v*.sqlite3"))
+    assert len(copies) == 1 and "cases" in tables(copies[0])
+
+
+def test_garbage_file_is_refused_with_a_message(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="损坏|不是本程序"):
+        open_database(junk)
+
+
+def test_case_round_trip_keeps_every_field(workspace: Workspace) -> None:
+    saved = workspace.save_case(make_case())
+    assert saved.id is not None and saved.version == 1
+    loaded = workspace.load_case(saved.id)
+    assert loaded == saved
+    assert loaded.obligations[0].installments[1].amount_fen == 6_000_000
+    assert loaded.parties[1].uscc == "91230902MA1C2D3EXP"
+
+
+def test_update_keeps_child_ids_and_bumps_version(workspace: Workspace) -> None:
+    saved = workspace.save_case(make_case())
+    changed = replace(
+        saved,
+        cause="买卖合同纠纷",
+        payments=(*saved.payments, Payment(date(2025, 6, 10), 6_000_000, PaymentMethod.IN_COURT)),
+    )
+    again = workspace.save_case(changed)
+    assert again.version == 2
+    assert [p.id for p in again.parties] == [p.id for p in saved.parties]
+    assert again.payments[0].id == saved.payments[0].id
+    row = workspace.db.execute("SELECT due_fen, paid_fen, next_due_date FROM cases").fetchone()
+    assert row == (10_000_000, 10_000_000, None)
+
+
+def test_stale_edit_is_refused(workspace: Workspace) -> None:
+    saved = workspace.save_case(make_case())
+    workspace.save_case(replace(saved, cause="新案由"))
+    with pytest.raises(store.ConcurrentEdit, match="已被他人修改"):
+        workspace.save_case(replace(saved, cause="旧版本上的修改"))
+    assert workspace.load_case(saved.id or 0).cause == "新案由"
+
+
+def test_duplicate_case_number_is_refused_and_nothing_written(workspace: Workspace) -> None:
+    workspace.save_case(make_case())
+    with pytest.raises(store.DuplicateCaseNumber, match="已存在"):
+        workspace.save_case(make_case("(2025)黑0902民初123号"))
+    assert workspace.db.execute("SELECT count(*) FROM parties").fetchone()[0] == 2
+
+
+def test_error_inside_a_save_rolls_back_everything(workspace: Workspace) -> None:
+    saved = workspace.save_case(make_case())
+    broken = replace(
+        saved,
+        cause="不应保存",
+        obligations=(replace(saved.obligations[0], installments=(Installment(1, date(2025, 6, 1), -5),)),),
+    )
+    before = workspace.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_case(workspace.db, broken, "测试员")  # bypasses validation: the CHECK constraint fires
+    assert workspace.load_case(saved.id or 0) == saved
+    assert workspace.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+    assert not workspace.db.conn.in_transaction
+
+
+def test_invalid_case_is_refused_before_writing(workspace: Workspace) -> None:
+    with pytest.raises(CaseInvalid) as err:
+        workspace.save_case(make_case(parties=()))
+    assert any(p.field == "当事人" for p in err.value.problems)
+    assert workspace.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
+
+
+def test_every_change_is_audited(workspace: Workspace) -> None:
+    saved = workspace.save_case(make_case())
+    workspace.save_case(replace(saved, deadline=date(2025, 7, 15)))
+    workspace.add_contact(saved.id or 0, Contact(TODAY_DT, ContactMethod.PHONE, "王建国", outcome="承诺月底付清"))
+    workspace.delete_case(saved.id or 0)
+    log = audit.entries(workspace.db)
+    assert [e["action"] for e in log if e["entity"] != "settings"] == [
+        "case.create", "case.update", "contact.create", "case.delete"
+    ]
+    update = next(e for e in log if e["action"] == "case.update")
+    assert '"deadline": ["2025-06-30", "2025-07-15"]' in update["detail"]
+    assert all(e["actor"] == "测试员" for e in log)
+    assert workspace.db.execute("SELECT count(*) FROM parties").fetchone()[0] == 0  # cascade
+
+
+TODAY_DT = __import__("datetime").datetime(2025, 6, 13, 9, 30)
+
+
+def test_change_listeners_hear_each_write(workspace: Workspace) -> None:
+    heard = []
+    workspace.subscribe(heard.append)
+    saved = workspace.save_case(make_case())
+    workspace.delete_case(saved.id or 0)
+    assert [(c.what, c.case_ids) for c in heard] == [("case", (saved.id,)), ("case", (saved.id,))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("张三丰", 1),        # trigram (3+ characters)
+        ("宏达商贸", 2),      # both cases have this defendant
+        ("张三", 1),          # short: LIKE fallback
+        ("三", 2),
+        ("民初123", 1),
+        ("2025", 2),
+        ("黑0902民初124号", 1),
+        ("李四光", 0),
+        ('"引号', 0),         # quotes and LIKE wildcards are literal
+        ("%", 0),
+    ],
+)
+def test_search(workspace: Workspace, text: str, expected: int) -> None:
+    workspace.save_case(make_case())
+    other = make_case("（2025）黑0902民初124号")
+    workspace.save_case(replace(other, parties=(replace(other.parties[0], name="李三"), other.parties[1])))
+    assert store.ledger_count(workspace.db, store.LedgerFilter(text=text)) == expected
+
+
+def test_search_follows_edits(workspace: Workspace) -> None:
+    saved = workspace.save_case(make_case())
+    workspace.save_case(replace(saved, parties=(replace(saved.parties[0], name="欧阳明月"), saved.parties[1])))
+    assert store.ledger_count(workspace.db, store.LedgerFilter(text="张三丰")) == 0
+    assert store.ledger_count(workspace.db, store.LedgerFilter(text="欧阳明")) == 1
+
+
+def test_filters_and_sorting(workspace: Workspace) -> None:
+    a = workspace.save_case(make_case())
+    b = workspace.save_case(make_case("（2024）黑0902民初9号", deadline=date(2025, 5, 20), handler="李红"))
+    f = store.LedgerFilter(today=TODAY)
+    ids = [r["id"] for r in store.ledger_page(workspace.db, f, "case_number", descending=False)]
+    assert ids == [b.id, a.id]
+    assert store.ledger_count(workspace.db, replace(f, handler="李红")) == 1
+    assert store.ledger_count(workspace.db, replace(f, stage="执行")) == 0
+    # a and b: the first installment (due 2025-05-31) is paid, the second is due 2025-06-30: not late.
+    assert store.ledger_count(workspace.db, replace(f, overdue_only=True)) == 0
+    late = workspace.save_case(make_case("（2025）黑0902民初200号", payments=()))
+    overdue = store.ledger_page(workspace.db, replace(f, overdue_only=True))
+    assert [r["id"] for r in overdue] == [late.id]
+    owed = [r["id"] for r in store.ledger_page(workspace.db, f, "owed", descending=True)]
+    assert owed[0] == late.id
