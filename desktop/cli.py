@@ -1,7 +1,7 @@
 """``tribunal-desk``: the GUI by default, and the same services headless for scripts.
 
-    tribunal-desk [--db PATH] [--demo]                open the window
-    tribunal-desk demo PATH [--cases N] [--seed S]    write a demo database
+tribunal-desk [--db PATH] [--demo]                open the window
+tribunal-desk demo PATH [--cases N] [--seed S]    write a demo database
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real data directory.
 os.environ["TRIBUNAL_DESK_HOME"] = tempfile.mkdtemp(prefix="tribunal-desk-test-home-")
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.core.model import (  # noqa: E402
+from desktop.core.model import (
     Case,
     CourtSettings,
     Disposition,
@@ -26,7 +26,7 @@ from desktop.core.model import (  # noqa: E402
     Payment,
     Stage,
 )
-from desktop.services.workspace import Workspace  # noqa: E402
+from desktop.services.workspace import Workspace
 
 TODAY = date(2025, 6, 13)
 
@@ -58,8 +58,19 @@ def make_case(number: str = "（2025）黑0902民初123号", **changes: object) 
         effective_date=date(2025, 5, 6),
         deadline=date(2025, 6, 30),
         parties=(
-            Party(PartyRole.PLAINTIFF, PartyKind.PERSON, "张三丰", id_number="11010519491231002X", phone="13800138000"),
-            Party(PartyRole.DEFENDANT, PartyKind.ORGANISATION, "七台河市宏达商贸有限公司", uscc="91230902MA1C2D3EXP"),
+            Party(
+                PartyRole.PLAINTIFF,
+                PartyKind.PERSON,
+                "张三丰",
+                id_number="11010519491231002X",
+                phone="13800138000",
+            ),
+            Party(
+                PartyRole.DEFENDANT,
+                PartyKind.ORGANISATION,
+                "七台河市宏达商贸有限公司",
+                uscc="91230902MA1C2D3EXP",
+            ),
         ),
         obligations=(
             Obligation(
@@ -96,4 +107,6 @@ def type_text(widget: object, text: str) -> None:
 
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            )

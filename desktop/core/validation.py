@@ -46,7 +46,9 @@ def _party_problems(index: int, party: Party, today: date) -> list[ValidationErr
     attempt(lambda: check_text("姓名或名称", party.name, required=True, max_len=MAX_NAME))
     if party.id_number:
         if party.kind is PartyKind.ORGANISATION:
-            problems.append(ValidationError(f"{label}身份证号", "单位当事人应填写统一社会信用代码，不填身份证号"))
+            problems.append(
+                ValidationError(f"{label}身份证号", "单位当事人应填写统一社会信用代码，不填身份证号")
+            )
         else:
             attempt(lambda: validate_id_number(party.id_number, today))
     if party.uscc:
@@ -95,7 +97,9 @@ def case_problems(case: Case, today: date) -> list[ValidationError]:
         problems.append(ValidationError("生效日期", "不能早于裁判日期"))
     start = case.effective_date or case.judgment_date
     if case.deadline and start and case.deadline < start:
-        problems.append(ValidationError("履行期限", f"不能早于{'生效' if case.effective_date else '裁判'}日期"))
+        problems.append(
+            ValidationError("履行期限", f"不能早于{'生效' if case.effective_date else '裁判'}日期")
+        )
     if case.effective_date:
         for i, party in enumerate(case.parties, start=1):
             if party.service_date and party.service_date > case.effective_date:
@@ -111,7 +115,10 @@ def case_problems(case: Case, today: date) -> list[ValidationError]:
             total = sum(it.amount_fen for it in ob.installments)
             if total != ob.amount_fen:
                 problems.append(
-                    ValidationError(f"{label}分期", f"各期金额合计{format_yuan(total)}，与总额{format_yuan(ob.amount_fen)}不符")
+                    ValidationError(
+                        f"{label}分期",
+                        f"各期金额合计{format_yuan(total)}，与总额{format_yuan(ob.amount_fen)}不符",
+                    )
                 )
             seqs = [it.seq for it in ob.installments]
             if len(set(seqs)) != len(seqs):

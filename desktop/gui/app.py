@@ -38,7 +38,9 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     QMessageBox.critical(
         None,
         _("程序错误"),
-        _("程序遇到内部错误，已记入日志 {0}。已保存的数据不受影响。\n\n{1}").format(paths.log_file(), text[-1500:]),
+        _("程序遇到内部错误，已记入日志 {0}。已保存的数据不受影响。\n\n{1}").format(
+            paths.log_file(), text[-1500:]
+        ),
     )
 
 
@@ -63,7 +65,10 @@ def run(db_path: Path | None) -> int:
     except StoreError as exc:
         QMessageBox.critical(None, _("无法打开数据库"), str(exc))
         return 2
-    if workspace.court() is None and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted:
+    if (
+        workspace.court() is None
+        and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
+    ):
         return 0
     window = MainWindow(workspace)
     window.show()

@@ -7,6 +7,7 @@ checked, and the workspace saves it in one transaction. A failed save changes no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -71,10 +72,29 @@ from desktop.i18n import _
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store.database import StoreError
 
-PARTY_COLS = (_("诉讼地位"), _("类型"), _("姓名或名称"), _("身份证号/统一社会信用代码"), _("电话"), _("住址"),
-              _("送达日期"), _("同意公布"))
-OBLIGATION_COLS = (_("类型"), _("履行内容"), _("金额（元）"), _("履行日期"), _("义务人"), _("权利人"),
-                   _("违约条款"), _("担保"), _("收款户名"), _("收款账号"), _("开户行"))
+PARTY_COLS = (
+    _("诉讼地位"),
+    _("类型"),
+    _("姓名或名称"),
+    _("身份证号/统一社会信用代码"),
+    _("电话"),
+    _("住址"),
+    _("送达日期"),
+    _("同意公布"),
+)
+OBLIGATION_COLS = (
+    _("类型"),
+    _("履行内容"),
+    _("金额（元）"),
+    _("履行日期"),
+    _("义务人"),
+    _("权利人"),
+    _("违约条款"),
+    _("担保"),
+    _("收款户名"),
+    _("收款账号"),
+    _("开户行"),
+)
 INSTALLMENT_COLS = (_("期次"), _("履行日期"), _("金额（元）"))
 PAYMENT_COLS = (_("日期"), _("金额（元）"), _("方式"), _("付款人"), _("凭证"), _("债权人确认"), _("备注"))
 CONTACT_COLS = (_("时间"), _("方式"), _("督促人"), _("对象"), _("结果"), _("备注"))
@@ -88,6 +108,12 @@ def _make_table(headers: tuple[str, ...]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setDefaultSectionSize(28)
     return table
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ValidationError(_("期次"), _("应为正整数"))
+    return int(text)
 
 
 def _check(table: QTableWidget, row: int, col: int) -> bool:
@@ -104,7 +130,9 @@ def _combo(table: QTableWidget, row: int, col: int) -> QComboBox:
 class CaseEditor(QDialog):
     """Edit one case (``case_id``) or add a new one (``case_id=None``)."""
 
-    def __init__(self, workspace: Workspace, case_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, case_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.case: Case = workspace.load_case(case_id) if case_id is not None else Case(case_number="")
@@ -130,7 +158,9 @@ class CaseEditor(QDialog):
         self.summary = QLabel(self)
         layout.addWidget(self.summary)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("保存"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
         buttons.accepted.connect(self.save)
@@ -326,18 +356,25 @@ class CaseEditor(QDialog):
         t = self.installments
         for i in range(t.rowCount()):
             label = _("履行义务{0}第{1}期").format(r + 1, i + 1)
-            try:
-                seq_text = table_text(t, i, 0)
-                if not seq_text.isdigit() or int(seq_text) < 1:
-                    raise ValidationError(label + _("期次"), _("应为正整数"))
-                due = parse_date(table_text(t, i, 1), label + _("履行日期"))
-                amount = parse_money(table_text(t, i, 2), label + _("金额"))
-                parsed.append(Installment(int(seq_text), due, amount))
-                for c in range(3):
-                    mark_cell(t, i, c, None)
-            except ValidationError as exc:
-                errors.append(exc)
-                mark_cell(t, i, 0 if "期次" in exc.field else 1 if "日期" in exc.field else 2, str(exc))
+            results = [
+                self._cell(t, i, 0, label, _("期次"), _positive_int, errors, required=True),
+                self._cell(
+                    t,
+                    i,
+                    1,
+                    label,
+                    _("履行日期"),
+                    lambda x: parse_date(x, _("履行日期")),
+                    errors,
+                    required=True,
+                ),
+                self._cell(
+                    t, i, 2, label, _("金额"), lambda x: parse_money(x, _("金额")), errors, required=True
+                ),
+            ]
+            if all(ok for ok, _v in results):
+                seq, due, amount = (v for _ok, v in results)
+                parsed.append(Installment(seq, due, amount))
         if not errors:
             self._installments[r] = parsed
         return errors
@@ -347,7 +384,9 @@ class CaseEditor(QDialog):
         t = self.installments
         t.setRowCount(0)
         if 0 <= row < len(self._installments):
-            self.installment_title.setText(_("第{0}项义务的分期履行（各期合计应等于该项金额）").format(row + 1))
+            self.installment_title.setText(
+                _("第{0}项义务的分期履行（各期合计应等于该项金额）").format(row + 1)
+            )
             dirty = self._dirty
             for inst in self._installments[row]:
                 self._add_installment_row(inst)
@@ -410,9 +449,9 @@ class CaseEditor(QDialog):
         number = form.attempt(_("案号"), lambda: parse_case_number(self.case_number.text()).canonical, errors)
         enforcement = self.enforcement_number.text().strip()
         if enforcement:
-            enforcement = form.attempt(
-                _("执行案号"), lambda: parse_case_number(enforcement).canonical, errors
-            ) or ""
+            enforcement = (
+                form.attempt(_("执行案号"), lambda: parse_case_number(enforcement).canonical, errors) or ""
+            )
         dates: dict[str, date | None] = {}
         for label, widget in (
             (_("立案日期"), self.filing_date),
@@ -450,44 +489,50 @@ class CaseEditor(QDialog):
         )
         return case, []
 
+    @staticmethod
+    def _cell(
+        t: QTableWidget,
+        r: int,
+        col: int,
+        label: str,
+        field: str,
+        parse: Callable[[str], Any],
+        errors: list[ValidationError],
+        *,
+        required: bool = False,
+        empty: Any = None,
+    ) -> tuple[bool, Any]:
+        """Parse one cell; on a refusal mark the cell, record the error and return (False, None)."""
+        text = table_text(t, r, col)
+        try:
+            if not text and required:
+                raise ValidationError(field, _("不能为空"))
+            value = parse(text) if text else empty
+        except ValidationError as exc:
+            error = ValidationError(label + exc.field, exc.message)
+            mark_cell(t, r, col, str(error))
+            errors.append(error)
+            return False, None
+        mark_cell(t, r, col, None)
+        return True, value
+
     def _collect_parties(self, errors: list[ValidationError]) -> list[Party]:
         t = self.parties
         out = []
         for r in range(t.rowCount()):
             label = _("当事人{0}").format(r + 1)
             kind = combo_value(_combo(t, r, 1), PartyKind)
-            name = table_text(t, r, 2)
-            ident = table_text(t, r, 3)
-            values: dict[str, Any] = {}
-            row_errors: list[tuple[int, ValidationError]] = []
-            for col, key, parse in (
-                (2, "name", lambda: name if name else self._missing(_("姓名或名称"))),
-                (
-                    3,
-                    "ident",
-                    lambda: ""
-                    if not ident
-                    else validate_id_number(ident)
-                    if kind is PartyKind.PERSON
-                    else validate_uscc(ident),
-                ),
-                (4, "phone", lambda: validate_phone(table_text(t, r, 4)) if table_text(t, r, 4) else ""),
-                (
-                    6,
-                    "service",
-                    lambda: parse_date(table_text(t, r, 6), _("送达日期")) if table_text(t, r, 6) else None,
-                ),
-            ):
-                try:
-                    values[key] = parse()
-                    mark_cell(t, r, col, None)
-                except ValidationError as exc:
-                    row_errors.append((col, ValidationError(label + exc.field, exc.message)))
-            for col, exc in row_errors:
-                mark_cell(t, r, col, str(exc))
-                errors.append(exc)
-            if row_errors:
+            ident_field = _("身份证号") if kind is PartyKind.PERSON else _("统一社会信用代码")
+            check_ident = validate_id_number if kind is PartyKind.PERSON else validate_uscc
+            results = [
+                self._cell(t, r, 2, label, _("姓名或名称"), str, errors, required=True),
+                self._cell(t, r, 3, label, ident_field, check_ident, errors, empty=""),
+                self._cell(t, r, 4, label, _("电话"), validate_phone, errors, empty=""),
+                self._cell(t, r, 6, label, _("送达日期"), lambda x: parse_date(x, _("送达日期")), errors),
+            ]
+            if not all(ok for ok, _v in results):
                 continue
+            name, ident, phone, served = (v for _ok, v in results)
             previous = t.item(r, 2).data(Qt.ItemDataRole.UserRole) if t.item(r, 2) else None  # type: ignore[union-attr]
             base = previous if isinstance(previous, Party) else Party(PartyRole.DEFENDANT, kind, name)
             consent = _check(t, r, 7)
@@ -496,21 +541,17 @@ class CaseEditor(QDialog):
                     base,
                     role=combo_value(_combo(t, r, 0), PartyRole),
                     kind=kind,
-                    name=values["name"],
-                    id_number=values["ident"] if kind is PartyKind.PERSON else "",
-                    uscc=values["ident"] if kind is PartyKind.ORGANISATION else "",
-                    phone=values["phone"],
+                    name=name,
+                    id_number=ident if kind is PartyKind.PERSON else "",
+                    uscc=ident if kind is PartyKind.ORGANISATION else "",
+                    phone=phone,
                     address=table_text(t, r, 5),
-                    service_date=values["service"],
+                    service_date=served,
                     publication_consent=consent,
                     consent_date=(base.consent_date or self.workspace.today()) if consent else None,
                 )
             )
         return out
-
-    @staticmethod
-    def _missing(field: str) -> str:
-        raise ValidationError(field, _("不能为空"))
 
     def _collect_obligations(self, errors: list[ValidationError]) -> list[Obligation]:
         errors += self._stash_installments()
@@ -519,26 +560,22 @@ class CaseEditor(QDialog):
         for r in range(t.rowCount()):
             label = _("履行义务{0}").format(r + 1)
             kind = combo_value(_combo(t, r, 0), ObligationKind)
-            amount = 0
-            due = None
-            failed = False
-            try:
-                text = table_text(t, r, 2)
-                amount = parse_money(text, _("金额")) if text or kind is ObligationKind.MONEY else 0
-                mark_cell(t, r, 2, None)
-            except ValidationError as exc:
-                errors.append(ValidationError(label + exc.field, exc.message))
-                mark_cell(t, r, 2, str(exc))
-                failed = True
-            try:
-                text = table_text(t, r, 3)
-                due = parse_date(text, _("履行日期")) if text else None
-                mark_cell(t, r, 3, None)
-            except ValidationError as exc:
-                errors.append(ValidationError(label + exc.field, exc.message))
-                mark_cell(t, r, 3, str(exc))
-                failed = True
-            if failed:
+            money = kind is ObligationKind.MONEY
+            ok_amount, amount = self._cell(
+                t,
+                r,
+                2,
+                label,
+                _("金额"),
+                lambda x: parse_money(x, _("金额")),
+                errors,
+                required=money,
+                empty=0,
+            )
+            ok_due, due = self._cell(
+                t, r, 3, label, _("履行日期"), lambda x: parse_date(x, _("履行日期")), errors
+            )
+            if not (ok_amount and ok_due):
                 continue
             previous = t.item(r, 1).data(Qt.ItemDataRole.UserRole) if t.item(r, 1) else None  # type: ignore[union-attr]
             base = previous if isinstance(previous, Obligation) else Obligation(kind)
@@ -566,14 +603,13 @@ class CaseEditor(QDialog):
         out = []
         for r in range(t.rowCount()):
             label = _("履行记录{0}").format(r + 1)
-            try:
-                paid_on = parse_date(table_text(t, r, 0), label + _("日期"))
-                mark_cell(t, r, 0, None)
-                amount = parse_money(table_text(t, r, 1), label + _("金额"))
-                mark_cell(t, r, 1, None)
-            except ValidationError as exc:
-                errors.append(exc)
-                mark_cell(t, r, 0 if "日期" in exc.field else 1, str(exc))
+            ok_date, paid_on = self._cell(
+                t, r, 0, label, _("日期"), lambda x: parse_date(x, _("日期")), errors, required=True
+            )
+            ok_amount, amount = self._cell(
+                t, r, 1, label, _("金额"), lambda x: parse_money(x, _("金额")), errors, required=True
+            )
+            if not (ok_date and ok_amount):
                 continue
             previous = t.item(r, 0).data(Qt.ItemDataRole.UserRole) if t.item(r, 0) else None  # type: ignore[union-attr]
             base = previous if isinstance(previous, Payment) else Payment(paid_on, amount)

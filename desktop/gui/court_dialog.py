@@ -19,7 +19,9 @@ class CourtDialog(QDialog):
         layout = QVBoxLayout(self)
         if first_run:
             intro = QLabel(
-                _("欢迎使用法庭自动履行工作台。请先填写本院信息：它们会印在发出的文书上，案号也按本院代字校验。")
+                _(
+                    "欢迎使用法庭自动履行工作台。请先填写本院信息：它们会印在发出的文书上，案号也按本院代字校验。"
+                )
             )
             intro.setWordWrap(True)
             layout.addWidget(intro)
@@ -37,7 +39,9 @@ class CourtDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("保存"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
         buttons.accepted.connect(self.save)

@@ -36,7 +36,7 @@ class LedgerTable(QTableView):
 
     activated_row = Signal(int)
 
-    def keyPressEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+    def keyPressEvent(self, event):  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activated_row.emit(self.currentIndex().row())
             return
@@ -80,7 +80,7 @@ class LedgerPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((230, 330, 150, 80, 80, 80, 100, 110, 110, 110, 100, 80)):
+        for col, width in enumerate((186, 210, 100, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
@@ -130,6 +130,10 @@ class LedgerPage(QWidget):
         self._timer.stop()
         self.model.set_filter(self.current_filter())
         self._update_count()
+
+    def stop_pending(self) -> None:
+        """Drop a search that was typed but not yet run (the window is closing)."""
+        self._timer.stop()
 
     def refresh(self) -> None:
         """Data changed elsewhere: re-query, keeping the selected case selected when it is still shown."""

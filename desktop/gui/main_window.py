@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         self.nav = QListWidget(central)
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(124)
         self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
         self.pages = QStackedWidget(central)
         row.addWidget(self.nav)
@@ -72,7 +72,9 @@ class MainWindow(QMainWindow):
         self.ledger = LedgerPage(workspace, self)
         self._add_page(_("案件台账"), self.ledger)
         for title, text in COMING:
-            item = self._add_page(title, _placeholder(title, text + "\n\n" + _("此功能尚未开放，将在后续版本提供。")))
+            item = self._add_page(
+                title, _placeholder(title, text + "\n\n" + _("此功能尚未开放，将在后续版本提供。"))
+            )
             item.setForeground(Qt.GlobalColor.gray)
             item.setToolTip(_("尚未开放"))
         self.settings_page = self._settings_page()
@@ -106,14 +108,25 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         court = self.workspace.court()
-        name = court.court_name + (f"·{court.tribunal_name}" if court and court.tribunal_name else "") if court else ""
+        name = (
+            court.court_name + (f"·{court.tribunal_name}" if court and court.tribunal_name else "")
+            if court
+            else ""
+        )
         self.setWindowTitle(f"{_('法庭自动履行工作台')} {__version__}" + (f" — {name}" if name else ""))
         if court:
             self.court_label.setText(
                 _("法院：{0}\n代字：{1}\n法庭：{2}\n部门：{3}").format(
-                    court.court_name, court.court_code, court.tribunal_name or "—", "、".join(court.departments) or "—"
+                    court.court_name,
+                    court.court_code,
+                    court.tribunal_name or "—",
+                    "、".join(court.departments) or "—",
                 )
             )
+
+    def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.ledger.stop_pending()
+        super().closeEvent(event)
 
     def _on_change(self, change: Change) -> None:
         if change.what == "settings":

@@ -269,7 +269,9 @@ def save_case(db: sqlite_utils.Database, case: Case, actor: str) -> Case:
                 case_id = _insert(conn, "cases", columns)
             except sqlite3.IntegrityError as exc:
                 if "cases.case_number" in str(exc):
-                    raise DuplicateCaseNumber(f"案号 {columns['case_number']} 已存在，不能重复登记。") from exc
+                    raise DuplicateCaseNumber(
+                        f"案号 {columns['case_number']} 已存在，不能重复登记。"
+                    ) from exc
                 raise
             saved = replace(_write_children(conn, case_id, case), version=1)
             record(conn, actor, "case.create", "case", case_id, saved.case_number, diff(None, saved))

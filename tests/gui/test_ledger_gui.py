@@ -83,7 +83,7 @@ def test_bad_cells_are_marked_and_nothing_saved(qtbot, workspace: Workspace) -> 
     editor = new_editor(qtbot, workspace)
     type_valid_case(qtbot, editor, "（2025）黑0902民初457号")
     fill_cell(qtbot, editor.parties, 0, 3, "110105194912310021")  # wrong check digit
-    fill_cell(qtbot, editor.obligations, 0, 2, "12.345")           # three decimals
+    fill_cell(qtbot, editor.obligations, 0, 2, "12.345")  # three decimals
     editor.save()
     assert editor.saved is None
     assert "当事人1身份证号" in editor.banner.text()
@@ -110,12 +110,14 @@ def test_search_as_you_type_finds_the_case(qtbot, workspace: Workspace) -> None:
     assert page.model.rowCount() == 2
     qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     type_text(page.search, "张三丰")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    qtbot.waitUntil(lambda: not page._timer.isActive(), timeout=2000)
+    assert page.model.rowCount() == 1
     assert page.model.index(0, COL["case_number"]).data() == "（2025）黑0902民初123号"
     assert "共 1 件" in page.count_label.text()
     page.search.clear()
     type_text(page.search, "张")  # one character: LIKE fallback
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    qtbot.waitUntil(lambda: not page._timer.isActive(), timeout=2000)
+    assert page.model.rowCount() == 1
 
 
 def test_ledger_refreshes_after_a_save_elsewhere(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]

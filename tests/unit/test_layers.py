@@ -30,7 +30,8 @@ def test_core_and_store_do_not_import_qt() -> None:
 def test_core_is_pure() -> None:
     for path in (ROOT / "core").rglob("*.py"):
         bad = {
-            n for n in imports(path)
+            n
+            for n in imports(path)
             if n.split(".")[0] in ("sqlite3", "sqlite_utils", "PySide6", "reportlab", "os", "pathlib")
             or n.startswith(("desktop.store", "desktop.services", "desktop.gui", "desktop.documents"))
         }

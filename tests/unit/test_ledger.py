@@ -15,7 +15,9 @@ from desktop.core.model import Case, Installment, Obligation, ObligationKind, Pa
 D = date(2025, 6, 1)
 
 
-def case_with(obligations: tuple[Obligation, ...], paid: tuple[int, ...] = (), deadline: date | None = D) -> Case:
+def case_with(
+    obligations: tuple[Obligation, ...], paid: tuple[int, ...] = (), deadline: date | None = D
+) -> Case:
     return Case(
         "（2025）黑0902民初1号",
         deadline=deadline,
@@ -27,7 +29,11 @@ def case_with(obligations: tuple[Obligation, ...], paid: tuple[int, ...] = (), d
 PLAN = Obligation(
     ObligationKind.MONEY,
     amount_fen=300,
-    installments=(Installment(1, D, 100), Installment(2, D + timedelta(30), 100), Installment(3, D + timedelta(60), 100)),
+    installments=(
+        Installment(1, D, 100),
+        Installment(2, D + timedelta(30), 100),
+        Installment(3, D + timedelta(60), 100),
+    ),
 )
 
 
@@ -43,8 +49,10 @@ PLAN = Obligation(
         ((PLAN,), (200,), 100, D + timedelta(60), 100, Performance.PARTIAL),
         ((Obligation(ObligationKind.ACT, description="拆除围墙"),), (), 0, None, 0, Performance.NOT_MONEY),
         (
-            (Obligation(ObligationKind.MONEY, amount_fen=500, due_date=D + timedelta(5)),
-             Obligation(ObligationKind.MONEY, amount_fen=500, due_date=D - timedelta(5))),
+            (
+                Obligation(ObligationKind.MONEY, amount_fen=500, due_date=D + timedelta(5)),
+                Obligation(ObligationKind.MONEY, amount_fen=500, due_date=D - timedelta(5)),
+            ),
             (500,),
             500,
             D + timedelta(5),
@@ -55,7 +63,12 @@ PLAN = Obligation(
 )
 def test_balance(obligations, paid, owed, next_due, next_fen, performance) -> None:  # type: ignore[no-untyped-def]
     b = balance(case_with(obligations, paid))
-    assert (b.owed_fen, b.next_due_date, b.next_due_fen, b.performance) == (owed, next_due, next_fen, performance)
+    assert (b.owed_fen, b.next_due_date, b.next_due_fen, b.performance) == (
+        owed,
+        next_due,
+        next_fen,
+        performance,
+    )
 
 
 def test_days_overdue() -> None:
@@ -86,5 +99,9 @@ def test_balance_properties(slices: list[int], paid: list[int]) -> None:
     assert 0 <= b.next_due_fen <= max(slices)
     assert (b.next_due_date is None) == (b.owed_fen == 0)
     assert b.owed_fen >= b.next_due_fen
-    more = balance(replace(case_with((ob,), tuple(paid)), payments=(*case_with((ob,), tuple(paid)).payments, Payment(D, 1))))
+    more = balance(
+        replace(
+            case_with((ob,), tuple(paid)), payments=(*case_with((ob,), tuple(paid)).payments, Payment(D, 1))
+        )
+    )
     assert more.owed_fen <= b.owed_fen

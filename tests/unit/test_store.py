@@ -38,8 +38,19 @@ def test_fresh_database_is_migrated_with_wal_and_foreign_keys(db_path: Path) -> 
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.conn.close()
-    assert {"cases", "parties", "obligations", "installments", "payments", "contacts", "documents",
-            "audit_log", "settings", "handlers", "holidays"} <= tables(db_path)
+    assert {
+        "cases",
+        "parties",
+        "obligations",
+        "installments",
+        "payments",
+        "contacts",
+        "documents",
+        "audit_log",
+        "settings",
+        "handlers",
+        "holidays",
+    } <= tables(db_path)
 
 
 def test_migrations_are_numbered_from_one() -> None:
@@ -55,14 +66,18 @@ def test_database_newer_than_the_program_is_refused(db_path: Path) -> None:
         open_database(db_path)
 
 
-def test_failed_migration_leaves_database_as_it_was_and_copies_it_first(tmp_path: Path, db_path: Path) -> None:
+def test_failed_migration_leaves_database_as_it_was_and_copies_it_first(
+    tmp_path: Path, db_path: Path
+) -> None:
     open_database(db_path).conn.close()
     mig = tmp_path / "migrations"
     mig.mkdir()
     for m in migrations():
         (mig / m.path.name).write_text(m.sql(), encoding="utf-8")
     bad = mig / f"{len(migrations()) + 1:04d}_broken.sql"
-    bad.write_text("CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8")
+    bad.write_text(
+        "CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8"
+    )
     conn = sqlite3.connect(db_path, isolation_level=None)
     with pytest.raises(StoreError, match="已保持原状"):
         migrate(conn, db_path, mig)
@@ -144,11 +159,16 @@ def test_invalid_case_is_refused_before_writing(workspace: Workspace) -> None:
 def test_every_change_is_audited(workspace: Workspace) -> None:
     saved = workspace.save_case(make_case())
     workspace.save_case(replace(saved, deadline=date(2025, 7, 15)))
-    workspace.add_contact(saved.id or 0, Contact(TODAY_DT, ContactMethod.PHONE, "王建国", outcome="承诺月底付清"))
+    workspace.add_contact(
+        saved.id or 0, Contact(TODAY_DT, ContactMethod.PHONE, "王建国", outcome="承诺月底付清")
+    )
     workspace.delete_case(saved.id or 0)
     log = audit.entries(workspace.db)
     assert [e["action"] for e in log if e["entity"] != "settings"] == [
-        "case.create", "case.update", "contact.create", "case.delete"
+        "case.create",
+        "case.update",
+        "contact.create",
+        "case.delete",
     ]
     update = next(e for e in log if e["action"] == "case.update")
     assert '"deadline": ["2025-06-30", "2025-07-15"]' in update["detail"]
@@ -170,15 +190,15 @@ def test_change_listeners_hear_each_write(workspace: Workspace) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("张三丰", 1),        # trigram (3+ characters)
-        ("宏达商贸", 2),      # both cases have this defendant
-        ("张三", 1),          # short: LIKE fallback
+        ("张三丰", 1),  # trigram (3+ characters)
+        ("宏达商贸", 2),  # both cases have this defendant
+        ("张三", 1),  # short: LIKE fallback
         ("三", 2),
         ("民初123", 1),
         ("2025", 2),
         ("黑0902民初124号", 1),
         ("李四光", 0),
-        ('"引号', 0),         # quotes and LIKE wildcards are literal
+        ('"引号', 0),  # quotes and LIKE wildcards are literal
         ("%", 0),
     ],
 )
@@ -191,7 +211,9 @@ def test_search(workspace: Workspace, text: str, expected: int) -> None:
 
 def test_search_follows_edits(workspace: Workspace) -> None:
     saved = workspace.save_case(make_case())
-    workspace.save_case(replace(saved, parties=(replace(saved.parties[0], name="欧阳明月"), saved.parties[1])))
+    workspace.save_case(
+        replace(saved, parties=(replace(saved.parties[0], name="欧阳明月"), saved.parties[1]))
+    )
     assert store.ledger_count(workspace.db, store.LedgerFilter(text="张三丰")) == 0
     assert store.ledger_count(workspace.db, store.LedgerFilter(text="欧阳明")) == 1
 
