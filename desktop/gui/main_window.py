@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,13 +43,22 @@ def _placeholder(title: str, text: str) -> QWidget:
     return page
 
 
-# Areas that arrive with later work: shown, but honest that they are not there yet.
-COMING = (
-    (_("督促看板"), _("每日到期与逾期提醒（提示书、催告书、分期、执前督促、预失信等）。")),
-    (_("文书"), _("告知书、承诺书、提示书、催告书、证明书等文书的向导、打印与登记。")),
-    (_("诚信履行名单"), _("诚信履行名单的审核、分批发布、打印与报送。")),
-    (_("统计"), _("自动履行率、执行收案变化等统计。")),
+# The product's areas in navigation order: (title, "module:Class" of its page or None while it is not
+# built yet, what it is for). A page class takes (workspace, changes, parent) and listens to
+# ``changes.changed`` itself. Areas without a page are shown, and say honestly they are not there yet.
+AREAS: tuple[tuple[str, str | None, str], ...] = (
+    (_("督促看板"), None, _("每日到期与逾期提醒（提示书、催告书、分期、执前督促、预失信等）。")),
+    (_("文书"), None, _("告知书、承诺书、提示书、催告书、证明书等文书的向导、打印与登记。")),
+    (_("诚信履行名单"), None, _("诚信履行名单的审核、分批发布、打印与报送。")),
+    (_("统计"), None, _("自动履行率、执行收案变化等统计。")),
 )
+
+
+def _page_class(spec: str) -> type[QWidget]:
+    module, _sep, name = spec.partition(":")
+    cls = getattr(importlib.import_module(module), name)
+    assert isinstance(cls, type) and issubclass(cls, QWidget)
+    return cls
 
 
 class MainWindow(QMainWindow):
@@ -71,12 +82,17 @@ class MainWindow(QMainWindow):
 
         self.ledger = LedgerPage(workspace, self)
         self._add_page(_("案件台账"), self.ledger)
-        for title, text in COMING:
-            item = self._add_page(
-                title, _placeholder(title, text + "\n\n" + _("此功能尚未开放，将在后续版本提供。"))
-            )
-            item.setForeground(Qt.GlobalColor.gray)
-            item.setToolTip(_("尚未开放"))
+        self.area_pages: dict[str, QWidget] = {}
+        for title, spec, text in AREAS:
+            if spec is None:
+                notice = text + "\n\n" + _("此功能尚未开放，将在后续版本提供。")
+                item = self._add_page(title, _placeholder(title, notice))
+                item.setForeground(Qt.GlobalColor.gray)
+                item.setToolTip(_("尚未开放"))
+            else:
+                page = _page_class(spec)(workspace, self.changes, self)  # type: ignore[call-arg]
+                self.area_pages[title] = page
+                self._add_page(title, page)
         self.settings_page = self._settings_page()
         self._add_page(_("设置"), self.settings_page)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -124,7 +140,7 @@ class MainWindow(QMainWindow):
                 )
             )
 
-    def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, event):  # type: ignore[no-untyped-def]
         self.ledger.stop_pending()
         super().closeEvent(event)
 

@@ -68,7 +68,8 @@ class Workspace:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def _changed(self, change: Change) -> None:
+    def notify(self, change: Change) -> None:
+        """Tell every listener what a use case changed (call after its transaction committed)."""
         for listener in list(self._listeners):
             listener(change)
 
@@ -97,7 +98,7 @@ class Workspace:
         if problems:
             raise CaseInvalid(problems)
         settings_store.save_court_settings(self.db, court, self.actor)
-        self._changed(Change("settings"))
+        self.notify(Change("settings"))
 
     def handler_names(self) -> list[str]:
         return case_store.handler_names(self.db)
@@ -112,12 +113,12 @@ class Workspace:
             raise CaseInvalid(problems)
         saved = case_store.save_case(self.db, case, self.actor)
         assert saved.id is not None
-        self._changed(Change("case", (saved.id,)))
+        self.notify(Change("case", (saved.id,)))
         return saved
 
     def delete_case(self, case_id: int) -> None:
         case_store.delete_case(self.db, case_id, self.actor)
-        self._changed(Change("case", (case_id,)))
+        self.notify(Change("case", (case_id,)))
 
     def add_contact(self, case_id: int, contact: Contact) -> Contact:
         try:
@@ -126,5 +127,5 @@ class Workspace:
         except ValidationError as exc:
             raise CaseInvalid([exc]) from exc
         saved = case_store.add_contact(self.db, case_id, contact, self.actor)
-        self._changed(Change("contact", (case_id,)))
+        self.notify(Change("contact", (case_id,)))
         return saved

@@ -1,7 +1,7 @@
 """Opening a database and bringing its schema up to date.
 
-The schema is the ordered SQL files in ``db/`` (``0001_initial.sql``, ``0002_….sql``); a database's
-``PRAGMA user_version`` is the number of the last file applied. Each file is applied inside one
+The schema is the ordered SQL files in ``db/`` (``0001_initial.sql``, ``0002_….sql``: increasing, unique
+numbers); a database's ``PRAGMA user_version`` is the number of the last file applied. Each file is applied inside one
 transaction together with the version bump, so a failed migration leaves the database as it was.
 Before migrating an existing database the file is copied beside itself. A database written by a newer
 Tribunal Desk is refused: an old program must never guess at a schema it does not know.
@@ -50,14 +50,15 @@ def migrations(directory: Path | None = None) -> list[Migration]:
             raise StoreError(f"迁移文件名不合规范：{path.name}（应为 0001_说明.sql）")
         found.append(Migration(int(match.group(1)), path))
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise StoreError(f"迁移文件编号应从 0001 起连续：{versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
+        raise StoreError(f"迁移文件编号应为从 0001 起、互不重复的递增数：{versions}")
     return found
 
 
 def schema_version() -> int:
-    """The schema version this program writes."""
-    return len(migrations())
+    """The schema version this program writes: the number of its last migration."""
+    found = migrations()
+    return found[-1].version if found else 0
 
 
 _KNOWN_ERRORS = (
@@ -107,13 +108,14 @@ def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int)
 def migrate(conn: sqlite3.Connection, path: Path | None = None, directory: Path | None = None) -> int:
     """Apply the missing migrations; return the version reached."""
     available = migrations(directory)
+    newest = available[-1].version if available else 0
     current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > len(available):
+    if current > newest:
         raise DatabaseTooNew(
-            f"该数据库由较新版本的法庭自动履行工作台创建（结构版本 {current}，本程序支持到 {len(available)}），"
+            f"该数据库由较新版本的法庭自动履行工作台创建（结构版本 {current}，本程序支持到 {newest}），"
             "请升级本程序后再打开。"
         )
-    pending = available[current:]
+    pending = [m for m in available if m.version > current]
     if pending and current > 0 and path is not None:
         _backup_before_migration(conn, path, current)
     for migration in pending:
@@ -124,7 +126,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, directory: Path 
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(f"数据库升级到版本 {migration.version} 失败，已保持原状：{exc}") from exc
-    return len(available)
+    return newest
 
 
 def open_database(path: Path | str | None = None) -> sqlite_utils.Database:
