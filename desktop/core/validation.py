@@ -88,9 +88,9 @@ def case_problems(case: Case, today: date) -> list[ValidationError]:
     for i, party in enumerate(case.parties, start=1):
         problems += _party_problems(i, party, today)
 
-    for field, value in (("立案日期", case.filing_date), ("裁判日期", case.judgment_date)):
-        if value and value > today:
-            problems.append(ValidationError(field, "不能晚于今天"))
+    for label, day in (("立案日期", case.filing_date), ("裁判日期", case.judgment_date)):
+        if day and day > today:
+            problems.append(ValidationError(label, "不能晚于今天"))
     if case.filing_date and case.judgment_date and case.judgment_date < case.filing_date:
         problems.append(ValidationError("裁判日期", "不能早于立案日期"))
     if case.judgment_date and case.effective_date and case.effective_date < case.judgment_date:
