@@ -92,7 +92,7 @@ def test_failed_migration_leaves_database_as_it_was_and_copies_it_first(
 def test_garbage_file_is_refused_with_a_message(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="损坏|不是本程序"):
+    with pytest.raises(StoreError, match=r"损坏|不是本程序"):
         open_database(junk)
 
 
@@ -234,3 +234,26 @@ def test_filters_and_sorting(workspace: Workspace) -> None:
     assert [r["id"] for r in overdue] == [late.id]
     owed = [r["id"] for r in store.ledger_page(workspace.db, f, "owed", descending=True)]
     assert owed[0] == late.id
+
+
+def test_search_shows_the_newest_matches_and_says_when_it_cuts(workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ids = [workspace.save_case(make_case(f"（2025）黑0902民初{n}号")).id for n in range(1, 5)]
+    monkeypatch.setattr(store, "SEARCH_LIMIT", 3)
+    for text in ("张三丰", "张三"):  # trigram and LIKE paths
+        f = store.LedgerFilter(text=text)
+        assert store.search_is_capped(workspace.db, f)
+        assert [r["id"] for r in store.ledger_page(workspace.db, f, "id", True)] == ids[:0:-1]
+    assert not store.search_is_capped(workspace.db, store.LedgerFilter(text="民初1号"))
+    assert not store.search_is_capped(workspace.db, store.LedgerFilter())
+
+
+def test_pages_follow_the_sort_order(workspace: Workspace) -> None:
+    for n in (5, 3, 9, 1):
+        workspace.save_case(make_case(f"（2025）黑0902民初{n}号"))
+    f = store.LedgerFilter()
+    pages = [store.ledger_page(workspace.db, f, "case_number", False, offset=o, limit=2) for o in (0, 2, 4)]
+    assert [[r["case_number"] for r in p] for p in pages] == [
+        ["（2025）黑0902民初1号", "（2025）黑0902民初3号"],
+        ["（2025）黑0902民初5号", "（2025）黑0902民初9号"],
+        [],
+    ]
