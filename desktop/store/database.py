@@ -1,8 +1,9 @@
 """Opening a database and bringing its schema up to date.
 
-The schema is the ordered SQL files in ``db/`` (``0001_initial.sql``, ``0002_….sql``: increasing, unique
-numbers); a database's ``PRAGMA user_version`` is the number of the last file applied. Each file is applied inside one
-transaction together with the version bump, so a failed migration leaves the database as it was.
+The schema is the ordered SQL files in ``db/`` (``0001_initial.sql``, ``0002_….sql``: increasing,
+unique numbers); a database's ``PRAGMA user_version`` is the number of the last file applied. Each
+file is applied inside one transaction together with the version bump, so a failed migration leaves
+the database as it was.
 Before migrating an existing database the file is copied beside itself. A database written by a newer
 Tribunal Desk is refused: an old program must never guess at a schema it does not know.
 """
