@@ -1,1 +1,2 @@
-"""Use cases: each runs in one transaction and reports what changed, so every view refreshes from one signal."""
+"""Use cases: each runs in one transaction and reports what changed, so every view refreshes from one
+signal."""
