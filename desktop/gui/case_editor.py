@@ -192,11 +192,50 @@ class CaseEditor(QDialog):
         self.deadline = form.add(_("履行期限"), DateLine())
         self.deadline_reason = form.add(_("履行期限说明"), QLineEdit())
         self.deadline_reason.setPlaceholderText(_("手工确定履行期限时填写理由"))
+        self._add_compute_dates_button(form)
         self.public_notice = form.add(_("公告送达"), QCheckBox(_("本案系公告送达")))
         self.enforcement_number = form.add(_("执行案号"), QLineEdit())
         self.notes = form.add(_("备注"), QPlainTextEdit())
         self.notes.setMaximumHeight(70)
         return form
+
+    def _add_compute_dates_button(self, form: Form) -> None:
+        """计算: the effective date and deadline from the service dates and the terms (督促看板 feature)."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.compute_button = QPushButton(_("按送达日期和判项计算生效日期、履行期限"))
+        self.compute_button.clicked.connect(self.compute_dates)
+        line.addWidget(self.compute_button)
+        line.addStretch(1)
+        self.dates_explanation = QLabel()
+        self.dates_explanation.setWordWrap(True)
+        self.dates_explanation.hide()
+        form.layout_.addRow("", row)
+        form.layout_.addRow("", self.dates_explanation)
+
+    def compute_dates(self) -> None:
+        """Fill 生效日期 and 履行期限 with the computed dates and show how they were computed."""
+        from desktop.services.reminders import Reminders
+
+        case, errors = self.collect()
+        if case is None:
+            self._show_banner(errors)
+            return
+        try:
+            proposal = Reminders(self.workspace).propose_dates(case)
+        except ValidationError as exc:
+            self._show_banner([exc])
+            return
+        self.banner.hide()
+        self.effective_date.set_value(proposal.effective.effective)
+        self.effective_reason.clear()
+        if proposal.deadline is not None:
+            self.deadline.set_value(proposal.deadline)
+            self.deadline_reason.clear()
+        note = _("（暂定）") if proposal.provisional else ""
+        self.dates_explanation.setText(proposal.explanation + note)
+        self.dates_explanation.show()
 
     def _parties_tab(self) -> QWidget:
         page = QWidget()

@@ -1,0 +1,883 @@
+"""督促看板: what is due today, overdue first, for me or the whole tribunal, each line leading to its action.
+
+The page shows the board of :class:`desktop.services.reminders.Reminders` in four groups (逾期 / 今日 /
+7日内 / 以后), coloured by days overdue. Keys on the list: Enter opens the case, C records a contact
+(Enter again saves it: two keystrokes), P postpones the selected reminders with a reason, D marks them
+done, W starts the suggested document. It refreshes when anything changes and when the date changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.calendar import to_json
+from desktop.core.errors import ValidationError
+from desktop.core.model import ContactMethod
+from desktop.core.money import format_money
+from desktop.core.reminders import CaseEvent, CaseEventKind, Group, Period, ReminderItem, Rule
+from desktop.gui.fields import ERROR_STYLE, DateLine, combo_value, enum_combo
+from desktop.i18n import _
+from desktop.services.reminders import Board, Reminders
+from desktop.services.workspace import CaseInvalid, Change, Workspace
+from desktop.store.database import StoreError
+
+DATE_CHECK_MS = 60_000
+_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+ALL = "__all__"
+MINE = "__mine__"
+
+# (header, width); the reason, last, takes the rest of the width
+COLUMNS: tuple[tuple[str, int], ...] = (
+    (_("到期日"), 96),
+    (_("逾期"), 48),
+    (_("案号"), 186),
+    (_("当事人（义务人）"), 160),
+    (_("未履行（元）"), 92),
+    (_("提醒事项"), 132),
+    (_("建议文书"), 132),
+    (_("承办人"), 62),
+    (_("原因"), 400),
+)
+_GROUP_BG = {
+    Group.TODAY: QColor("#fff1c2"),
+    Group.WEEK: QColor("#fffbe8"),
+    Group.LATER: QColor("#ffffff"),
+}
+# days overdue: 1–7, 8–20, more than 20 (unhandled reminders stay up to 30 days by default)
+OVERDUE_BANDS = ((7, QColor("#fde2e1")), (20, QColor("#f9c0bd")), (None, QColor("#f19b96")))
+_HEADER_BG = QColor("#e8eaed")
+
+
+def overdue_colour(days: int) -> QColor:
+    for limit, colour in OVERDUE_BANDS:
+        if limit is None or days <= limit:
+            return colour
+    raise AssertionError("unreachable")
+
+
+class DashboardModel(QAbstractTableModel):
+    """The board as rows: a header row per non-empty group, then its reminders (fetched lazily)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.board: Board | None = None
+        self.collapsed: set[Group] = set()
+        self._rows: list[tuple[Group, int]] = []  # (group, item index or -1 for the header)
+        self._row_of_index: dict[int, int] | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_board(self, board: Board) -> None:
+        self.beginResetModel()
+        self.board = board
+        self._layout()
+        self.endResetModel()
+
+    def toggle(self, group: Group) -> None:
+        self.beginResetModel()
+        self.collapsed ^= {group}
+        self._layout()
+        self.endResetModel()
+
+    def _layout(self) -> None:
+        rows: list[tuple[Group, int]] = []
+        board = self.board
+        if board is not None:
+            start = 0
+            for group in Group:
+                count = board.counts.get(group, 0)
+                if count:
+                    rows.append((group, -1))
+                    if group not in self.collapsed:
+                        rows.extend((group, i) for i in range(start, start + count))
+                start += count
+        self._rows = rows
+        self._row_of_index = None
+
+    # ------------------------------------------------------------ lookups
+    def header_rows(self) -> list[tuple[int, Group]]:
+        return [(r, g) for r, (g, i) in enumerate(self._rows) if i < 0]
+
+    def item(self, row: int) -> ReminderItem | None:
+        if self.board is None or not 0 <= row < len(self._rows):
+            return None
+        _group, index = self._rows[row]
+        return None if index < 0 else self._item(index)
+
+    def _item(self, index: int) -> ReminderItem | None:
+        assert self.board is not None
+        try:
+            return self.board.items[index]
+        except IndexError:  # changed under us (another program); the next refresh shows the truth
+            return None
+
+    def group_at(self, row: int) -> Group | None:
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, key: tuple[int, str, date]) -> int | None:
+        """The row showing the reminder ``key`` (None when it is gone or its group is folded)."""
+        if self.board is None:
+            return None
+        index = self.board.index_of(key)
+        if index is None:
+            return None
+        if self._row_of_index is None:
+            self._row_of_index = {i: r for r, (_g, i) in enumerate(self._rows) if i >= 0}
+        return self._row_of_index.get(index)
+
+    # ------------------------------------------------------------ Qt model API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or self.board is None:
+            return None
+        group, item_index = self._rows[index.row()]
+        if item_index < 0:
+            return self._header_data(group, index.column(), role)
+        item = self._item(item_index)
+        if item is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, col)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if group is Group.OVERDUE:
+                return QBrush(overdue_colour(item.days_overdue))
+            return QBrush(_GROUP_BG[group])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"{item.title}：{item.reason}"
+            if item.provisional:
+                tip += "\n" + _("（日期为暂定：所依据年份的节假日安排尚未录入）")
+            if item.postponed_until:
+                tip += "\n" + _("曾推迟至{0}").format(item.postponed_until.isoformat())
+            return tip
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _header_data(self, group: Group, col: int, role: int) -> Any:
+        assert self.board is not None
+        if role == Qt.ItemDataRole.DisplayRole and col == 0:
+            mark = "▸" if group in self.collapsed else "▾"
+            return f"{mark} {group.value}（{self.board.counts.get(group, 0):,}）"
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(_HEADER_BG)
+        return None
+
+    @staticmethod
+    def _display(item: ReminderItem, col: int) -> str:
+        if col == 0:
+            return item.due_date.isoformat() + ("*" if item.provisional else "")
+        if col == 1:
+            return str(item.days_overdue) if item.days_overdue else ""
+        if col == 2:
+            return item.case_number
+        if col == 3:
+            return item.party
+        if col == 4:
+            return format_money(item.owed_fen) if item.owed_fen else ""
+        if col == 5:
+            return item.title + (_("（暂定）") if item.provisional else "")
+        if col == 6:
+            return f"《{item.suggested_form_title}》" if item.suggested_form_title else "—"
+        if col == 7:
+            return item.handler
+        return item.reason
+
+
+class BoardTable(QTableView):
+    """Enter opens the case; a click on a group header folds the group."""
+
+    def __init__(self, page: DashboardPage) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def keyPressEvent(self, event):  # type: ignore[no-untyped-def]
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.page.open_current()
+            return
+        action = {
+            Qt.Key.Key_C: self.page.contact,
+            Qt.Key.Key_P: self.page.postpone,
+            Qt.Key.Key_D: self.page.mark_done,
+            Qt.Key.Key_W: self.page.issue_document,
+        }.get(Qt.Key(event.key()))
+        if action is not None:
+            action()
+            return
+        super().keyPressEvent(event)
+
+
+# ---------------------------------------------------------------- dialogs
+
+
+class _Dialog(QDialog):
+    """A small dialog with an error line and OK / Cancel; ``apply`` does the work and may refuse."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.col = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.col.addLayout(self.form)
+        self.error = QLabel(self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.col.addWidget(self.error)
+        self.col.addWidget(self.buttons)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def _ok(self) -> None:
+        try:
+            self.apply()
+        except CaseInvalid as exc:
+            self.show_error("；".join(str(p) for p in exc.problems))
+            return
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        except StoreError as exc:
+            self.show_error(str(exc))
+            return
+        self.accept()
+
+
+def _summary(items: list[ReminderItem]) -> str:
+    first = items[0]
+    text = f"{first.case_number} {first.party}：{first.title}"
+    return text if len(items) == 1 else _("{0} 等 {1} 条提醒").format(text, len(items))
+
+
+class ContactDialog(_Dialog):
+    """Record a contact for the selected reminders. Opens on 电话 with the cursor in 结果; Ctrl+1–8 choose
+    the method; Enter saves (so C, Enter records a phone call: two keystrokes)."""
+
+    def __init__(self, service: Reminders, items: list[ReminderItem], parent: QWidget | None) -> None:
+        super().__init__(_("登记督促"), parent)
+        self.service = service
+        self.items = items
+        about = QLabel(_summary(items), self)
+        about.setWordWrap(True)
+        self.form.addRow(_("提醒"), about)
+        self.method = enum_combo(ContactMethod, ContactMethod.PHONE)
+        self.form.addRow(_("方式（Ctrl+1–8）"), self.method)
+        self.outcome = QLineEdit(self)
+        self.outcome.setPlaceholderText(_("如：已接通，义务人表示将于期限内履行"))
+        self.form.addRow(_("结果"), self.outcome)
+        self.note = QLineEdit(self)
+        self.form.addRow(_("备注"), self.note)
+        self.finish_layout()
+        for number, method in enumerate(ContactMethod, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(
+                lambda m=method: self.method.setCurrentIndex(self.method.findText(m.value))
+            )
+        self.outcome.setFocus()
+
+    def apply(self) -> None:
+        method = combo_value(self.method, ContactMethod)
+        self.service.record_contact(self.items, method, self.outcome.text(), self.note.text())
+
+
+class PostponeDialog(_Dialog):
+    def __init__(self, service: Reminders, items: list[ReminderItem], parent: QWidget | None) -> None:
+        super().__init__(_("推迟提醒"), parent)
+        self.service = service
+        self.items = items
+        about = QLabel(_summary(items), self)
+        about.setWordWrap(True)
+        self.form.addRow(_("提醒"), about)
+        self.until = DateLine(self)
+        self.until.set_value(service.workspace.today() + timedelta(days=7))
+        self.form.addRow(_("推迟至"), self.until)
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText(_("必填，如：义务人承诺月底前履行"))
+        self.form.addRow(_("推迟理由"), self.reason)
+        self.finish_layout()
+        self.reason.setFocus()
+
+    def apply(self) -> None:
+        until = self.until.value(_("推迟至"))
+        if until is None:
+            raise ValidationError(_("推迟至"), _("请填写日期"))
+        self.service.postpone(self.items, until, self.reason.text())
+
+
+class DoneDialog(_Dialog):
+    def __init__(self, service: Reminders, items: list[ReminderItem], parent: QWidget | None) -> None:
+        super().__init__(_("标记完成"), parent)
+        self.service = service
+        self.items = items
+        about = QLabel(_summary(items), self)
+        about.setWordWrap(True)
+        self.form.addRow(_("提醒"), about)
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText(_("可选，如：已转执行立案"))
+        self.form.addRow(_("说明"), self.reason)
+        self.finish_layout()
+        self.reason.setFocus()
+
+    def apply(self) -> None:
+        self.service.mark_done(self.items, self.reason.text())
+
+
+class EventDialog(_Dialog):
+    """Record a dated fact the reminders count from: a 执前督促 start, a notice and its 限期, a 信用承诺
+    credit-repair period, a 履行承诺."""
+
+    def __init__(self, service: Reminders, case_id: int, case_number: str, parent: QWidget | None) -> None:
+        super().__init__(_("登记期限事项"), parent)
+        self.service = service
+        self.case_id = case_id
+        self.form.addRow(_("案号"), QLabel(case_number, self))
+        self.kind = enum_combo(CaseEventKind, CaseEventKind.PRE_BLACKLIST)
+        self.form.addRow(_("事项"), self.kind)
+        self.start = DateLine(self)
+        self.start.set_value(service.workspace.today())
+        self.form.addRow(_("开始（送达、签署）日期"), self.start)
+        self.end = DateLine(self)
+        self.form.addRow(_("届满日期（限期履行日）"), self.end)
+        self.note = QLineEdit(self)
+        self.form.addRow(_("备注"), self.note)
+        existing = service.events(case_id)
+        if existing:
+            lines = "\n".join(
+                f"{e.kind.value} {e.start.isoformat()}" + (f"～{e.end.isoformat()}" if e.end else "")
+                for e in existing
+            )
+            self.form.addRow(_("已登记"), QLabel(lines, self))
+        self.finish_layout()
+
+    def apply(self) -> None:
+        start = self.start.value(_("开始日期"))
+        if start is None:
+            raise ValidationError(_("开始日期"), _("请填写日期"))
+        kind = combo_value(self.kind, CaseEventKind)
+        event = CaseEvent(kind, start, self.end.value(_("届满日期")), self.note.text())
+        self.service.add_event(self.case_id, event)
+
+
+class RulesDialog(_Dialog):
+    """The court's reminder windows: enable, window start and due day, days kept, legal period."""
+
+    HEADERS = (
+        _("启用"),
+        _("提醒事项"),
+        _("窗口开始"),
+        _("到期"),
+        _("逾期后保留（日，空=直至处理）"),
+        _("期间"),
+    )
+
+    def __init__(self, service: Reminders, parent: QWidget | None) -> None:
+        super().__init__(_("提醒规则设置"), parent)
+        self.setMinimumWidth(820)
+        self.service = service
+        self.rules = list(service.rules())
+        note = QLabel(
+            _("窗口以起算事件为0日计：-7表示事件前7日，1表示事件后1日。规则说明见 docs/reminder-rules.md。"),
+            self,
+        )
+        note.setWordWrap(True)
+        self.col.insertWidget(0, note)
+        table = self.table = QTableWidget(len(self.rules), len(self.HEADERS), self)
+        table.setHorizontalHeaderLabels(list(self.HEADERS))
+        table.verticalHeader().hide()
+        for r, rule in enumerate(self.rules):
+            check = QCheckBox(self)
+            check.setChecked(rule.enabled)
+            table.setCellWidget(r, 0, check)
+            title = QTableWidgetItem(f"{rule.title}（{rule.id}）")
+            title.setToolTip(rule.source)
+            title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            table.setItem(r, 1, title)
+            for c, value in ((2, rule.window_start), (3, rule.window_end)):
+                spin = QSpinBox(self)
+                spin.setRange(-3660, 3660)
+                spin.setValue(value)
+                table.setCellWidget(r, c, spin)
+            table.setItem(r, 4, QTableWidgetItem("" if rule.keep_days is None else str(rule.keep_days)))
+            if rule.period is not None:
+                period = QSpinBox(self)
+                period.setRange(1, 120)
+                period.setValue(rule.period.count)
+                period.setSuffix(rule.period.text[len(str(rule.period.count)) :])
+                table.setCellWidget(r, 5, period)
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        self.col.insertWidget(1, table)
+        self.finish_layout()
+
+    def collected(self) -> list[Rule]:
+        out = []
+        for r, rule in enumerate(self.rules):
+            check = self.table.cellWidget(r, 0)
+            start = self.table.cellWidget(r, 2)
+            end = self.table.cellWidget(r, 3)
+            assert isinstance(check, QCheckBox) and isinstance(start, QSpinBox) and isinstance(end, QSpinBox)
+            keep_item = self.table.item(r, 4)
+            keep_text = keep_item.text().strip() if keep_item else ""
+            if keep_text and not keep_text.isdigit():
+                raise ValidationError(_("保留天数"), _("{0}：应为非负整数或留空").format(rule.title))
+            if start.value() > end.value():
+                raise ValidationError(_("窗口"), _("{0}：窗口开始不能晚于到期").format(rule.title))
+            new = replace(
+                rule,
+                enabled=check.isChecked(),
+                window_start=start.value(),
+                window_end=end.value(),
+                keep_days=int(keep_text) if keep_text else None,
+            )
+            period = self.table.cellWidget(r, 5)
+            if isinstance(period, QSpinBox) and rule.period is not None:
+                new = replace(new, period=Period(period.value(), rule.period.unit))
+            out.append(new)
+        return out
+
+    def apply(self) -> None:
+        self.service.set_rules(self.collected())
+
+
+class HolidayDialog(QDialog):
+    """The holiday table: which years it carries, import a new year's file, export it."""
+
+    def __init__(self, service: Reminders, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(_("节假日表"))
+        self.setMinimumWidth(560)
+        col = QVBoxLayout(self)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        col.addWidget(self.summary)
+        help_text = QLabel(
+            _(
+                "每年国务院公布下一年节假日安排后，导入该年的节假日文件（本软件格式或 holiday-cn 格式，"
+                "见 resources/holidays/README.md）。文件有任何错误时整个文件不导入，原表不变。"
+                "要修改个别日期，可导出、修改该年的条目后再导入：导入的年份整体替换。"
+            ),
+            self,
+        )
+        help_text.setWordWrap(True)
+        col.addWidget(help_text)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        col.addWidget(self.message)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(_("导入节假日文件…"), self)
+        self.export_button = QPushButton(_("导出…"), self)
+        close = QPushButton(_("关闭"), self)
+        row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        col.addLayout(row)
+        self.import_button.clicked.connect(self.choose_and_import)
+        self.export_button.clicked.connect(self.export)
+        close.clicked.connect(self.accept)
+        self._show_table()
+
+    def _show_table(self) -> None:
+        table = self.service.holiday_table()
+        years = "、".join(str(y) for y in sorted(table.years)) or "—"
+        self.summary.setText(
+            _("已录入年份：{0}\n共 {1} 条调整（放假日与调休上班日）\n来源：{2}").format(
+                years, len(table.entries), table.source or "—"
+            )
+        )
+
+    def import_text(self, text: str, name: str) -> bool:
+        try:
+            table = self.service.import_holidays(text, name)
+        except CaseInvalid as exc:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(_("未导入：") + "；".join(p.message for p in exc.problems))
+            self.message.show()
+            return False
+        self.message.setStyleSheet("")
+        years = "、".join(str(y) for y in sorted(table.years))
+        self.message.setText(_("已导入 {0}。现有年份：{1}").format(name, years))
+        self.message.show()
+        self._show_table()
+        return True
+
+    def choose_and_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("选择节假日文件"), "", _("JSON 文件 (*.json);;所有文件 (*)")
+        )
+        if not path:
+            return
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(_("无法读取文件：{0}").format(exc))
+            self.message.show()
+            return
+        self.import_text(text, Path(path).name)
+
+    def export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("导出节假日表"), "holidays.json", _("JSON 文件 (*.json)")
+        )
+        if not path:
+            return
+        try:
+            Path(path).write_text(to_json(self.service.holiday_table()), encoding="utf-8")
+        except OSError as exc:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(_("无法写入文件：{0}").format(exc))
+        else:
+            self.message.setStyleSheet("")
+            self.message.setText(_("已导出到 {0}").format(path))
+        self.message.show()
+
+
+# ---------------------------------------------------------------- the page
+
+
+class DashboardPage(QWidget):
+    def __init__(self, workspace: Workspace, changes: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.service = Reminders(workspace)
+        self.today = workspace.today()
+        self.board: Board | None = None
+        self.dialog: QDialog | None = None
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        title = QLabel(_("督促看板"), self)
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        top.addWidget(title)
+        self.date_label = QLabel(self)
+        top.addWidget(self.date_label)
+        top.addSpacing(16)
+        top.addWidget(QLabel(_("范围"), self))
+        self.scope = QComboBox(self)
+        top.addWidget(self.scope)
+        self.me_button = QPushButton(_("设为“我的”"), self)
+        self.me_button.setToolTip(_("把选中的承办人设为本机用户（“我的”显示其案件）"))
+        top.addWidget(self.me_button)
+        top.addSpacing(16)
+        self.count_labels: dict[Group, QLabel] = {}
+        chip_colours = {
+            Group.OVERDUE: OVERDUE_BANDS[1][1].name(),
+            Group.TODAY: _GROUP_BG[Group.TODAY].name(),
+            Group.WEEK: _GROUP_BG[Group.WEEK].name(),
+            Group.LATER: "#eef0f3",
+        }
+        for group in Group:
+            label = QLabel(self)
+            label.setStyleSheet(
+                f"padding: 2px 8px; border-radius: 4px; border: 1px solid #d0d4da;"
+                f" background: {chip_colours[group]};"
+            )
+            self.count_labels[group] = label
+            top.addWidget(label)
+        top.addStretch(1)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        self.open_button = QPushButton(_("打开案件（Enter）"), self)
+        self.contact_button = QPushButton(_("登记督促（C）"), self)
+        self.document_button = QPushButton(_("出具建议文书（W）"), self)
+        self.postpone_button = QPushButton(_("推迟…（P）"), self)
+        self.done_button = QPushButton(_("完成（D）"), self)
+        self.event_button = QPushButton(_("登记期限事项…"), self)
+        self.rules_button = QPushButton(_("提醒规则…"), self)
+        self.holiday_button = QPushButton(_("节假日表…"), self)
+        for b in (self.open_button, self.contact_button, self.document_button, self.postpone_button):
+            bar.addWidget(b)
+        bar.addWidget(self.done_button)
+        bar.addStretch(1)
+        for b in (self.event_button, self.rules_button, self.holiday_button):
+            bar.addWidget(b)
+        layout.addLayout(bar)
+
+        self.model = DashboardModel(self)
+        self.table = BoardTable(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for col, (_h, width) in enumerate(COLUMNS):
+            self.table.setColumnWidth(col, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        legend = QLabel(
+            _("颜色：逾期1–7日 / 8–20日 / 20日以上由浅到深；黄色为今日到期；日期后带*为暂定。"), self
+        )
+        legend.setStyleSheet("color: #555;")
+        layout.addWidget(legend)
+
+        self.scope.currentIndexChanged.connect(self._scope_changed)
+        self.me_button.clicked.connect(self.set_me)
+        self.open_button.clicked.connect(self.open_current)
+        self.contact_button.clicked.connect(self.contact)
+        self.document_button.clicked.connect(self.issue_document)
+        self.postpone_button.clicked.connect(self.postpone)
+        self.done_button.clicked.connect(self.mark_done)
+        self.event_button.clicked.connect(self.add_event)
+        self.rules_button.clicked.connect(self.edit_rules)
+        self.holiday_button.clicked.connect(self.edit_holidays)
+        self.table.clicked.connect(self._clicked)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        changes.changed.connect(self._on_change)
+        self._timer = QTimer(self)
+        self._timer.setInterval(DATE_CHECK_MS)
+        self._timer.timeout.connect(self.check_date)
+        self._timer.start()
+
+        self._fill_scope()
+        self.refresh()
+
+    # ------------------------------------------------------------ scope
+    def _fill_scope(self) -> None:
+        current = self.scope.currentData()
+        me = self.service.me()
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        self.scope.addItem(_("我的（{0}）").format(me) if me else _("我的（未设置）"), MINE)
+        self.scope.addItem(_("全庭"), ALL)
+        for name in self.workspace.handler_names():
+            self.scope.addItem(name, name)
+        if current is None:
+            current = MINE if me else ALL
+        self.scope.setCurrentIndex(max(self.scope.findData(current), 0))
+        self.scope.blockSignals(False)
+        self._update_me_button()
+
+    def handler_filter(self) -> str | None:
+        data = self.scope.currentData()
+        if data == MINE:
+            return self.service.me() or None
+        if data in (ALL, None):
+            return None
+        return str(data)
+
+    def _scope_changed(self) -> None:
+        self._update_me_button()
+        self.refresh()
+
+    def _update_me_button(self) -> None:
+        data = self.scope.currentData()
+        self.me_button.setEnabled(data not in (MINE, ALL, None))
+
+    def set_me(self) -> None:
+        data = self.scope.currentData()
+        if data in (MINE, ALL, None):
+            return
+        self.service.set_me(str(data))
+        self.scope.setCurrentIndex(self.scope.findData(MINE))
+
+    # ------------------------------------------------------------ refresh
+    def refresh(self) -> None:
+        """Recompute the board (incrementally when possible), keeping the selection where it can."""
+        keys = [i.key for i in self.selected_items()]
+        current = self.table.currentIndex()
+        self.today = self.workspace.today()
+        handler = self.handler_filter()
+        if self.scope.currentData() == MINE and handler is None:
+            board = Board(self.today, (), None, dict.fromkeys(Group, 0))
+        else:
+            board = self.service.board(self.today, handler, lazy=True)
+        self.board = board
+        self.model.set_board(board)
+        for row, _group in self.model.header_rows():
+            self.table.setSpan(row, 0, 1, len(COLUMNS))
+        self.date_label.setText(
+            _("今天 {0} {1}").format(self.today.isoformat(), _WEEKDAYS[self.today.weekday()])
+        )
+        for group, label in self.count_labels.items():
+            label.setText(f"{group.value} {board.counts.get(group, 0):,}")
+        self._restore_selection(keys, current.row() if current.isValid() else 0)
+
+    def _restore_selection(self, keys: list[tuple[int, str, date]], fallback: int) -> None:
+        """Select the reminders that were selected, or the line nearest to where the cursor was."""
+        found = [self.model.row_of(k) for k in keys[:50]]
+        rows = [r for r in found if r is not None]
+        if not rows:
+            nearest = self._first_item_row(min(fallback, self.model.rowCount() - 1))
+            rows = [] if nearest is None else [nearest]
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        if not rows:
+            return
+        self.table.setCurrentIndex(self.model.index(rows[0], 0))
+        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        for row in rows:
+            selection.select(self.model.index(row, 0), flags)
+
+    def _first_item_row(self, start: int) -> int | None:
+        """The first reminder line at or after ``start`` (else before it)."""
+        count = self.model.rowCount()
+        rows: list[int] = [*range(max(start, 0), count), *range(min(start, count) - 1, -1, -1)]
+        return next((row for row in rows if self.model.item(row) is not None), None)
+
+    def check_date(self) -> None:
+        """Called every minute: a new day brings a new board."""
+        if self.workspace.today() != self.today:
+            self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.what in ("settings", "case"):  # "我的", or a new 承办人 typed into a case
+            self._fill_scope()
+        self.refresh()
+
+    # ------------------------------------------------------------ selection
+    def selected_items(self) -> list[ReminderItem]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        items = [self.model.item(r) for r in rows]
+        return [i for i in items if i is not None]
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if self.model.item(index.row()) is None:
+            group = self.model.group_at(index.row())
+            if group is not None:
+                self.model.toggle(group)
+                for row, _g in self.model.header_rows():
+                    self.table.setSpan(row, 0, 1, len(COLUMNS))
+
+    def current_item(self) -> ReminderItem | None:
+        index = self.table.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    # ------------------------------------------------------------ actions
+    def open_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.open_row(index.row())
+
+    def open_row(self, row: int) -> None:
+        item = self.model.item(row)
+        if item is None:
+            group = self.model.group_at(row)
+            if group is not None:
+                self.model.toggle(group)
+            return
+        from desktop.gui.case_editor import CaseEditor
+
+        try:
+            CaseEditor(self.workspace, item.case_id, self).exec()
+        except StoreError as exc:
+            QMessageBox.warning(self, _("无法打开案件"), str(exc))
+
+    def _open_dialog(self, dialog: QDialog) -> QDialog:
+        """Show ``dialog`` window-modal without blocking (tests drive it; the page refreshes on change)."""
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _need_selection(self) -> list[ReminderItem] | None:
+        items = self.selected_items()
+        if not items:
+            QMessageBox.information(self, _("督促看板"), _("请先选中一条或多条提醒。"))
+            return None
+        return items
+
+    def contact(self) -> QDialog | None:
+        items = self._need_selection()
+        return None if items is None else self._open_dialog(ContactDialog(self.service, items, self))
+
+    def postpone(self) -> QDialog | None:
+        items = self._need_selection()
+        return None if items is None else self._open_dialog(PostponeDialog(self.service, items, self))
+
+    def mark_done(self) -> QDialog | None:
+        items = self._need_selection()
+        return None if items is None else self._open_dialog(DoneDialog(self.service, items, self))
+
+    def add_event(self) -> QDialog | None:
+        item = self.current_item()
+        if item is None:
+            QMessageBox.information(self, _("督促看板"), _("请先选中一条提醒，为其案件登记期限事项。"))
+            return None
+        return self._open_dialog(EventDialog(self.service, item.case_id, item.case_number, self))
+
+    def edit_rules(self) -> QDialog:
+        return self._open_dialog(RulesDialog(self.service, self))
+
+    def edit_holidays(self) -> QDialog:
+        return self._open_dialog(HolidayDialog(self.service, self))
+
+    def issue_document(self) -> None:
+        item = self.current_item()
+        if item is None or not item.suggested_form:
+            QMessageBox.information(
+                self, _("督促看板"), _("该提醒没有可由本软件出具的建议文书，请打开案件办理。")
+            )
+            return
+        try:
+            from desktop.gui.wizard import open_wizard
+            from desktop.services.documents import DocumentService
+        except ImportError:  # the documents feature is not installed
+            QMessageBox.information(self, _("督促看板"), _("文书功能尚未提供。"))
+            return
+        wizard = open_wizard(DocumentService(self.workspace), item.suggested_form, item.case_id, self)
+        if wizard is not None:
+            self._open_dialog(wizard)

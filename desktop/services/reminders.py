@@ -1,0 +1,386 @@
+"""The reminder use cases (督促看板): list the day's reminders, act on them, keep the calendar and rules.
+
+Every write runs in one transaction, is audited, and is followed by ``workspace.notify`` so every view
+refreshes. Reading the board never loads every case: :mod:`desktop.store.reminders` selects each rule's
+candidate cases with indexed date ranges, and the pure engine (:mod:`desktop.core.reminders`) decides.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from desktop import paths
+from desktop.core.calendar import HolidayTable, to_json, validate_dates
+from desktop.core.case_dates import DateProposal, override_problems, propose_dates
+from desktop.core.errors import ValidationError
+from desktop.core.model import Case, Contact, ContactMethod
+from desktop.core.reminders import (
+    ENGINE_VERSION,
+    CaseEvent,
+    Group,
+    ReminderItem,
+    ReminderState,
+    Rule,
+    StateKind,
+    apply_settings,
+    apply_states,
+    check_event,
+    evaluate,
+    group_of,
+    parse_rules,
+    rule_settings,
+    suppress_covered,
+)
+from desktop.core.validation import check_text
+from desktop.services.workspace import CaseInvalid, Change, Workspace
+from desktop.store import holidays as holiday_store
+from desktop.store import reminders as store
+from desktop.store import settings as settings_store
+from desktop.store.audit import record
+from desktop.store.cases import CaseNotFound
+from desktop.store.convert import to_row
+from desktop.store.database import transaction
+
+RULES_KEY = "reminder_rules"
+ME_KEY = "reminders.me"  # {actor: handler name}: whose cases "我的" shows on this installation
+
+
+@functools.cache
+def default_rules() -> tuple[Rule, ...]:
+    """The shipped defaults (resources/rules/default-rules.json)."""
+    path = paths.resources_dir() / "rules" / "default-rules.json"
+    return parse_rules(path.read_text(encoding="utf-8"))
+
+
+def _seed_text() -> str:
+    return (paths.resources_dir() / "holidays" / "cn-holidays.json").read_text(encoding="utf-8")
+
+
+# More changed cases than this since the board was kept: rebuild it whole (cheaper than case by case).
+REBUILD_FROM = 20_000
+# A board kept for a day further away than this is rebuilt rather than rolled forward.
+ROLL_DAYS = 31
+
+
+def fingerprint(rules: Sequence[Rule], table: HolidayTable) -> str:
+    """What a stored board was built with: the engine version, every rule's settings, the holiday table."""
+    described = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "stages": sorted(s.value for s in r.stages),
+            "event": r.event.value,
+            "exclusions": sorted(e.value for e in r.exclusions),
+            "answered_by": r.answered_by.value,
+            "notice": r.notice.value if r.notice else None,
+            "advisory": r.advisory,
+            "form": [r.form_id, r.form_title],
+            **rule_settings(r),
+        }
+        for r in rules
+    ]
+    text = json.dumps([ENGINE_VERSION, described], ensure_ascii=False, sort_keys=True) + to_json(table)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _counts(due_dates: Sequence[str], today: date) -> dict[Group, int]:
+    """Lines per group, from the ascending due dates (ISO text) of a board."""
+    overdue = bisect.bisect_left(due_dates, today.isoformat())
+    upto_today = bisect.bisect_right(due_dates, today.isoformat())
+    week = bisect.bisect_right(due_dates, (today + timedelta(days=7)).isoformat())
+    return {
+        Group.OVERDUE: overdue,
+        Group.TODAY: upto_today - overdue,
+        Group.WEEK: week - upto_today,
+        Group.LATER: len(due_dates) - week,
+    }
+
+
+@dataclass(frozen=True)
+class Board:
+    """The reminders of one day in display order: by due date, so overdue first (most overdue on top),
+    then 今日, 7日内, 以后; then by case number and rule. ``counts`` has the size of each group."""
+
+    today: date
+    items: Sequence[ReminderItem]
+    handler: str | None = None
+    counts: Mapping[Group, int] = field(default_factory=dict)
+
+    def group(self, group: Group) -> list[ReminderItem]:
+        return [i for i in self.items if group_of(i, self.today) is group]
+
+    def index_of(self, key: tuple[int, str, date]) -> int | None:
+        """The position of the reminder (case id, rule id, due date), or None."""
+        if isinstance(self.items, store.BoardRows):
+            return self.items.index_of(key)
+        return next((n for n, i in enumerate(self.items) if i.key == key), None)
+
+
+def _sorted_board(today: date, items: Iterable[ReminderItem], handler: str | None) -> Board:
+    ordered = sorted(items, key=lambda i: (i.due_date, i.case_number, i.rule_id))
+    return Board(today, ordered, handler, _counts([i.due_date.isoformat() for i in ordered], today))
+
+
+def _invalid(exc: ValidationError) -> CaseInvalid:
+    return CaseInvalid([exc])
+
+
+class Reminders:
+    """The reminder use cases on one workspace."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    @property
+    def db(self) -> Any:
+        return self.workspace.db
+
+    # ------------------------------------------------------------ calendar and rules
+    def holiday_table(self) -> HolidayTable:
+        """The database's holiday table, seeded from the shipped file the first time it is empty."""
+        if holiday_store.is_empty(self.db):
+            holiday_store.seed_if_empty(self.db, _seed_text(), self.workspace.actor)
+        return holiday_store.load_table(self.db)
+
+    def import_holidays(self, text: str, file_name: str = "") -> HolidayTable:
+        """Import a holiday file as a whole (CaseInvalid with the line and reason: nothing changes)."""
+        self.holiday_table()  # seed first, so an import never replaces the seed by accident
+        try:
+            table = holiday_store.import_file(self.db, text, self.workspace.actor, file_name)
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        self.workspace.notify(Change("holidays"))
+        return table
+
+    def rules(self) -> tuple[Rule, ...]:
+        """The defaults with this court's changes."""
+        stored = settings_store.get_value(self.db, RULES_KEY, {})
+        return apply_settings(default_rules(), stored if isinstance(stored, dict) else {})
+
+    def set_rules(self, rules: Sequence[Rule]) -> None:
+        """Store the editable settings of ``rules`` (only what differs from the defaults)."""
+        defaults = {r.id: rule_settings(r) for r in default_rules()}
+        changes: dict[str, dict[str, Any]] = {}
+        for rule in rules:
+            mine = rule_settings(rule)
+            base = defaults.get(rule.id)
+            if base is None:
+                continue
+            diff = {k: v for k, v in mine.items() if v != base[k]}
+            if diff:
+                changes[rule.id] = diff
+        try:
+            apply_settings(default_rules(), changes)
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        settings_store.set_value(self.db, RULES_KEY, changes, self.workspace.actor)
+        self.workspace.notify(Change("settings"))
+
+    def me(self) -> str:
+        value = settings_store.get_value(self.db, ME_KEY, {})
+        return str(value.get(self.workspace.actor, "")) if isinstance(value, dict) else ""
+
+    def set_me(self, handler: str) -> None:
+        value = settings_store.get_value(self.db, ME_KEY, {})
+        mapping = dict(value) if isinstance(value, dict) else {}
+        mapping[self.workspace.actor] = handler
+        settings_store.set_value(self.db, ME_KEY, mapping, self.workspace.actor)
+        self.workspace.notify(Change("settings"))
+
+    # ------------------------------------------------------------ the board
+    def board(self, today: date | None = None, handler: str | None = None, lazy: bool = False) -> Board:
+        """Every reminder due ``today`` (default: the workspace's today), optionally for one handler.
+
+        The board is kept in the database (``reminder_board``). It is built from every case once for the
+        rules and holiday table, then kept up to date case by case: the cases the audit log shows changed
+        since, and, on another day, the cases whose reminders enter or leave their windows. Reopening the
+        dashboard, acting on a reminder or starting a new day does not recompute a million cases.
+        ``lazy``: the lines are read from the database as they are looked at (for a view).
+        """
+        today = today or self.workspace.today()
+        table = self.holiday_table()
+        rules = [r for r in self.rules() if r.enabled]
+        audit_id, max_case = store.current_marks(self.db)
+        meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
+        stored = store.board_meta(self.db)
+        changed: set[int] | None = None
+        if (
+            stored is not None
+            and stored.fingerprint == meta.fingerprint
+            and abs((today - stored.day).days) <= ROLL_DAYS
+        ):
+            changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
+            changed |= store.edge_cases(self.db, rules, stored.day, today, table)
+        if changed is None or len(changed) > REBUILD_FROM:
+            items = self.compute(rules, table, today)
+            store.write_board(self.db, meta, items, None)  # for the next look; not read back now
+            return self._board_of(today, items, handler)
+        if changed or stored != meta:
+            fresh = self.compute_cases(changed, rules, table, today)
+            if not store.write_board(self.db, meta, fresh, changed):
+                return self._board_of(today, self.compute(rules, table, today), handler)
+        rows = store.read_board(self.db, today, handler, lazy)
+        return Board(today, rows, handler, _counts(rows.due_dates, today))
+
+    def _board_of(self, today: date, items: list[ReminderItem], handler: str | None) -> Board:
+        mine = [i for i in items if not handler or i.handler == handler]
+        states = store.states_of(self.db, {i.case_id for i in mine})
+        return _sorted_board(today, apply_states(mine, states, today), handler)
+
+    def compute(self, rules: Sequence[Rule], table: HolidayTable, today: date) -> list[ReminderItem]:
+        """The whole board computed now, before stored states: each rule looks only at the cases its
+        window selects."""
+        by_rule = store.candidates(self.db, rules, today, table)
+        ids = {cid for ids in by_rule.values() for cid in ids}
+        detail = {cid for r in rules if store.needs_schedule(r) for cid in by_rule.get(r.id, ())}
+        facts = store.load_facts(self.db, ids, detail)
+        found: list[ReminderItem] = []
+        for rule in rules:
+            chosen = (facts[c] for c in by_rule.get(rule.id, ()) if c in facts)
+            found.extend(evaluate(rule, chosen, table, today))
+        return suppress_covered(found, rules)
+
+    def compute_cases(
+        self, case_ids: Iterable[int], rules: Sequence[Rule], table: HolidayTable, today: date
+    ) -> list[ReminderItem]:
+        """The reminders of some cases before stored states, every rule applied to each."""
+        facts = list(store.load_facts(self.db, case_ids).values())
+        found: list[ReminderItem] = []
+        for rule in rules:
+            found.extend(evaluate(rule, facts, table, today))
+        return suppress_covered(found, rules)
+
+    # ------------------------------------------------------------ acting on reminders
+    def record_contact(
+        self,
+        items: Sequence[ReminderItem],
+        method: ContactMethod,
+        outcome: str = "",
+        note: str = "",
+    ) -> list[Contact]:
+        """Log one contact per reminder (answering its rule), in one transaction."""
+        try:
+            outcome = check_text("督促结果", outcome, max_len=200)
+            note = check_text("备注", note, max_len=500)
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        if not items:
+            return []
+        at = datetime.combine(self.workspace.today(), datetime.now().time().replace(microsecond=0))
+        saved = []
+        with transaction(self.db) as conn:
+            for item in items:
+                number = self._case_number(conn, item.case_id)
+                contact = Contact(
+                    at=at,
+                    method=method,
+                    by=self.workspace.actor,
+                    outcome=outcome,
+                    note=note,
+                    party=item.party,
+                    rule_id=item.rule_id,
+                )
+                row = to_row(contact, exclude=("id",))
+                cur = conn.execute(
+                    f"INSERT INTO contacts (case_id, {', '.join(row)}) VALUES (?{', ?' * len(row)})",
+                    [item.case_id, *row.values()],
+                )
+                contact_id = int(cur.lastrowid or 0)
+                record(conn, self.workspace.actor, "contact.create", "contact", contact_id, number, row)
+                saved.append(replace(contact, id=contact_id))
+        self.workspace.notify(Change("contact", tuple(sorted({i.case_id for i in items}))))
+        return saved
+
+    def postpone(self, items: Sequence[ReminderItem], until: date, reason: str) -> None:
+        """Hide reminders until ``until`` (a later day), with the reason recorded; one transaction."""
+        try:
+            reason = check_text("推迟理由", reason, required=True, max_len=200)
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        if until <= self.workspace.today():
+            raise _invalid(ValidationError("推迟至", f"应晚于今天（{self.workspace.today().isoformat()}）"))
+        self._set_states(items, StateKind.POSTPONED, until, reason)
+
+    def mark_done(self, items: Sequence[ReminderItem], reason: str = "") -> None:
+        """Mark reminders handled (they do not come back; a new cause has a new due date)."""
+        try:
+            reason = check_text("说明", reason, max_len=200)
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        self._set_states(items, StateKind.DONE, None, reason)
+
+    def _set_states(
+        self, items: Sequence[ReminderItem], kind: StateKind, until: date | None, reason: str
+    ) -> None:
+        if not items:
+            return
+        with transaction(self.db) as conn:
+            for item in items:
+                number = self._case_number(conn, item.case_id)
+                state = ReminderState(item.case_id, item.rule_id, item.due_date, kind, until, reason)
+                store.write_state(conn, state, self.workspace.actor, number)
+        self.workspace.notify(Change("reminder", tuple(sorted({i.case_id for i in items}))))
+
+    @staticmethod
+    def _case_number(conn: Any, case_id: int) -> str:
+        number = store.case_number(conn, case_id)
+        if number is None:
+            raise CaseNotFound(f"案件不存在（编号 {case_id}），可能已被删除。")
+        return number
+
+    def states_of_case(self, case_id: int) -> Mapping[tuple[int, str, date], ReminderState]:
+        return store.states_of(self.db, [case_id])
+
+    # ------------------------------------------------------------ dated events (notices, periods, promises)
+    def events(self, case_id: int) -> list[CaseEvent]:
+        return store.events_of_case(self.db, case_id)
+
+    def add_event(self, case_id: int, event: CaseEvent) -> CaseEvent:
+        try:
+            check_event(event)
+            note = check_text("备注", event.note, max_len=200)
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        event = replace(event, note=note)
+        with transaction(self.db) as conn:
+            number = self._case_number(conn, case_id)
+            event_id = store.insert_event(conn, case_id, event, self.workspace.actor, number)
+        self.workspace.notify(Change("case_event", (case_id,)))
+        return replace(event, id=event_id)
+
+    def delete_event(self, event_id: int) -> None:
+        with transaction(self.db) as conn:
+            case_id = store.delete_event(conn, event_id, self.workspace.actor)
+        if case_id is not None:
+            self.workspace.notify(Change("case_event", (case_id,)))
+
+    # ------------------------------------------------------------ effective date and deadline
+    def propose_dates(self, case: Case) -> DateProposal:
+        """The effective date and deadline computed from ``case``'s service dates and terms
+        (ValidationError naming the field when they do not allow it)."""
+        return propose_dates(case, self.holiday_table())
+
+    def date_problems(self, case: Case) -> list[ValidationError]:
+        """What is wrong with ``case``'s stored dates: inconsistent with service and judgment, or an
+        override of the computed date without a recorded reason."""
+        try:
+            proposal = self.propose_dates(case)
+        except ValidationError:
+            served = [p.service_date for p in case.parties if p.service_date is not None]
+            try:
+                validate_dates(served, case.effective_date, case.deadline, case.judgment_date)
+            except ValidationError as exc:
+                return [exc]
+            return []
+        return override_problems(case, proposal)
+
+
+def board_json(board: Board) -> list[dict[str, Any]]:
+    return [item.as_json(board.today) for item in board.items]

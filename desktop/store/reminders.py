@@ -1,0 +1,857 @@
+"""Reminders in SQLite: which cases each rule must look at today, their facts, events and states.
+
+A million cases must answer in well under a second, so the rules never see every case. Each rule's
+window becomes a date range on an indexed column (``cases.deadline``, ``cases.effective_date``,
+``cases.filing_date``, ``installments.due_date``, ``case_events(kind, end_date)``), and the exclusions
+that are plain columns (stage, status, 公告送达, fully paid, handler) and "a contact since …" become SQL
+conditions too. What comes back is a *superset* of the cases the rule can remind about; the pure engine
+(:mod:`desktop.core.reminders`) decides exactly. Only those candidates' facts are loaded, with a handful
+of set-based queries over a temporary table of their ids.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple, overload
+
+import sqlite_utils
+
+from desktop.core.calendar import HolidayTable
+from desktop.core.errors import ValidationError
+from desktop.core.model import CaseStatus, DefaultClause, Stage
+from desktop.core.reminders import (
+    AnsweredBy,
+    CaseEvent,
+    CaseEventKind,
+    CaseFacts,
+    ContactMark,
+    EventKind,
+    Exclusion,
+    PeriodUnit,
+    ReminderItem,
+    ReminderState,
+    Rule,
+    Slice,
+    StateKind,
+    debtor_names,
+)
+from desktop.store.audit import record
+
+_ACCELERATING = (DefaultClause.ACCELERATE.value, DefaultClause.RESTORE_CLAIM.value)
+
+
+_FORTNIGHT = timedelta(days=15)
+
+
+def _shift_months(d: date, months: int) -> date:
+    """``d`` moved by whole months, the day clamped to the month's length (a bound, not a legal date)."""
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month0 + 1, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _event_range(rule: Rule, today: date) -> tuple[date | None, date]:
+    """The event dates for which ``rule`` shows a reminder today: [today − end − keep, today − start]."""
+    high = today - timedelta(days=rule.window_start)
+    if rule.keep_days is None:
+        return None, high
+    return today - timedelta(days=rule.window_end + rule.keep_days), high
+
+
+def _period_start_range(
+    rule: Rule, low: date | None, high: date, table: HolidayTable
+) -> tuple[date | None, date] | None:
+    """The start dates whose period end (民诉法 §85, moved past rest days) falls in [low, high]: a range,
+    since a later start never ends earlier; None when no start does.
+
+    The range is found from a bound a fortnight wide on each side (no run of rest days is longer), by
+    computing the end of each start date at its edges with the holiday table.
+    """
+    period = rule.period
+    assert period is not None
+    months = period.count * (12 if period.unit is PeriodUnit.YEAR else 1)
+    if period.unit is PeriodUnit.DAY:
+        back = timedelta(days=period.count)
+        rough_low, rough_high = (None if low is None else low - back - _FORTNIGHT), high - back
+    else:
+        rough_low = None if low is None else _shift_months(low, -months) - _FORTNIGHT
+        rough_high = _shift_months(high, -months) + timedelta(days=3)
+
+    def end(start: date) -> date:
+        try:
+            return period.end(start, table).end
+        except ValidationError:  # beyond the calendar
+            return date.max
+
+    one = timedelta(days=1)
+    last = rough_high
+    floor = rough_low if rough_low is not None else rough_high - _FORTNIGHT * 3
+    while last >= floor and end(last) > high:
+        last -= one
+    if last < floor:
+        return None
+    if low is None:
+        return None, last
+    first = floor
+    while first <= last and end(first) < low:
+        first += one
+    return None if first > last else (first, last)
+
+
+class _Query:
+    """One candidate query: SQL text and its parameters, built up condition by condition."""
+
+    def __init__(self, select: str) -> None:
+        self.sql = select
+        self.where: list[str] = []
+        self.params: list[object] = []
+
+    def add(self, condition: str, *params: object) -> None:
+        self.where.append(condition)
+        self.params.extend(params)
+
+    def range(self, column: str, low: date | None, high: date) -> None:
+        if low is None:
+            self.add(f"{column} <= ?", high.isoformat())
+        else:
+            self.add(f"{column} BETWEEN ? AND ?", low.isoformat(), high.isoformat())
+
+    def text(self) -> str:
+        return self.sql + (" WHERE " + " AND ".join(self.where) if self.where else "")
+
+
+# The partial indexes of db/0002_reminders.sql (open cases only, covering the exclusion columns).
+_OPEN_INDEX = {
+    "deadline": "reminders_open_deadline",
+    "next_due_date": "reminders_open_next_due",
+    "effective_date": "reminders_open_effective",
+    "filing_date": "reminders_open_filing",
+}
+_OPEN = CaseStatus.OPEN.value
+
+
+def _by_date(rule: Rule, column: str, low: date | None, high: date) -> _Query:
+    """Cases whose ``column`` lies in [low, high], driven by the open-cases index when the rule leaves
+    closed cases out (SQLite has no statistics to prefer it over ``cases_status`` by itself)."""
+    if Exclusion.CLOSED in rule.exclusions:
+        q = _Query(f"SELECT c.id FROM cases c INDEXED BY {_OPEN_INDEX[column]}")
+        q.add(f"c.status = '{_OPEN}'")
+    else:
+        q = _Query("SELECT c.id FROM cases c")
+    q.range(f"c.{column}", low, high)
+    return q
+
+
+def _by_installment(rule: Rule, low: date | None, high: date) -> _Query:
+    """Cases with an installment due in [low, high] (driven by ``installments_due``)."""
+    q = _Query(
+        "SELECT DISTINCT c.id FROM installments i JOIN obligations o ON o.id = i.obligation_id "
+        "JOIN cases c ON c.id = o.case_id"
+    )
+    q.range("i.due_date", low, high)
+    if Exclusion.CLOSED in rule.exclusions:
+        q.add("+c.status = ?", _OPEN)
+    return q
+
+
+def _case_conditions(q: _Query, rule: Rule, handler_id: int | None) -> None:
+    """The exclusions that are plain columns of ``cases c`` (the engine checks them again).
+
+    The unary + keeps SQLite from driving the query by these low-selectivity columns' indexes: the date
+    range is what narrows a million cases to a few thousand.
+    """
+    stages = sorted(s.value for s in rule.stages)
+    if len(stages) < len(Stage):
+        q.add(f"+c.stage IN ({', '.join('?' * len(stages))})", *stages)
+    if Exclusion.PERFORMED in rule.exclusions:
+        q.add("(c.due_fen = 0 OR c.paid_fen < c.due_fen)")
+        if Exclusion.CLOSED not in rule.exclusions:
+            q.add("+c.status <> ?", CaseStatus.PERFORMED.value)
+    if Exclusion.PUBLIC_NOTICE in rule.exclusions:
+        q.add("+c.public_notice = 0")
+    if handler_id is not None:
+        q.add("+c.handler_id = ?", handler_id)
+
+
+def _no_contact_since(q: _Query, event_sql: str, offset: int) -> None:
+    """No contact on or after ``event + offset`` days (a contact would have answered the reminder)."""
+    since = event_sql if offset == 0 else f"date({event_sql}, '{offset:+d} days')"
+    q.add(f"NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.at >= {since})")
+
+
+_HAS_INSTALLMENTS = (
+    "EXISTS (SELECT 1 FROM obligations o JOIN installments i ON i.obligation_id = o.id "
+    "WHERE o.case_id = c.id{clause})"
+)
+
+
+def _installment_queries(rule: Rule, low: date | None, high: date) -> list[_Query]:
+    placeholders = ", ".join("?" * len(_ACCELERATING))
+    if rule.event is EventKind.INSTALLMENT_DUE:
+        # every unpaid installment in the window; an unpaid one is due on or after the first unpaid slice
+        q = _by_installment(rule, low, high)
+        q.add("c.next_due_date <= i.due_date")
+        return [q]
+    # installment_late / installment_default count from the first unpaid slice: cases.next_due_date
+    q = _by_date(rule, "next_due_date", low, high)
+    if rule.event is EventKind.INSTALLMENT_DEFAULT:
+        q.add(_HAS_INSTALLMENTS.format(clause=f" AND o.default_clause IN ({placeholders})"), *_ACCELERATING)
+    elif Exclusion.ACCELERATED in rule.exclusions:
+        # a late installment under an acceleration clause is the other rule's: the first unpaid slice can
+        # only be this rule's if the case has a plan without one, or a sum payable at once
+        q.add(_HAS_INSTALLMENTS.format(clause=""))
+        q.add(
+            f"({_HAS_INSTALLMENTS.format(clause=f' AND o.default_clause NOT IN ({placeholders})')} OR "
+            "EXISTS (SELECT 1 FROM obligations o2 WHERE o2.case_id = c.id AND o2.kind = '金钱给付' AND "
+            "NOT EXISTS (SELECT 1 FROM installments i2 WHERE i2.obligation_id = o2.id)))",
+            *_ACCELERATING,
+        )
+    else:
+        q.add(_HAS_INSTALLMENTS.format(clause=""))
+    return [q]
+
+
+def _candidate_queries(
+    rule: Rule, low: date | None, high: date, handler_id: int | None, table: HolidayTable
+) -> list[_Query]:
+    """The queries selecting the cases with an occurrence of ``rule``'s event in [low, high]."""
+    kind = rule.event
+    queries: list[_Query] = []
+    contact_offset = 0 if rule.answered_by is AnsweredBy.EVENT else rule.window_start
+    if kind is EventKind.DEADLINE:
+        q = _by_date(rule, "deadline", low, high)
+        if rule.answered_by is not AnsweredBy.RULE:
+            _no_contact_since(q, "c.deadline", contact_offset)
+        queries.append(q)
+    elif kind is EventKind.PERFORMANCE_START:
+        effective = _by_date(rule, "effective_date", low, high)
+        filing = _by_date(rule, "filing_date", low, high)
+        filing.add("c.effective_date IS NULL")
+        for q in (effective, filing):
+            if rule.answered_by is not AnsweredBy.RULE:
+                _no_contact_since(q, "coalesce(c.effective_date, c.filing_date)", contact_offset)
+            queries.append(q)
+    elif kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
+        queries.extend(_installment_queries(rule, low, high))
+    elif kind is EventKind.PRE_ENFORCEMENT_END:
+        q = _Query("SELECT DISTINCT c.id FROM case_events e JOIN cases c ON c.id = e.case_id")
+        q.add("e.kind = ?", CaseEventKind.PRE_ENFORCEMENT.value)
+        starts_range = _period_start_range(rule, low, high, table)
+        ends = _Query("")
+        ends.range("e.end_date", low, high)
+        starts = _Query("")
+        if starts_range is None:
+            starts.add("0")
+        else:
+            starts.range("e.start_date", *starts_range)
+        q.add(
+            f"((e.end_date IS NOT NULL AND {ends.where[0]}) OR (e.end_date IS NULL AND {starts.where[0]}))",
+            *ends.params,
+            *starts.params,
+        )
+        if Exclusion.CLOSED in rule.exclusions:
+            q.add("+c.status = ?", _OPEN)
+        queries.append(q)
+        if starts_range is not None:
+            q = _by_date(rule, "filing_date", *starts_range)
+            q.add("c.cn_local = 1 AND substr(c.cn_type_code, 1, 1) = '执'")  # CaseNumber.is_pre_enforcement
+            queries.append(q)
+    elif kind in (EventKind.NOTICE_END, EventKind.CREDIT_REPAIR_END):
+        notice = rule.notice if kind is EventKind.NOTICE_END else CaseEventKind.CREDIT_PROMISE
+        assert notice is not None
+        q = _Query("SELECT DISTINCT c.id FROM case_events e JOIN cases c ON c.id = e.case_id")
+        q.add("e.kind = ?", notice.value)
+        q.range("e.end_date", low, high)
+        if Exclusion.CLOSED in rule.exclusions:
+            q.add("+c.status = ?", _OPEN)
+        queries.append(q)
+    else:  # ENFORCEMENT_PERIOD_END: counted from the deadline
+        starts_range = _period_start_range(rule, low, high, table)
+        if starts_range is not None:
+            queries.append(_by_date(rule, "deadline", *starts_range))
+    for q in queries:
+        _case_conditions(q, rule, handler_id)
+    return queries
+
+
+def handler_id(db: sqlite_utils.Database, name: str) -> int | None:
+    row = db.execute("SELECT id FROM handlers WHERE name = ?", [name]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def candidates(
+    db: sqlite_utils.Database,
+    rules: Sequence[Rule],
+    today: date,
+    table: HolidayTable,
+    handler: str | None = None,
+) -> dict[str, list[int]]:
+    """For each enabled rule, the ids of the cases it may remind about today (a superset)."""
+    hid: int | None = None
+    if handler:
+        hid = handler_id(db, handler)
+        if hid is None:
+            return {rule.id: [] for rule in rules}
+    out: dict[str, list[int]] = {}
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        low, high = _event_range(rule, today)
+        out[rule.id] = sorted(_select(db, rule, low, high, hid, table))
+    return out
+
+
+def _select(
+    db: sqlite_utils.Database, rule: Rule, low: date | None, high: date, hid: int | None, table: HolidayTable
+) -> set[int]:
+    ids: set[int] = set()
+    for q in _candidate_queries(rule, low, high, hid, table):
+        ids.update(r[0] for r in db.conn.execute(q.text(), q.params))
+    return ids
+
+
+def edge_cases(
+    db: sqlite_utils.Database, rules: Sequence[Rule], before: date, after: date, table: HolidayTable
+) -> set[int]:
+    """The cases whose reminders may differ between the boards of two days (everything else is kept).
+
+    A reminder's reason does not depend on the day, so between two days only the reminders whose event
+    enters or leaves the rule's window change: the events in the two slices between the windows of the
+    two days. A 履行承诺 falling due in between changes the ``commitment_overdue`` exclusion.
+    """
+    first, last = min(before, after), max(before, after)
+    if first == last:
+        return set()
+    one = timedelta(days=1)
+    ids: set[int] = set()
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        start, end = timedelta(days=rule.window_start), timedelta(days=rule.window_end)
+        ids |= _select(db, rule, first - start + one, last - start, None, table)  # entering
+        if rule.keep_days is not None:
+            gone = end + timedelta(days=rule.keep_days)
+            ids |= _select(db, rule, first - gone, last - gone - one, None, table)  # leaving
+    ids.update(
+        r[0]
+        for r in db.conn.execute(
+            "SELECT case_id FROM case_events WHERE kind = ? AND end_date BETWEEN ? AND ?",
+            (CaseEventKind.COMMITMENT.value, first.isoformat(), (last - one).isoformat()),
+        )
+    )
+    return ids
+
+
+def explain_candidates(
+    db: sqlite_utils.Database, rules: Sequence[Rule], today: date, table: HolidayTable
+) -> list[str]:
+    """The query plans of the candidate queries (for tests and benchmarks: every one uses an index)."""
+    plans = []
+    for rule in rules:
+        low, high = _event_range(rule, today)
+        for q in _candidate_queries(rule, low, high, None, table):
+            rows = db.conn.execute("EXPLAIN QUERY PLAN " + q.text(), q.params).fetchall()
+            plans.append(f"{rule.id}: " + " | ".join(str(r[3]) for r in rows))
+    return plans
+
+
+# ---------------------------------------------------------------- facts
+
+
+def _fill_temp(conn: sqlite3.Connection, name: str, ids: Iterable[int]) -> None:
+    """A temporary table of ids, filled by one statement (one implicit transaction, not one per row).
+
+    Queries put it first with CROSS JOIN: SQLite has no statistics on it and would otherwise scan the
+    big table and probe the ids."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY)")
+    conn.execute(f"DELETE FROM temp.{name}")
+    conn.execute(
+        f"INSERT OR IGNORE INTO temp.{name} (id) SELECT value FROM json_each(?)",
+        (json.dumps(sorted(ids)),),
+    )
+
+
+# Values read a hundred thousand times: parse each distinct text once.
+_STAGES = {s.value: s for s in Stage}
+_STATUSES = {s.value: s for s in CaseStatus}
+_CLAUSES = {c.value: c for c in DefaultClause}
+
+
+class _Dates(dict[str, date]):
+    def __missing__(self, key: str) -> date:
+        value = self[key] = date.fromisoformat(key)
+        return value
+
+
+def _d(text: str | None, cache: _Dates | None = None) -> date | None:
+    if not text:
+        return None
+    return cache[text] if cache is not None else date.fromisoformat(text)
+
+
+_FACTS_SQL = (
+    "SELECT c.id, c.case_number, c.stage, c.status, coalesce(h.name, ''), c.parties_text, c.public_notice, "
+    "c.filing_date, c.effective_date, c.deadline, c.cn_local, c.cn_type_code, c.due_fen, c.paid_fen "
+    "FROM temp.reminder_cases k CROSS JOIN cases c ON c.id = k.id LEFT JOIN handlers h ON h.id = c.handler_id"
+)
+_PLANS_SQL = (
+    "SELECT DISTINCT o.case_id FROM temp.reminder_plans k CROSS JOIN obligations o ON o.case_id = k.id "
+    "JOIN installments i ON i.obligation_id = o.id"
+)
+_SCHEDULE_SQL = (
+    "SELECT o.case_id, o.position, o.amount_fen, o.due_date, o.default_clause, "
+    "       i.seq, i.due_date, i.amount_fen "
+    "FROM temp.reminder_plans k CROSS JOIN obligations o ON o.case_id = k.id "
+    "LEFT JOIN installments i ON i.obligation_id = o.id "
+    "WHERE o.kind = '金钱给付'"
+)
+
+
+def _payment_order(slices: list[Slice]) -> tuple[Slice, ...]:
+    """The order :func:`desktop.core.ledger.balance` applies payments in: by due date (undated last),
+    ties in obligation order, then installment number."""
+    slices.sort(key=lambda s: (s.due_date is None, s.due_date or date.max, s.obligation, s.seq))
+    return tuple(slices)
+
+
+def needs_schedule(rule: Rule) -> bool:
+    """Whether ``rule`` reads a case's installments (its schedule or whether it has any)."""
+    return rule.event in (
+        EventKind.INSTALLMENT_DUE,
+        EventKind.INSTALLMENT_LATE,
+        EventKind.INSTALLMENT_DEFAULT,
+    ) or (Exclusion.INSTALLMENT_PLAN in rule.exclusions)
+
+
+def load_facts(
+    db: sqlite_utils.Database, ids: Iterable[int], detail: Iterable[int] | None = None
+) -> dict[int, CaseFacts]:
+    """The facts of the cases ``ids`` (missing ids are left out).
+
+    ``has_installments`` and ``schedule`` are read only for the cases in ``detail`` (default: all): the
+    board asks for them only where a rule reading installments (:func:`needs_schedule`) looks; the
+    other cases' facts serve the rules that do not.
+    """
+    conn = db.conn
+    dates = _Dates()
+    ids = set(ids)
+    _fill_temp(conn, "reminder_cases", ids)
+    rows = conn.execute(_FACTS_SQL).fetchall()
+    deadlines = {r[0]: r[9] for r in rows}
+    _fill_temp(conn, "reminder_plans", ids if detail is None else set(detail) & ids)
+    plans = {r[0] for r in conn.execute(_PLANS_SQL)}
+    schedules: dict[int, list[Slice]] = {}
+    if plans:
+        _fill_temp(conn, "reminder_plans", plans)
+        for cid, position, amount, ob_due, clause, seq, inst_due, inst_amount in conn.execute(_SCHEDULE_SQL):
+            dc = _CLAUSES[clause]
+            if seq is None:
+                piece = Slice(_d(ob_due or deadlines[cid], dates), amount, position, 0, dc)
+            else:
+                piece = Slice(_d(inst_due, dates), inst_amount, position, seq, dc)
+            schedules.setdefault(cid, []).append(piece)
+    events = _events_by_case(conn)
+    contacts: dict[int, list[ContactMark]] = {}
+    for cid, day, rule_id in conn.execute(
+        "SELECT t.case_id, substr(t.at, 1, 10), t.rule_id FROM temp.reminder_cases k "
+        "CROSS JOIN contacts t ON t.case_id = k.id"
+    ):
+        contacts.setdefault(cid, []).append(ContactMark(dates[day], rule_id))
+    out: dict[int, CaseFacts] = {}
+    for (
+        cid,
+        number,
+        stage,
+        status,
+        handler,
+        parties,
+        public_notice,
+        filing,
+        effective,
+        deadline,
+        local,
+        type_code,
+        due,
+        paid,
+    ) in rows:
+        out[cid] = CaseFacts(
+            cid,
+            number,
+            _STAGES[stage],
+            _STATUSES[status],
+            handler,
+            debtor_names(parties),
+            bool(public_notice),
+            _d(filing, dates),
+            _d(effective, dates),
+            _d(deadline, dates),
+            bool(local) and type_code.startswith("执"),
+            due,
+            paid,
+            cid in plans,
+            _payment_order(schedules[cid]) if cid in schedules else (),
+            tuple(events[cid]) if cid in events else (),
+            tuple(contacts[cid]) if cid in contacts else (),
+        )
+    return out
+
+
+def _event_of(row: Sequence[Any]) -> CaseEvent:
+    return CaseEvent(CaseEventKind(row[1]), date.fromisoformat(row[2]), _d(row[3]), row[4], row[5])
+
+
+def _events_by_case(conn: sqlite3.Connection) -> dict[int, list[CaseEvent]]:
+    out: dict[int, list[CaseEvent]] = {}
+    for row in conn.execute(
+        "SELECT e.case_id, e.kind, e.start_date, e.end_date, e.note, e.id FROM temp.reminder_cases k "
+        "CROSS JOIN case_events e ON e.case_id = k.id ORDER BY e.start_date, e.id"
+    ):
+        out.setdefault(row[0], []).append(_event_of(row))
+    return out
+
+
+# ---------------------------------------------------------------- writes (inside the caller's transaction)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def case_number(conn: sqlite3.Connection, case_id: int) -> str | None:
+    row = conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def write_state(conn: sqlite3.Connection, state: ReminderState, actor: str, number: str) -> None:
+    before = conn.execute(
+        "SELECT state, until, reason FROM reminder_state WHERE case_id = ? AND rule_id = ? AND due_date = ?",
+        (state.case_id, state.rule_id, state.due_date.isoformat()),
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO reminder_state (case_id, rule_id, due_date, state, until, reason, at, by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, rule_id, due_date) DO UPDATE SET "
+        "state = excluded.state, until = excluded.until, reason = excluded.reason, at = excluded.at, "
+        "by = excluded.by",
+        (
+            state.case_id,
+            state.rule_id,
+            state.due_date.isoformat(),
+            state.state.value,
+            _iso(state.until),
+            state.reason,
+            _now(),
+            actor,
+        ),
+    )
+    detail: dict[str, object] = {
+        "rule": state.rule_id,
+        "due_date": state.due_date.isoformat(),
+        "state": state.state.value,
+        "until": _iso(state.until),
+        "reason": state.reason,
+    }
+    if before is not None:
+        detail["before"] = {"state": before[0], "until": before[1], "reason": before[2]}
+    record(conn, actor, f"reminder.{state.state.value}", "case", state.case_id, number, detail)
+
+
+def insert_event(conn: sqlite3.Connection, case_id: int, event: CaseEvent, actor: str, number: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO case_events (case_id, kind, start_date, end_date, note, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (case_id, event.kind.value, event.start.isoformat(), _iso(event.end), event.note, _now(), actor),
+    )
+    event_id = int(cur.lastrowid or 0)
+    record(
+        conn, actor, "case_event.create", "case_event", event_id, number,
+        {"case_id": case_id, "kind": event.kind.value, "start": event.start.isoformat(),
+         "end": _iso(event.end), "note": event.note},
+    )  # fmt: skip
+    return event_id
+
+
+def delete_event(conn: sqlite3.Connection, event_id: int, actor: str) -> int | None:
+    row = conn.execute(
+        "SELECT e.case_id, e.kind, e.start_date, e.end_date, e.note, e.id, c.case_number "
+        "FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.id = ?",
+        (event_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute("DELETE FROM case_events WHERE id = ?", (event_id,))
+    record(
+        conn, actor, "case_event.delete", "case_event", event_id, row[6],
+        {"case_id": row[0], "kind": row[1], "start": row[2], "end": row[3], "note": row[4]},
+    )  # fmt: skip
+    return int(row[0])
+
+
+def events_of_case(db: sqlite_utils.Database, case_id: int) -> list[CaseEvent]:
+    rows = db.conn.execute(
+        "SELECT case_id, kind, start_date, end_date, note, id FROM case_events WHERE case_id = ? "
+        "ORDER BY start_date, id",
+        (case_id,),
+    ).fetchall()
+    return [_event_of(r) for r in rows]
+
+
+# ---------------------------------------------------------------- the board cache (reminder_board)
+
+
+class BoardMeta(NamedTuple):
+    day: date
+    audit_id: int
+    max_case_id: int
+    fingerprint: str
+
+
+def board_meta(db: sqlite_utils.Database) -> BoardMeta | None:
+    row = db.conn.execute(
+        "SELECT day, audit_id, max_case_id, fingerprint FROM reminder_board_meta WHERE id = 1"
+    ).fetchone()
+    return None if row is None else BoardMeta(date.fromisoformat(row[0]), row[1], row[2], row[3])
+
+
+def current_marks(db: sqlite_utils.Database) -> tuple[int, int]:
+    """The newest audit entry and the highest case id: what a board built now reflects."""
+    audit = db.conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+    case = db.conn.execute("SELECT coalesce(max(id), 0) FROM cases").fetchone()[0]
+    return int(audit), int(case)
+
+
+def changed_cases(db: sqlite_utils.Database, since_audit_id: int, since_case_id: int) -> set[int]:
+    """The cases changed after audit entry ``since_audit_id``, and any case added after ``since_case_id``.
+
+    Every write is audited in its transaction, naming its case (``entity`` case, or the 案号 of a
+    contact, an event, a document). Entries naming no case (settings, holidays, exports, reprints) cannot
+    change a reminder: the rules and the holiday table are in the board's fingerprint.
+    """
+    changed: set[int] = set()
+    numbers: set[str] = set()
+    for entity, entity_id, number in db.conn.execute(
+        "SELECT entity, entity_id, case_number FROM audit_log WHERE id > ?", (since_audit_id,)
+    ):
+        if entity == "case" and entity_id is not None:
+            changed.add(int(entity_id))
+        elif number:
+            numbers.add(str(number))
+    for number in numbers:
+        row = db.conn.execute("SELECT id FROM cases WHERE case_number = ?", (number,)).fetchone()
+        if row is not None:
+            changed.add(int(row[0]))
+    changed.update(r[0] for r in db.conn.execute("SELECT id FROM cases WHERE id > ?", (since_case_id,)))
+    return changed
+
+
+_BOARD_COLUMNS = (
+    "case_id, rule_id, due_date, case_number, title, event_date, window_start, reason, suggested_form, "
+    "suggested_form_title, provisional, advisory, handler, party, owed_fen, stage, answerable"
+)
+
+
+def _board_row(i: ReminderItem) -> tuple[object, ...]:
+    return (
+        i.case_id,
+        i.rule_id,
+        i.due_date.isoformat(),
+        i.case_number,
+        i.title,
+        i.event_date.isoformat(),
+        i.window_start.isoformat(),
+        i.reason,
+        i.suggested_form,
+        i.suggested_form_title,
+        int(i.provisional),
+        int(i.advisory),
+        i.handler,
+        i.party,
+        i.owed_fen,
+        i.stage,
+        int(i.answerable_by_contact),
+    )
+
+
+def write_board(
+    db: sqlite_utils.Database, meta: BoardMeta, items: Iterable[ReminderItem], cases: set[int] | None
+) -> bool:
+    """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines).
+
+    Derived data, not audited. Returns False without raising when the database cannot be written now
+    (read-only, or busy): the board is then simply computed again next time.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    try:
+        if cases is None:
+            conn.execute("DELETE FROM reminder_board")
+        else:
+            _fill_temp(conn, "reminder_changed", cases)
+            conn.execute("DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)")
+        conn.executemany(  # in key order: appended to the table's b-tree rather than scattered over it
+            f"INSERT OR REPLACE INTO reminder_board ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            sorted(_board_row(i) for i in items),
+        )
+        conn.execute(
+            "INSERT INTO reminder_board_meta (id, day, audit_id, max_case_id, fingerprint) "
+            "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
+            "audit_id = excluded.audit_id, max_case_id = excluded.max_case_id, "
+            "fingerprint = excluded.fingerprint",
+            (meta.day.isoformat(), meta.audit_id, meta.max_case_id, meta.fingerprint),
+        )
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        return False
+    conn.execute("COMMIT")
+    return True
+
+
+class BoardRows(Sequence[ReminderItem]):
+    """The stored board's lines in display order, made into :class:`ReminderItem` only when looked at
+    (a large board has tens of thousands of lines; a view shows thirty).
+
+    Built either from full rows, or (``lazy``) from the lines' keys only, each page of full rows read
+    by primary key when first looked at.
+    """
+
+    PAGE = 100
+
+    def __init__(
+        self,
+        keys: list[tuple[Any, ...]],
+        today: date,
+        rows: list[tuple[Any, ...]] | None = None,
+        db: sqlite_utils.Database | None = None,
+    ) -> None:
+        self._keys = keys  # (case_id, rule_id, due_date, postponed until or None)
+        self._rows: dict[int, tuple[Any, ...]] = dict(enumerate(rows)) if rows is not None else {}
+        self._db = db
+        self._today = today
+        self._dates = _Dates()
+        self.due_dates = [k[2] for k in keys]  # ISO text, ascending
+        self._index: dict[tuple[int, str, str], int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def index_of(self, key: tuple[int, str, date]) -> int | None:
+        """The position of the line (case id, rule id, due date), or None."""
+        if self._index is None:
+            self._index = {(k[0], k[1], k[2]): i for i, k in enumerate(self._keys)}
+        return self._index.get((key[0], key[1], key[2].isoformat()))
+
+    def _row(self, index: int) -> tuple[Any, ...]:
+        row = self._rows.get(index)
+        if row is None:
+            assert self._db is not None
+            first = index - index % self.PAGE
+            for n in range(first, min(first + self.PAGE, len(self._keys))):
+                cid, rule_id, due, until = self._keys[n]
+                found = self._db.conn.execute(
+                    f"SELECT {_BOARD_COLUMNS} FROM reminder_board "
+                    "WHERE case_id = ? AND rule_id = ? AND due_date = ?",
+                    (cid, rule_id, due),
+                ).fetchone()
+                if found is not None:
+                    self._rows[n] = (*found, until)
+            row = self._rows.get(index)
+            if row is None:
+                raise IndexError(f"line {index} left the board")
+        return row
+
+    def _item(self, r: tuple[Any, ...]) -> ReminderItem:
+        dates = self._dates
+        due = dates[r[2]]
+        return ReminderItem(
+            r[0],
+            r[3],
+            r[1],
+            r[4],
+            dates[r[5]],
+            dates[r[6]],
+            due,
+            max((self._today - due).days, 0),
+            r[7],
+            r[8],
+            r[9],
+            bool(r[10]),
+            bool(r[11]),
+            r[12],
+            r[13],
+            r[14],
+            r[15],
+            bool(r[16]),
+            _d(r[17], dates),
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> ReminderItem: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ReminderItem]: ...
+    def __getitem__(self, index: int | slice) -> ReminderItem | list[ReminderItem]:
+        if isinstance(index, slice):
+            return [self._item(self._row(i)) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._item(self._row(index))
+
+
+def read_board(
+    db: sqlite_utils.Database, today: date, handler: str | None = None, lazy: bool = False
+) -> BoardRows:
+    """The stored board's lines (for one handler) in display order: by due date (overdue first, most
+    overdue on top), then case number and rule; days overdue counted to ``today``. Lines marked done,
+    or postponed to a later day, are left out (stored states apply as in
+    :func:`desktop.core.reminders.apply_states`). ``lazy``: read only the keys now (for a view)."""
+    columns = (
+        "b.case_id, b.rule_id, b.due_date"
+        if lazy
+        else ", ".join(f"b.{c.strip()}" for c in _BOARD_COLUMNS.split(","))
+    )
+    sql = (
+        f"SELECT {columns}, CASE WHEN s.state = 'postponed' THEN s.until END FROM reminder_board b "
+        "LEFT JOIN reminder_state s ON s.case_id = b.case_id AND s.rule_id = b.rule_id "
+        "AND s.due_date = b.due_date "
+        "WHERE (s.state IS NULL OR (s.state = 'postponed' AND s.until <= ?))"
+    )
+    params: list[object] = [today.isoformat()]
+    if handler:
+        sql += " AND b.handler = ?"
+        params.append(handler)
+    sql += " ORDER BY b.due_date, b.case_number, b.rule_id"
+    found = db.conn.execute(sql, params).fetchall()
+    if lazy:
+        return BoardRows(found, today, db=db)
+    return BoardRows([(r[0], r[1], r[2], r[-1]) for r in found], today, rows=found)
+
+
+def states_of(
+    db: sqlite_utils.Database, case_ids: Iterable[int]
+) -> dict[tuple[int, str, date], ReminderState]:
+    """The stored states of reminders of the cases ``case_ids``."""
+    out: dict[tuple[int, str, date], ReminderState] = {}
+    for cid, rule_id, due, state, until, reason in db.conn.execute(
+        "SELECT case_id, rule_id, due_date, state, until, reason FROM reminder_state "
+        "WHERE case_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(case_ids))),),
+    ):
+        st = ReminderState(cid, rule_id, date.fromisoformat(due), StateKind(state), _d(until), reason)
+        out[st.key] = st
+    return out

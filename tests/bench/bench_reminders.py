@@ -1,0 +1,263 @@
+"""Benchmark: reminders (督促看板) over a large database (run on purpose, not by pytest).
+
+    python tests/bench/bench_reminders.py [--db /tmp/bench1m.sqlite3] [--date 2026-11-22] [--in-place]
+
+The given database is never modified: it is copied to a temporary folder first (and migrated there),
+unless --in-place names a scratch copy. Without --db, /tmp/bench1m.sqlite3 is used, or a demo database
+of --cases cases is generated. Prints:
+
+- ``tribunal-desk reminders --json`` as a separate process (what a clerk's script sees), wall time:
+  cold (the day's board computed from the million cases), warm (the board kept from the first run),
+  and after one change (that case recomputed);
+- the dashboard page: time from creating it to its first painted rows, warm and cold, and the time to
+  update after a contact is recorded from it;
+- how many reminders, by group and rule, and the candidate query plans.
+
+Targets (issue 3): the CLI answers within 2 s, the dashboard paints within 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def forget_board(path: Path) -> None:
+    """Drop the kept board so the next look computes the day's board from scratch."""
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM reminder_board_meta")
+    conn.execute("DELETE FROM reminder_board")
+    conn.commit()
+    conn.close()
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cli(path: Path, day: date) -> tuple[str, int]:
+    """Wall time (and CPU time, telling apart a slow program from a busy machine) and the count."""
+    command = [
+        sys.executable,
+        "-m",
+        "desktop",
+        "reminders",
+        "--db",
+        str(path),
+        "--date",
+        day.isoformat(),
+        "--json",
+    ]
+    started, cpu = time.perf_counter(), children_cpu()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+    seconds, cpu = time.perf_counter() - started, children_cpu() - cpu
+    return f"{seconds:.2f} s (CPU {cpu:.2f} s)", done.stdout.count(b'"case_number"')
+
+
+def prepare(args: argparse.Namespace) -> Path:
+    from desktop.store.database import open_database
+
+    source: Path | None = args.db
+    if source is None and Path("/tmp/bench1m.sqlite3").exists():
+        source = Path("/tmp/bench1m.sqlite3")
+    if source is None:
+        from desktop.services.demo import generate
+
+        source = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+        started = time.perf_counter()
+        generate(source, cases=args.cases)
+        print(f"generated {args.cases:,} cases in {time.perf_counter() - started:.1f} s")
+        args.in_place = True
+    if args.in_place:
+        path = source
+    else:
+        path = Path(tempfile.mkdtemp(prefix="bench-reminders-")) / source.name
+        started = time.perf_counter()
+        shutil.copyfile(source, path)
+        size = source.stat().st_size / 2**30
+        print(f"copied {source} ({size:.1f} GiB) in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    db = open_database(path)  # brings the schema up to date (once, outside the timings)
+    cases = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    db.conn.close()
+    for stale in path.parent.glob(f"{path.stem}.before-v*"):
+        stale.unlink()
+    print(f"database {path}: {cases:,} cases, schema ready in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def bench_cli(path: Path, day: date) -> None:
+    forget_board(path)
+    cold, count = run_cli(path, day)
+    warm, _ = run_cli(path, day)
+    warm2, _ = run_cli(path, day)
+    print(f"CLI reminders --json: {count:,} reminders")
+    print(f"  cold (board computed from every case): {cold}")
+    print(f"  warm (board kept):                     {warm}, again {warm2}")
+
+    from desktop.core.model import ContactMethod
+    from desktop.services.reminders import Reminders
+    from desktop.services.workspace import Workspace
+
+    ws = Workspace.open(path, actor="bench")
+    ws.today = lambda: day
+    service = Reminders(ws)
+    board = service.board()
+    service.record_contact([board.items[0]], ContactMethod.PHONE, "基准测试")
+    ws.close()
+    after, _ = run_cli(path, day)
+    print(f"  after one contact (that case recomputed): {after}")
+    tomorrow = day + timedelta(days=1)
+    rolled, count = run_cli(path, tomorrow)
+    print(f"  next day, {tomorrow.isoformat()} (board rolled forward): {rolled}, {count:,} reminders")
+    back, _ = run_cli(path, day)
+    print(f"  back to {day.isoformat()} (rolled back): {back}")
+
+
+def bench_dashboard(path: Path, day: date) -> None:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core.model import ContactMethod
+    from desktop.core.reminders import Group
+    from desktop.gui.app import application
+    from desktop.gui.dashboard_page import DashboardPage
+    from desktop.gui.main_window import Changes
+    from desktop.services.workspace import Workspace
+
+    app = application()
+
+    class FirstPaint(QObject):
+        at: float | None = None
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.perf_counter()
+            return False
+
+    def open_page(ws: Workspace, changes: Changes) -> tuple[DashboardPage, float]:
+        started = time.perf_counter()
+        page = DashboardPage(ws, changes)
+        spy = FirstPaint()
+        page.table.viewport().installEventFilter(spy)
+        page.resize(1500, 900)
+        page.show()
+        while spy.at is None:
+            app.processEvents()
+        page.table.viewport().removeEventFilter(spy)
+        return page, 1000 * (spy.at - started)
+
+    def session(on: date) -> tuple[Workspace, Changes]:
+        ws = Workspace.open(path, actor="bench")
+        ws.today = lambda: on
+        changes = Changes()
+        ws.subscribe(changes.changed.emit)
+        return ws, changes
+
+    def close(page: DashboardPage, ws: Workspace) -> None:
+        page.close()
+        page.deleteLater()
+        app.processEvents()
+        ws.close()
+
+    warm: list[float] = []
+    for _ in range(3):
+        ws, changes = session(day)
+        page, ms = open_page(ws, changes)
+        warm.append(ms)
+        rows = page.model.rowCount()
+        counts = "，".join(f"{g.value} {page.board.counts[g]:,}" for g in Group) if page.board else ""
+        close(page, ws)
+    print(f"dashboard (全庭): {rows:,} rows ({counts})")
+    shown = ", ".join(f"{ms:.0f}" for ms in warm)
+    print(f"  first rows painted {shown} ms after opening (three openings, board kept)")
+
+    ws, changes = session(day + timedelta(days=1))
+    page, roll_ms = open_page(ws, changes)
+    print(f"  first rows painted {roll_ms:.0f} ms after opening on the next day (board rolled forward)")
+    close(page, ws)
+
+    forget_board(path)
+    ws, changes = session(day)
+    page, cold_ms = open_page(ws, changes)
+    print(f"  first rows painted {cold_ms:.0f} ms after opening with no board kept (built from every case)")
+
+    page.table.selectRow(1)
+    items = page.selected_items()
+    started = time.perf_counter()
+    page.service.record_contact(items, ContactMethod.PHONE, "基准测试")  # the page refreshes on the change
+    app.processEvents()
+    ms = 1000 * (time.perf_counter() - started)
+    print(f"  contact recorded from a row and the board updated in {ms:.0f} ms")
+
+    me = next(iter(ws.handler_names()))
+    started = time.perf_counter()
+    page.scope.setCurrentIndex(page.scope.findData(me))
+    app.processEvents()
+    print(
+        f"  switched to one handler ({me}, {page.model.rowCount():,} rows) in "
+        f"{1000 * (time.perf_counter() - started):.0f} ms"
+    )
+    page.close()
+    ws.close()
+    print(f"peak memory of this process: {peak_mb():.0f} MB")
+    QApplication.quit()
+
+
+def describe(path: Path, day: date) -> None:
+    from desktop.services.reminders import Reminders
+    from desktop.services.workspace import Workspace
+    from desktop.store.reminders import explain_candidates
+
+    ws = Workspace.open(path, actor="bench")
+    ws.today = lambda: day
+    service = Reminders(ws)
+    board = service.board()
+    by_rule = Counter(i.rule_id for i in board.items)
+    print("reminders by rule: " + "，".join(f"{k} {v:,}" for k, v in by_rule.most_common()))
+    provisional = sum(1 for i in board.items if i.provisional)
+    print(f"provisional (dates in years the holiday table does not cover): {provisional:,}")
+    print("candidate query plans:")
+    for plan in explain_candidates(ws.db, service.rules(), day, service.holiday_table()):
+        print("  " + plan)
+    ws.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--date", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--in-place", action="store_true", help="use --db itself (a scratch copy)")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    path = prepare(args)
+    print(f"date {args.date.isoformat()}")
+    bench_cli(path, args.date)
+    bench_dashboard(path, args.date)
+    describe(path, args.date)
+    if not args.in_place:
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

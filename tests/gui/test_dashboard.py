@@ -1,0 +1,245 @@
+"""督促看板: an overdue case shows, a contact recorded from it (C, Enter) updates the row; postpone, done,
+filters, refresh on changes and on a new day, rules and holiday dialogs, and 计算 in the case editor."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QSpinBox
+
+from desktop.core.model import ContactMethod, Disposition, Procedure
+from desktop.core.reminders import Group
+from desktop.gui.dashboard_page import (
+    ContactDialog,
+    DashboardPage,
+    DoneDialog,
+    HolidayDialog,
+    PostponeDialog,
+    RulesDialog,
+    overdue_colour,
+)
+from desktop.gui.main_window import Changes
+from desktop.services.workspace import Workspace
+from tests.conftest import TODAY, make_case, type_text
+
+D = date.fromisoformat
+
+
+def _overdue(workspace: Workspace, number: str, **changes: object) -> int:
+    """A judgment whose deadline 2025-06-05 passed unpaid and nobody urged: its 催告书 is one day overdue."""
+    base = make_case(number, deadline=D("2025-06-05"), payments=(), **changes)
+    ob = replace(base.obligations[0], installments=())
+    saved = workspace.save_case(replace(base, obligations=(ob,)))
+    assert saved.id is not None
+    return saved.id
+
+
+@pytest.fixture
+def page(qtbot, workspace: Workspace) -> DashboardPage:  # type: ignore[no-untyped-def]
+    changes = Changes()
+    workspace.subscribe(changes.changed.emit)
+    page = DashboardPage(workspace, changes)
+    changes.setParent(page)  # as in MainWindow: the signal lives as long as the page
+    qtbot.addWidget(page)
+    page.resize(1400, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def _rows(page: DashboardPage) -> list[tuple[str, str]]:
+    model = page.model
+    items = [model.item(r) for r in range(model.rowCount())]
+    return [(i.case_number, i.rule_id) for i in items if i is not None]
+
+
+def _select(page: DashboardPage, *numbers: str) -> None:
+    rows = [
+        r for r in range(page.model.rowCount())
+        if (item := page.model.item(r)) is not None and item.case_number in numbers
+    ]  # fmt: skip
+    assert rows
+    page.table.setCurrentIndex(page.model.index(rows[0], 0))
+    selection = page.table.selectionModel()
+    for row in rows:
+        selection.select(
+            page.model.index(row, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        )
+
+
+def test_an_overdue_case_shows_and_a_contact_recorded_from_it_updates_the_row(
+    qtbot, page: DashboardPage, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    case_id = _overdue(workspace, "（2025）黑0902民初123号")
+    # the page heard the save and refreshed itself
+    assert _rows(page) == [("（2025）黑0902民初123号", "urge")]
+    assert page.count_labels[Group.OVERDUE].text() == "逾期 1"
+    header = page.model.index(0, 0)
+    assert header.data() == "▾ 逾期（1）"
+    row = page.model.row_of(page.model.item(1).key)  # type: ignore[union-attr]
+    assert row == 1
+    cells = [page.model.index(1, c).data() for c in range(page.model.columnCount())]
+    assert cells[:3] == ["2025-06-12", "1", "（2025）黑0902民初123号"]
+    assert cells[-1] == "履行期限2025-06-05已届满，尚欠100,000.00元，应于2025-06-12前发送《自动履行催告书》"
+    assert cells[6] == "《自动履行催告书》"
+    assert page.model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole).color() == overdue_colour(1)
+
+    page.table.setFocus()
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_C)  # keystroke 1
+    dialog = page.dialog
+    assert isinstance(dialog, ContactDialog)
+    assert dialog.method.currentText() == ContactMethod.PHONE.value
+    type_text(dialog.outcome, "已接通，义务人承诺三日内履行")
+    qtbot.keyClick(dialog.outcome, Qt.Key.Key_Return)  # keystroke 2 (the outcome is optional)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+    assert _rows(page) == []  # answered: the row is gone
+    assert page.count_labels[Group.OVERDUE].text() == "逾期 0"
+    (contact,) = workspace.load_case(case_id).contacts
+    assert (contact.method, contact.rule_id, contact.by) == (ContactMethod.PHONE, "urge", "测试员")
+    assert contact.outcome == "已接通，义务人承诺三日内履行"
+    assert contact.at.date() == TODAY
+
+
+def test_two_keystrokes_record_a_phone_call(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    case_id = _overdue(workspace, "（2025）黑0902民初123号")
+    page.table.setFocus()
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_C)
+    assert page.dialog is not None
+    qtbot.keyClick(page.dialog.focusWidget(), Qt.Key.Key_Return)
+    assert [c.method for c in workspace.load_case(case_id).contacts] == [ContactMethod.PHONE]
+
+
+def test_postpone_many_with_a_reason_and_they_come_back(
+    qtbot, page: DashboardPage, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    for n in (201, 202, 203):
+        _overdue(workspace, f"（2025）黑0902民初{n}号")
+    _select(page, "（2025）黑0902民初201号", "（2025）黑0902民初202号")
+    assert len(page.selected_items()) == 2
+    qtbot.keyClick(page.table, Qt.Key.Key_P)
+    dialog = page.dialog
+    assert isinstance(dialog, PostponeDialog)
+    assert dialog.until.value("推迟至") == TODAY + timedelta(days=7)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.error.isVisible() and "推迟理由：不能为空" in dialog.error.text()
+    assert len(_rows(page)) == 3
+    type_text(dialog.reason, "义务人住院，出院后再联系")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert _rows(page) == [("（2025）黑0902民初203号", "urge")]
+
+    workspace.today = lambda: TODAY + timedelta(days=7)
+    page.check_date()  # the minute timer noticed a new day
+    assert page.date_label.text().startswith("今天 2025-06-20")
+    assert {n for n, _r in _rows(page)} == {f"（2025）黑0902民初{n}号" for n in (201, 202, 203)}
+
+
+def test_mark_done(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    _overdue(workspace, "（2025）黑0902民初123号")
+    page.table.setFocus()
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_D)
+    assert isinstance(page.dialog, DoneDialog)
+    type_text(page.dialog.reason, "已当面送达催告书")
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert _rows(page) == []
+    detail = workspace.db.execute("SELECT detail FROM audit_log WHERE action = 'reminder.done'").fetchone()[0]
+    assert "已当面送达催告书" in detail
+
+
+def test_scope_mine_all_and_by_handler(page: DashboardPage, workspace: Workspace) -> None:
+    _overdue(workspace, "（2025）黑0902民初123号")
+    _overdue(workspace, "（2025）黑0902民初124号", handler="李春雨")
+    assert page.scope.currentData() == "__all__"
+    assert len(_rows(page)) == 2
+    page.scope.setCurrentIndex(page.scope.findData("李春雨"))
+    assert _rows(page) == [("（2025）黑0902民初124号", "urge")]
+    assert page.me_button.isEnabled()
+    page.me_button.click()
+    assert page.scope.currentData() == "__mine__"
+    assert page.scope.currentText() == "我的（李春雨）"
+    assert _rows(page) == [("（2025）黑0902民初124号", "urge")]
+
+
+def test_enter_opens_the_case(qtbot, page: DashboardPage, workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    case_id = _overdue(workspace, "（2025）黑0902民初123号")
+    opened: list[int | None] = []
+
+    def fake_exec(editor) -> int:  # type: ignore[no-untyped-def]
+        opened.append(editor.case.id)
+        return 0
+
+    monkeypatch.setattr("desktop.gui.case_editor.CaseEditor.exec", fake_exec)
+    page.table.setFocus()
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened == [case_id]
+
+
+def test_a_group_header_folds(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    _overdue(workspace, "（2025）黑0902民初123号")
+    assert page.model.rowCount() == 2
+    page._clicked(page.model.index(0, 0))
+    assert page.model.rowCount() == 1 and page.model.index(0, 0).data() == "▸ 逾期（1）"
+    page._clicked(page.model.index(0, 0))
+    assert page.model.rowCount() == 2
+
+
+def test_rules_dialog_changes_a_window(page: DashboardPage, workspace: Workspace) -> None:
+    _overdue(workspace, "（2025）黑0902民初123号")
+    dialog = page.edit_rules()
+    assert isinstance(dialog, RulesDialog)
+    row = [r.id for r in dialog.rules].index("urge")
+    end = dialog.table.cellWidget(row, 3)
+    assert isinstance(end, QSpinBox)
+    end.setValue(10)  # 催告书 within 10 days after the deadline: due 06-15, not yet overdue
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    (item,) = [page.model.item(r) for r in range(page.model.rowCount()) if page.model.item(r)]
+    assert item.due_date == D("2025-06-15")  # type: ignore[union-attr]
+    assert page.count_labels[Group.WEEK].text() == "7日内 1"
+
+
+def test_holiday_dialog_refuses_a_bad_file_and_imports_a_good_one(
+    page: DashboardPage, workspace: Workspace
+) -> None:
+    dialog = page.edit_holidays()
+    assert isinstance(dialog, HolidayDialog)
+    assert "2020、2021、2022、2023、2024、2025、2026" in dialog.summary.text()
+    before = workspace.db.execute("SELECT count(*) FROM holidays").fetchone()[0]
+    bad = '{"year": 2027, "days": [\n{"name": "元旦", "date": "2027-01-01", "isOffDay": true, "x": 1}]}'
+    assert not dialog.import_text(bad, "2027.json")
+    assert "第2行" in dialog.message.text() and "未知字段" in dialog.message.text()
+    assert workspace.db.execute("SELECT count(*) FROM holidays").fetchone()[0] == before
+    good = '{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}'
+    assert dialog.import_text(good, "2027.json")
+    assert "2027" in dialog.summary.text()
+
+
+def test_case_editor_computes_effective_date_and_deadline(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from desktop.gui.case_editor import CaseEditor
+
+    case = make_case(
+        disposition=Disposition.JUDGMENT, procedure=Procedure.SIMPLIFIED, filing_date=D("2024-11-04"),
+        judgment_date=D("2025-01-10"), effective_date=None, deadline=None, payments=(),
+    )  # fmt: skip
+    parties = tuple(replace(p, service_date=D("2025-01-17")) for p in case.parties)
+    ob = replace(case.obligations[0], installments=(), description="被告于本判决生效之日起十日内给付原告借款")
+    saved = workspace.save_case(replace(case, parties=parties, obligations=(ob,)))
+    editor = CaseEditor(workspace, saved.id)
+    qtbot.addWidget(editor)
+    editor.compute_button.click()
+    assert editor.effective_date.text() == "2025-02-06"
+    assert editor.deadline.text() == "2025-02-17"
+    assert "顺延至2025-02-17" in editor.dates_explanation.text()
+    # a party not yet served: refused, named, nothing filled
+    editor.effective_date.clear()
+    editor.parties.item(1, 6).setText("")  # type: ignore[union-attr]
+    editor.compute_button.click()
+    assert not editor.banner.isHidden() and "当事人2送达日期" in editor.banner.text()
+    assert editor.effective_date.text() == ""

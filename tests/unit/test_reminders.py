@@ -1,0 +1,709 @@
+"""Reminder rules: every default rule at the edges of its window, its exclusions, handling and states;
+the SQL candidate selection agreeing with the pure engine over a demo ledger; the CLI."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.core.calendar import HolidayDay, HolidayTable, merge, parse_holiday_json
+from desktop.core.errors import ValidationError
+from desktop.core.model import CaseStatus, ContactMethod, DefaultClause, Stage
+from desktop.core.reminders import (
+    CaseEvent,
+    CaseEventKind,
+    CaseFacts,
+    ContactMark,
+    EventKind,
+    Group,
+    ReminderState,
+    Rule,
+    Slice,
+    StateKind,
+    apply_settings,
+    evaluate_rule,
+    facts_from_case,
+    group_of,
+    parse_rules,
+    reminders,
+    rule_settings,
+)
+from desktop.services.reminders import Reminders, default_rules
+from desktop.services.workspace import CaseInvalid, Workspace
+from desktop.store import reminders as store
+from tests.conftest import make_case
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = parse_holiday_json((ROOT / "resources/holidays/cn-holidays.json").read_text(encoding="utf-8"))
+RULES = {r.id: r for r in parse_rules((ROOT / "resources/rules/default-rules.json").read_text("utf-8"))}
+D = date.fromisoformat
+E = D("2025-06-10")  # a Tuesday, an ordinary working day: every rule's event falls on it below
+
+
+def _facts(**changes: object) -> CaseFacts:
+    base = CaseFacts(
+        case_id=1,
+        case_number="（2025）黑0902民初123号",
+        stage=Stage.AFTER_JUDGMENT,
+        status=CaseStatus.OPEN,
+        handler="王建国",
+        party="七台河市宏达商贸有限公司",
+        effective_date=D("2025-04-01"),
+        deadline=D("2025-12-01"),
+        due_fen=10_000_000,
+        paid_fen=0,
+    )
+    return base._replace(**changes)
+
+
+def _plan(clause: DefaultClause = DefaultClause.NONE, first: date = E) -> dict[str, object]:
+    """Two installments of one obligation, the first due on ``first``, nothing paid."""
+    return {
+        "has_installments": True,
+        "schedule": (
+            Slice(first, 4_000_000, 0, 1, clause),
+            Slice(first + timedelta(days=30), 6_000_000, 0, 2, clause),
+        ),
+        "deadline": first + timedelta(days=30),
+    }
+
+
+# For each rule: facts whose event for that rule falls on E (and that trigger no other behaviour).
+EVENT_ON_E: dict[str, CaseFacts] = {
+    "prompt": _facts(deadline=E),
+    "urge": _facts(deadline=E),
+    "installment_before": _facts(**_plan()),
+    "installment_late": _facts(**_plan()),
+    "installment_accelerated": _facts(**_plan(DefaultClause.ACCELERATE)),
+    "pre_enforcement_expiry": _facts(
+        stage=Stage.PRE_ENFORCEMENT, events=(CaseEvent(CaseEventKind.PRE_ENFORCEMENT, D("2025-05-10")),)
+    ),
+    "pre_blacklist": _facts(
+        stage=Stage.ENFORCEMENT, events=(CaseEvent(CaseEventKind.PRE_BLACKLIST, D("2025-05-30"), E),)
+    ),
+    "pre_fine": _facts(
+        stage=Stage.ENFORCEMENT, events=(CaseEvent(CaseEventKind.PRE_FINE, D("2025-05-30"), E),)
+    ),
+    "detention_risk": _facts(
+        stage=Stage.ENFORCEMENT, events=(CaseEvent(CaseEventKind.DETENTION_RISK, D("2025-05-30"), E),)
+    ),
+    "credit_repair_end": _facts(
+        stage=Stage.ENFORCEMENT, events=(CaseEvent(CaseEventKind.CREDIT_PROMISE, D("2025-03-10"), E),)
+    ),
+    "enforcement_period": _facts(deadline=D("2023-06-10")),  # + 2 years = 2025-06-10 (§250)
+    "never_urged": _facts(effective_date=E, deadline=E + timedelta(days=90)),
+}
+
+
+def test_every_default_rule_has_a_window_case() -> None:
+    assert set(EVENT_ON_E) == set(RULES)
+    assert len(RULES) == 12
+
+
+def _edges(rule: Rule) -> list[tuple[str, int, bool]]:
+    """(label, day relative to the event, shown?) around both ends of the rule's window."""
+    start = rule.window_start
+    cases = [
+        ("just outside, before", start - 1, False),
+        ("on the first day", start, True),
+        ("just inside", start + 1, True),
+        ("on the due date", rule.window_end, True),
+    ]
+    if rule.keep_days is None:
+        cases.append(("long after, until handled", rule.window_end + 400, True))
+    else:
+        last = rule.window_end + rule.keep_days
+        cases += [("on the last day kept", last, True), ("just outside, after", last + 1, False)]
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "label", "offset", "shown"),
+    [(rid, label, offset, shown) for rid, rule in RULES.items() for label, offset, shown in _edges(rule)],
+)
+def test_each_rule_at_the_edges_of_its_window(rule_id: str, label: str, offset: int, shown: bool) -> None:
+    rule = RULES[rule_id]
+    today = E + timedelta(days=offset)
+    items = evaluate_rule(rule, EVENT_ON_E[rule_id], TABLE, today)
+    assert bool(items) is shown, label
+    if shown:
+        (item,) = items
+        assert item.rule_id == rule_id
+        assert item.event_date == E
+        assert item.window_start == E + timedelta(days=rule.window_start)
+        assert item.due_date == item.window_end == E + timedelta(days=rule.window_end)
+        assert item.days_overdue == max((today - item.due_date).days, 0)
+        assert item.suggested_form == rule.form_id
+        assert item.reason
+        assert item.provisional is False
+
+
+def test_the_default_windows_follow_the_seeds() -> None:
+    assert (RULES["prompt"].window_start, RULES["prompt"].window_end) == (-7, 0)  # 房县: 届满前七日内
+    assert (RULES["urge"].window_start, RULES["urge"].window_end) == (1, 7)  # 房县: 届满后七日内
+    assert RULES["pre_enforcement_expiry"].period is not None
+    assert RULES["pre_enforcement_expiry"].period.text == "1个月"  # 从化: 督促期限原则上为一个月
+    assert RULES["enforcement_period"].period is not None
+    assert RULES["enforcement_period"].period.text == "2年"  # 民诉法 §250
+    assert RULES["enforcement_period"].advisory
+    assert RULES["prompt"].form_id == "performance_prompt"
+    assert RULES["urge"].form_id == "performance_demand"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Exclusions
+# ---------------------------------------------------------------------------------------------------
+
+IN_WINDOW = {rid: E + timedelta(days=rule.window_end) for rid, rule in RULES.items()}
+
+
+def _variant(rule_id: str, exclusion: str) -> CaseFacts:
+    f = EVENT_ON_E[rule_id]
+    today = IN_WINDOW[rule_id]
+    if exclusion == "closed":
+        return f._replace(status=CaseStatus.TRANSFERRED)
+    if exclusion == "performed":
+        return f._replace(paid_fen=f.due_fen)
+    if exclusion == "public_notice":
+        return f._replace(public_notice=True)
+    if exclusion == "installment_plan":
+        return f._replace(has_installments=True, schedule=(Slice(f.deadline, f.due_fen, 0, 1),))
+    if exclusion == "commitment_overdue":
+        promise = CaseEvent(CaseEventKind.COMMITMENT, D("2025-01-05"), today - timedelta(days=1))
+        return f._replace(events=(*f.events, promise))
+    if exclusion == "accelerated":
+        return f._replace(**_plan(DefaultClause.RESTORE_CLAIM))
+    raise AssertionError(exclusion)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "exclusion"),
+    [
+        (rid, ex.value)
+        for rid, rule in RULES.items()
+        for ex in sorted(rule.exclusions)
+        if ex.value != "urging_due"  # a cross-rule exclusion: tested below
+    ],
+)
+def test_each_exclusion_removes_the_reminder(rule_id: str, exclusion: str) -> None:
+    today = IN_WINDOW[rule_id]
+    assert evaluate_rule(RULES[rule_id], EVENT_ON_E[rule_id], TABLE, today)
+    assert evaluate_rule(RULES[rule_id], _variant(rule_id, exclusion), TABLE, today) == []
+
+
+def test_a_commitment_not_yet_due_does_not_exclude() -> None:
+    today = IN_WINDOW["prompt"]
+    promise = CaseEvent(CaseEventKind.COMMITMENT, D("2025-01-05"), today)
+    assert evaluate_rule(RULES["prompt"], _facts(deadline=E, events=(promise,)), TABLE, today)
+
+
+def test_never_urged_gives_way_to_another_urging_reminder() -> None:
+    rules = list(RULES.values())
+    f = _facts(effective_date=E, deadline=E + timedelta(days=20))  # prompt window E+13 … E+20
+    assert [i.rule_id for i in reminders([f], rules, TABLE, E + timedelta(days=10))] == ["never_urged"]
+    assert [i.rule_id for i in reminders([f], rules, TABLE, E + timedelta(days=14))] == ["prompt"]
+
+
+def test_stages_outside_the_rule_give_nothing() -> None:
+    for rule_id, f in EVENT_ON_E.items():
+        rule = RULES[rule_id]
+        for stage in set(Stage) - rule.stages:
+            assert evaluate_rule(rule, f._replace(stage=stage), TABLE, IN_WINDOW[rule_id]) == []
+
+
+def test_a_performed_pre_enforcement_case_is_reminded_to_be_archived() -> None:
+    f = EVENT_ON_E["pre_enforcement_expiry"]
+    (item,) = evaluate_rule(RULES["pre_enforcement_expiry"], f._replace(paid_fen=f.due_fen), TABLE, E)
+    assert "归档" in item.reason
+    (item,) = evaluate_rule(RULES["pre_enforcement_expiry"], f, TABLE, E)
+    assert "转执行立案" in item.reason
+
+
+# ---------------------------------------------------------------------------------------------------
+# What answers a reminder, states, and causes that come back
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_a_contact_in_the_window_answers_prompt_and_urge() -> None:
+    today = E
+    before_window = _facts(deadline=E, contacts=(ContactMark(E - timedelta(days=8)),))
+    in_window = _facts(deadline=E, contacts=(ContactMark(E - timedelta(days=7)),))
+    assert evaluate_rule(RULES["prompt"], before_window, TABLE, today)
+    assert evaluate_rule(RULES["prompt"], in_window, TABLE, today) == []
+    # the prompt given before the deadline does not answer the 催告书 after it
+    assert evaluate_rule(RULES["urge"], in_window, TABLE, E + timedelta(days=3))
+    after = _facts(deadline=E, contacts=(ContactMark(E + timedelta(days=1)),))
+    assert evaluate_rule(RULES["urge"], after, TABLE, E + timedelta(days=3)) == []
+
+
+def test_never_urged_is_answered_by_any_contact_since_the_case_took_effect() -> None:
+    today = E + timedelta(days=15)
+    early = _facts(effective_date=E, deadline=E + timedelta(days=90), contacts=(ContactMark(E),))
+    assert evaluate_rule(RULES["never_urged"], early, TABLE, today) == []
+    before = early._replace(contacts=(ContactMark(E - timedelta(days=1)),))
+    assert evaluate_rule(RULES["never_urged"], before, TABLE, today)
+
+
+def test_rules_answered_only_by_their_own_contact() -> None:
+    f = EVENT_ON_E["pre_blacklist"]
+    today = E + timedelta(days=2)
+    other = f._replace(contacts=(ContactMark(today, "urge"), ContactMark(today, "")))
+    assert evaluate_rule(RULES["pre_blacklist"], other, TABLE, today)
+    own = f._replace(contacts=(ContactMark(today, "pre_blacklist"),))
+    assert evaluate_rule(RULES["pre_blacklist"], own, TABLE, today) == []
+
+
+def test_done_hides_postponed_returns_and_a_new_cause_comes_back() -> None:
+    rules = [RULES["urge"]]
+    f = _facts(deadline=E)
+    today = E + timedelta(days=3)
+    (item,) = reminders([f], rules, TABLE, today)
+    done = {item.key: ReminderState(1, "urge", item.due_date, StateKind.DONE)}
+    assert reminders([f], rules, TABLE, today, done) == []
+    later = {
+        item.key: ReminderState(1, "urge", item.due_date, StateKind.POSTPONED, today + timedelta(days=2))
+    }
+    assert reminders([f], rules, TABLE, today, later) == []
+    (back,) = reminders([f], rules, TABLE, today + timedelta(days=2), later)
+    assert back.postponed_until == today + timedelta(days=2)
+    # the deadline is changed (a new cause): a new due date, a new reminder despite the old "done"
+    moved = f._replace(deadline=E + timedelta(days=1))
+    assert [i.due_date for i in reminders([moved], rules, TABLE, today, done)] == [E + timedelta(days=8)]
+
+
+def test_paying_removes_the_cause_and_a_reversed_payment_brings_it_back() -> None:
+    f = EVENT_ON_E["installment_late"]
+    today = E + timedelta(days=2)
+    assert evaluate_rule(RULES["installment_late"], f, TABLE, today)
+    assert evaluate_rule(RULES["installment_late"], f._replace(paid_fen=4_000_000), TABLE, today) == []
+    assert evaluate_rule(RULES["installment_late"], f._replace(paid_fen=3_999_999), TABLE, today)
+
+
+def test_installments_are_reminded_one_by_one_and_partly_paid_ones_still_count() -> None:
+    f = EVENT_ON_E["installment_before"]._replace(paid_fen=4_000_000)  # first installment paid
+    second = E + timedelta(days=30)
+    assert evaluate_rule(RULES["installment_before"], f, TABLE, E) == []
+    (item,) = evaluate_rule(RULES["installment_before"], f, TABLE, second)
+    assert item.due_date == second and "第2期" in item.reason and "60,000.00元" in item.reason
+    (item,) = evaluate_rule(
+        RULES["installment_before"], f._replace(paid_fen=5_000_000), TABLE, second - timedelta(days=1)
+    )
+    assert "50,000.00元" in item.reason
+
+
+def test_acceleration_only_under_an_acceleration_clause_and_with_something_left() -> None:
+    today = E + timedelta(days=1)
+    (item,) = evaluate_rule(
+        RULES["installment_accelerated"], EVENT_ON_E["installment_accelerated"], TABLE, today
+    )
+    assert "一并申请强制执行" in item.reason and "其余1期共60,000.00元" in item.reason
+    restore = _facts(**_plan(DefaultClause.RESTORE_CLAIM))
+    (item,) = evaluate_rule(RULES["installment_accelerated"], restore, TABLE, today)
+    assert "恢复原诉讼请求" in item.reason
+    penalty = _facts(**_plan(DefaultClause.PENALTY))
+    assert evaluate_rule(RULES["installment_accelerated"], penalty, TABLE, today) == []
+    (late,) = evaluate_rule(RULES["installment_late"], penalty, TABLE, today)
+    assert "违约金" in late.reason
+    last_only = EVENT_ON_E["installment_accelerated"]._replace(paid_fen=4_000_000)
+    assert evaluate_rule(RULES["installment_accelerated"], last_only, TABLE, E + timedelta(days=31)) == []
+
+
+# ---------------------------------------------------------------------------------------------------
+# The legal calendar inside reminders
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_pre_enforcement_month_moves_past_national_day_and_explains() -> None:
+    f = _facts(
+        stage=Stage.PRE_ENFORCEMENT, events=(CaseEvent(CaseEventKind.PRE_ENFORCEMENT, D("2025-09-08")),)
+    )
+    (item,) = evaluate_rule(RULES["pre_enforcement_expiry"], f, TABLE, D("2025-10-09"))
+    assert item.event_date == D("2025-10-09")
+    assert "原届满日2025-10-08为国庆节假期，顺延至2025-10-09" in item.reason
+
+
+def test_a_local_pre_enforcement_number_starts_the_month_on_its_filing_date() -> None:
+    f = _facts(
+        stage=Stage.PRE_ENFORCEMENT,
+        case_number="（2025）黑0902执前督15号",
+        pre_enforcement_number=True,
+        filing_date=D("2025-05-10"),
+    )
+    (item,) = evaluate_rule(RULES["pre_enforcement_expiry"], f, TABLE, E)
+    assert item.event_date == E
+
+
+def test_dates_beyond_the_holiday_table_are_provisional_until_imported() -> None:
+    # 2-year period from 2025-02-17 ends in 2027, which the seed table does not cover
+    f = _facts(deadline=D("2025-02-17"))
+    today = D("2027-02-10")
+    (item,) = evaluate_rule(RULES["enforcement_period"], f, TABLE, today)
+    assert item.provisional and "2027年节假日安排未录入" in item.reason
+    assert item.event_date == D("2027-02-17")
+    spring_2027 = HolidayTable.from_days(
+        [HolidayDay(D("2027-02-06") + timedelta(days=i), "rest", "春节") for i in range(12)], [2027], "test"
+    )
+    (after,) = evaluate_rule(RULES["enforcement_period"], f, merge(TABLE, spring_2027), today)
+    assert not after.provisional
+    assert after.event_date == D("2027-02-18")
+    assert "原届满日2027-02-17为春节假期，顺延至2027-02-18" in after.reason
+
+
+def test_a_deadline_in_an_uncovered_year_is_marked_provisional() -> None:
+    (item,) = evaluate_rule(RULES["prompt"], _facts(deadline=D("2027-01-08")), TABLE, D("2027-01-05"))
+    assert item.provisional
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rules as data
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_settings_change_windows_and_are_validated() -> None:
+    rules = default_rules()
+    changed = apply_settings(
+        rules, {"urge": {"window": [1, 10], "keep_days": None}, "prompt": {"enabled": False}}
+    )
+    by_id = {r.id: r for r in changed}
+    assert (by_id["urge"].window_start, by_id["urge"].window_end, by_id["urge"].keep_days) == (1, 10, None)
+    assert not by_id["prompt"].enabled
+    assert rule_settings(by_id["urge"])["window"] == [1, 10]
+    for bad, fragment in (
+        ({"urge": {"window": [7, 1]}}, "不能晚于"),
+        ({"urge": {"window": [1]}}, "两个整数"),
+        ({"urge": {"keep_days": -1}}, "keep_days"),
+        ({"urge": {"colour": "red"}}, "不能修改"),
+        ({"urge": {"period": [1, "month"]}}, "period"),
+        ({"pre_enforcement_expiry": {"period": [0, "month"]}}, "period"),
+    ):
+        with pytest.raises(ValidationError, match=fragment):
+            apply_settings(rules, bad)
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (lambda r: r.update(event="birthday"), "未知的起算事件"),
+        (lambda r: r.update(window=[3, -3]), "不能晚于"),
+        (lambda r: r.update(stages=["审判"]), "未知的值"),
+        (lambda r: r.update(colour="red"), "未知字段"),
+        (lambda r: r.pop("title"), "缺少字段"),
+        (lambda r: r.update(id="提示"), "规则编号"),
+        (lambda r: r.update(exclusions=["weekend"]), "未知的值"),
+        (lambda r: r.update(answered_by="email"), "answered_by"),
+    ],
+)
+def test_a_bad_rules_file_is_refused(change: object, fragment: str) -> None:
+    data = json.loads((ROOT / "resources/rules/default-rules.json").read_text("utf-8"))
+    change(data["rules"][0])  # type: ignore[operator]
+    with pytest.raises(ValidationError, match=fragment):
+        parse_rules(json.dumps(data, ensure_ascii=False))
+
+
+def test_duplicate_rule_ids_are_refused() -> None:
+    data = json.loads((ROOT / "resources/rules/default-rules.json").read_text("utf-8"))
+    data["rules"].append(data["rules"][0])
+    with pytest.raises(ValidationError, match="重复"):
+        parse_rules(json.dumps(data, ensure_ascii=False))
+
+
+def test_every_rule_id_is_documented() -> None:
+    doc = (ROOT / "docs/reminder-rules.md").read_text(encoding="utf-8")
+    for rule_id in RULES:
+        assert f"`{rule_id}`" in doc
+    for kind in EventKind:
+        assert f"`{kind.value}`" in doc
+
+
+def test_groups() -> None:
+    (item,) = evaluate_rule(RULES["urge"], _facts(deadline=E), TABLE, E + timedelta(days=1))
+    assert group_of(item, E + timedelta(days=1)) is Group.WEEK
+    assert group_of(item, E + timedelta(days=7)) is Group.TODAY
+    assert group_of(item, E + timedelta(days=8)) is Group.OVERDUE
+    (later,) = evaluate_rule(
+        RULES["enforcement_period"], EVENT_ON_E["enforcement_period"], TABLE, E - timedelta(days=20)
+    )
+    assert group_of(later, E - timedelta(days=20)) is Group.LATER
+
+
+def test_check_event() -> None:
+    from desktop.core.reminders import check_event
+
+    with pytest.raises(ValidationError, match="届满日期"):
+        check_event(CaseEvent(CaseEventKind.PRE_FINE, E))
+    with pytest.raises(ValidationError, match="早于开始日期"):
+        check_event(CaseEvent(CaseEventKind.PRE_FINE, E, E - timedelta(days=1)))
+    check_event(CaseEvent(CaseEventKind.PRE_ENFORCEMENT, E))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The database: SQL candidates agree with the engine over every case
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from desktop.services.demo import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    generate(path, cases=2000, seed=3, today=D("2026-03-20"), parallel=False)
+    return path
+
+
+def _all_facts(ws: Workspace, service: Reminders) -> list[CaseFacts]:
+    ids = [r[0] for r in ws.db.execute("SELECT id FROM cases ORDER BY id")]
+    return [facts_from_case(ws.load_case(i), service.events(i)) for i in ids]
+
+
+def test_sql_candidates_miss_no_reminder(demo_db: Path) -> None:
+    """On several days, the board computed from each rule's SQL candidates is exactly what the engine
+    gives over every case of the ledger."""
+    ws = Workspace.open(demo_db, actor="测试员")
+    try:
+        service = Reminders(ws)
+        rules = [r for r in service.rules() if r.enabled]
+        table = service.holiday_table()
+        every_case = _all_facts(ws, service)
+        seen: set[str] = set()
+        for today in ("2026-03-20", "2026-04-06", "2025-10-09", "2025-06-30", "2024-02-19"):
+            expected = reminders(every_case, rules, table, D(today))
+            got = service.compute(rules, table, D(today))
+            assert sorted(got) == sorted(expected), today
+            assert expected, today
+            seen |= {i.rule_id for i in expected}
+        assert len(seen) >= 10, seen
+    finally:
+        ws.close()
+
+
+def test_the_kept_board_follows_days_and_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board kept in the database, rolled from day to day and updated case by case, is at every step
+    what the engine gives over every case with every stored state."""
+    from desktop.services.demo import generate
+
+    path = tmp_path / "kept.sqlite3"
+    generate(path, cases=700, seed=5, today=D("2026-03-20"), parallel=False)
+    ws = Workspace.open(path, actor="测试员")
+    service = Reminders(ws)
+    rules = [r for r in service.rules() if r.enabled]
+    table = service.holiday_table()
+    rebuilds: list[date] = []
+    real_compute = service.compute
+
+    def counting(rules_: object, table_: object, day: date) -> object:
+        rebuilds.append(day)
+        return real_compute(rules, table, day)
+
+    monkeypatch.setattr(service, "compute", counting)
+
+    def check(day: date) -> list[object]:
+        ws.today = lambda: day
+        states = store.states_of(ws.db, [r[0] for r in ws.db.execute("SELECT id FROM cases")])
+        expected = reminders(_all_facts(ws, service), rules, table, day, states)
+        got = list(service.board(day).items)
+        assert sorted(got) == sorted(expected), day  # type: ignore[type-var]
+        return got
+
+    try:
+        day = D("2026-03-20")
+        items = check(day)
+        assert rebuilds == [day]
+        for step in (1, 1, 5, -3, 12, -14):
+            day += timedelta(days=step)
+            items = check(day)
+        assert rebuilds == [D("2026-03-20")]  # rolled, never rebuilt
+        by_rule: dict[str, object] = {}
+        for item in items:
+            by_rule.setdefault(item.rule_id, item)  # type: ignore[attr-defined]
+        contact, postponed, done = list(by_rule.values())[:3]
+        service.record_contact([contact], ContactMethod.SMS, "已发送短信")  # type: ignore[list-item]
+        service.postpone([postponed], day + timedelta(days=2), "义务人出差")  # type: ignore[list-item]
+        service.mark_done([done], "已处理")  # type: ignore[list-item]
+        check(day)
+        case = ws.load_case(contact.case_id)  # type: ignore[attr-defined]
+        if case.obligations and case.obligations[0].amount_fen:
+            from desktop.core.model import Payment
+
+            ws.save_case(replace(case, payments=(*case.payments, Payment(day, 1_00))))
+        enforcement = ws.db.execute(
+            "SELECT id FROM cases WHERE stage = '执行' AND status = '在办'"
+        ).fetchone()[0]
+        service.add_event(
+            enforcement, CaseEvent(CaseEventKind.PRE_FINE, day - timedelta(days=10), day - timedelta(days=1))
+        )
+        check(day)
+        day += timedelta(days=2)  # the postponement runs out
+        assert any(i.postponed_until for i in check(day))  # type: ignore[attr-defined]
+        assert rebuilds == [D("2026-03-20")]
+        day += timedelta(days=40)  # too far to roll: rebuilt
+        check(day)
+        assert rebuilds == [D("2026-03-20"), day]
+    finally:
+        ws.close()
+
+
+def test_candidate_queries_use_indexes(demo_db: Path) -> None:
+    ws = Workspace.open(demo_db, actor="测试员")
+    try:
+        service = Reminders(ws)
+        plans = store.explain_candidates(ws.db, service.rules(), D("2026-03-20"), service.holiday_table())
+    finally:
+        ws.close()
+    assert plans
+    for plan in plans:
+        assert "SCAN c" not in plan and "SCAN i" not in plan and "SCAN e" not in plan, plan
+
+
+# ---------------------------------------------------------------------------------------------------
+# The service on a workspace
+# ---------------------------------------------------------------------------------------------------
+
+
+def _overdue_case(workspace: Workspace, number: str = "（2025）黑0902民初123号", **changes: object) -> int:
+    case = make_case(number, deadline=D("2025-06-05"), obligations=(), payments=(), **changes)
+    case = replace(case, obligations=(replace(make_case().obligations[0], installments=()),))
+    saved = workspace.save_case(case)
+    assert saved.id is not None
+    return saved.id
+
+
+def test_board_acts_and_keeps_the_cached_board_current(workspace: Workspace) -> None:
+    service = Reminders(workspace)
+    case_id = _overdue_case(workspace)
+    other = _overdue_case(workspace, "（2025）黑0902民初124号", handler="李春雨")
+    board = service.board()
+    urge = [i for i in board.items if i.rule_id == "urge"]
+    assert {i.case_id for i in urge} == {case_id, other}
+    assert board.counts[Group.OVERDUE] == 2  # deadline 06-05: 催告书 due 06-12, today 06-13
+    mine = service.board(handler="李春雨")
+    assert {i.case_id for i in mine.items} == {other}
+
+    (item,) = [i for i in urge if i.case_id == case_id]
+    (contact,) = service.record_contact([item], ContactMethod.PHONE, "已接通，承诺本周履行")
+    assert contact.rule_id == "urge" and contact.id is not None
+    after = service.board()
+    assert item.key not in {i.key for i in after.items}
+    assert sorted(after.items) == sorted(
+        service.compute([r for r in service.rules() if r.enabled], service.holiday_table(), workspace.today())
+    )
+    assert workspace.load_case(case_id).contacts[-1].outcome == "已接通，承诺本周履行"
+
+
+def test_a_lazy_board_reads_the_same_lines_page_by_page(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = Reminders(workspace)
+    for n in range(301, 308):
+        _overdue_case(workspace, f"（2025）黑0902民初{n}号")
+    eager = service.board()
+    monkeypatch.setattr(store.BoardRows, "PAGE", 2)
+    lazy = service.board(lazy=True)
+    assert len(lazy.items) == len(eager.items) >= 7
+    assert list(lazy.items) == list(eager.items)
+    assert lazy.items[-1] == eager.items[-1] and lazy.items[1:4] == list(eager.items)[1:4]
+    key = eager.items[3].key
+    assert lazy.index_of(key) == eager.index_of(key) == 3
+    with pytest.raises(IndexError):
+        lazy.items[len(lazy.items)]
+
+
+def test_postpone_many_and_mark_done(workspace: Workspace) -> None:
+    service = Reminders(workspace)
+    ids = [_overdue_case(workspace, f"（2025）黑0902民初{n}号") for n in (201, 202, 203)]
+    items = [i for i in service.board().items if i.rule_id == "urge"]
+    assert {i.case_id for i in items} == set(ids)
+    with pytest.raises(CaseInvalid, match="推迟理由"):
+        service.postpone(items[:2], workspace.today() + timedelta(days=3), "  ")
+    with pytest.raises(CaseInvalid, match="推迟至"):
+        service.postpone(items[:2], workspace.today(), "义务人出差")
+    service.postpone(items[:2], workspace.today() + timedelta(days=3), "义务人出差，下周回来")
+    service.mark_done(items[2:], "已当面送达催告书")
+    assert [i for i in service.board().items if i.rule_id == "urge"] == []
+    back = [
+        i for i in service.board(today=workspace.today() + timedelta(days=3)).items if i.rule_id == "urge"
+    ]
+    assert {i.case_id for i in back} == set(ids[:2])
+    actions = [r["action"] for r in workspace.db.query("SELECT action FROM audit_log ORDER BY id")]
+    assert actions.count("reminder.postponed") == 2 and actions.count("reminder.done") == 1
+
+
+def test_events_recorded_for_a_case_bring_their_reminders(workspace: Workspace) -> None:
+    service = Reminders(workspace)
+    case_id = _overdue_case(
+        workspace, stage=Stage.ENFORCEMENT, enforcement_case_number="（2025）黑0902执88号"
+    )
+    notice = CaseEvent(CaseEventKind.PRE_BLACKLIST, D("2025-06-01"), D("2025-06-11"), "当面送达")
+    with pytest.raises(CaseInvalid, match="届满日期"):
+        service.add_event(case_id, replace(notice, end=None))
+    saved = service.add_event(case_id, notice)
+    (item,) = [i for i in service.board().items if i.rule_id == "pre_blacklist"]
+    assert item.case_id == case_id and item.suggested_form_title == "纳入失信决定书"
+    assert saved.id is not None
+    service.delete_event(saved.id)
+    assert not [i for i in service.board().items if i.rule_id == "pre_blacklist"]
+
+
+def test_rule_settings_are_stored_and_change_the_board(workspace: Workspace) -> None:
+    service = Reminders(workspace)
+    _overdue_case(workspace)
+    assert [i for i in service.board().items if i.rule_id == "urge"]
+    rules = [replace(r, enabled=False) if r.id == "urge" else r for r in service.rules()]
+    service.set_rules(rules)
+    assert not [i for i in service.board().items if i.rule_id == "urge"]
+    with pytest.raises(CaseInvalid, match="不能晚于"):
+        service.set_rules(
+            [replace(r, window_start=9, window_end=1) if r.id == "prompt" else r for r in rules]
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quiet_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() sets up file logging on every call; tests calling it twice would leak a log handler."""
+    monkeypatch.setattr("desktop.cli._setup_logging", lambda: None)
+
+
+@pytest.mark.usefixtures("quiet_cli")
+def test_cli_json_lists_the_board(
+    workspace: Workspace, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _overdue_case(workspace)
+    workspace.close()
+    assert main(["reminders", "--db", str(db_path), "--date", "2025-06-13", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    (row,) = [r for r in rows if r["rule"] == "urge"]
+    for field in (
+        "case_number",
+        "rule",
+        "due_date",
+        "window_start",
+        "window_end",
+        "days_overdue",
+        "handler",
+        "suggested_form",
+        "reason",
+        "provisional",
+    ):
+        assert field in row
+    assert row["case_number"] == "（2025）黑0902民初123号"
+    assert (row["due_date"], row["window_start"], row["days_overdue"]) == ("2025-06-12", "2025-06-06", 1)
+    assert row["handler"] == "王建国" and row["suggested_form"] == "performance_demand"
+    assert main(["reminders", "--db", str(db_path), "--date", "2025-06-13"]) == 0
+    text = capsys.readouterr().out
+    assert "【逾期】" in text and "（2025）黑0902民初123号" in text
+
+
+@pytest.mark.usefixtures("quiet_cli")
+def test_cli_refuses_a_bad_date(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["reminders", "--db", str(db_path), "--date", "2025-02-30"])
+    assert "YYYY-MM-DD" in capsys.readouterr().err
