@@ -1,0 +1,85 @@
+"""A filled document on pages: the court notice layout of DOMAIN.md §6 and the seed templates.
+
+Court name and title centred in 小标宋 (22 pt); the 案号 on the line below, right-aligned, in 仿宋
+(16 pt), as the 法院诉讼文书样式 place it; the addressee flush left; paragraphs indented two characters;
+the issuer and the date kept together at the end with room for the seal; annexes and notes after
+them; page numbers on every page when there is more than one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop.documents.fill import Printable
+from desktop.documents.fonts import HEADING, TITLE, FontSet, default_fonts
+from desktop.documents.layout import (
+    A4_NOTICE,
+    CENTER,
+    LEFT,
+    RIGHT,
+    Page,
+    PageTemplate,
+    TextStyle,
+    Typesetter,
+)
+from desktop.documents.pdf import PdfPart, write_pdf
+
+TITLE_STYLE = TextStyle(role=TITLE, size=22, align=CENTER, first_indent=0, grid=False)
+BODY_STYLE = TextStyle()
+STYLES: dict[str, TextStyle] = {
+    "addressee": TextStyle(align=LEFT, first_indent=0),
+    "paragraph": BODY_STYLE,
+    "plain": TextStyle(first_indent=0),
+    "heading": TextStyle(role=HEADING),
+    "center": TextStyle(align=CENTER, first_indent=0),
+    "right": TextStyle(align=RIGHT, first_indent=0),
+    "annex_title": TextStyle(align=LEFT, first_indent=0),
+    "annex": BODY_STYLE,
+    "note": BODY_STYLE,
+}
+NUMBER_STYLE = TextStyle(align=RIGHT, first_indent=0)
+TABLE_STYLE = TextStyle(align=LEFT, first_indent=0, grid=False)
+
+
+def layout_document(
+    doc: Printable, fonts: FontSet | None = None, template: PageTemplate = A4_NOTICE
+) -> list[Page]:
+    """The pages of one document."""
+    ts = Typesetter(fonts or default_fonts(), template)
+    if doc.court_name:
+        ts.paragraph(doc.court_name, TITLE_STYLE)
+    ts.paragraph(doc.title, TITLE_STYLE)
+    if doc.number_line:
+        ts.paragraph(doc.number_line, NUMBER_STYLE)
+    after_signature = False
+    for style, text in doc.blocks:
+        if style == "blank":
+            ts.skip(1)
+        elif style == "signature":
+            lines = text.split("\n")
+            ts.signature(lines[:-1], lines[-1], BODY_STYLE)
+            after_signature = True
+        elif style == "table":
+            rows = [[cell.strip() for cell in line.split("|")] for line in text.split("\n") if line.strip()]
+            width = max((len(r) for r in rows), default=1)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            widths = [0.25] + [0.75 / (width - 1)] * (width - 1) if width > 1 else [1.0]
+            ts.table(rows, widths, TABLE_STYLE, padding=6)
+        else:
+            if style == "annex_title" and after_signature and not ts.at_top:
+                ts.new_page()  # GB/T 9704 §8.1: 附件另面编排
+            ts.paragraph(text, STYLES.get(style, BODY_STYLE))
+    return ts.finish()
+
+
+def document_text(pages: Sequence[Page]) -> str:
+    """The printed text line by line, pages separated by a form feed (like pdftotext)."""
+    return "\f".join(p.text() for p in pages)
+
+
+def pdf_for(docs: Sequence[tuple[str, Printable]], fonts: FontSet | None = None, author: str = "") -> bytes:
+    """One PDF with each (bookmark title, document), each starting on a new page."""
+    fonts = fonts or default_fonts()
+    parts = [PdfPart(title, layout_document(doc, fonts)) for title, doc in docs]
+    title = docs[0][1].title if len(docs) == 1 else f"文书{len(docs)}份"
+    return write_pdf(parts, title=title, author=author)

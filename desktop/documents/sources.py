@@ -1,0 +1,224 @@
+"""Where a form field's default comes from in the case: ``source = "debtor.name"`` in a form file.
+
+Each source is a pure function of the case (with today's date and the recorded facts) returning a
+string, a ``date``, an int (fen for money sources) or None when the case does not say. The list below
+is the vocabulary of the form files; forms/README.md documents it, and the loader refuses any other
+name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from desktop.core.casenumber import parse_case_number
+from desktop.core.eligibility import CaseFacts, bankruptcy_grounds, fully_performed, performed_on
+from desktop.core.errors import ValidationError
+from desktop.core.ledger import balance
+from desktop.core.model import Case, Disposition, ObligationKind, Party, PartyKind
+
+_CASE_NUMBER = re.compile(r"（\d{4}）[^（）；;，,。\s]{2,30}?号(?:之[一二三四五六七八九十]+)?")
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    case: Case
+    today: date
+    facts: CaseFacts = field(default_factory=CaseFacts)
+
+
+def _type_code(number: str) -> str:
+    try:
+        return parse_case_number(number).type_code
+    except ValidationError:
+        return ""
+
+
+def _is_enforcement(number: str) -> bool:
+    return _type_code(number).startswith("执")
+
+
+def _debtors(case: Case) -> list[Party]:
+    return [p for p in case.parties if p.role.owes]
+
+
+def _creditors(case: Case) -> list[Party]:
+    return [p for p in case.parties if not p.role.owes and p.role.value != "第三人"]
+
+
+def _names(parties: list[Party]) -> str | None:
+    return "、".join(p.name for p in parties) or None
+
+
+def _first(parties: list[Party], attr: str) -> str | None:
+    return next((str(getattr(p, attr)) for p in parties if getattr(p, attr)), None)
+
+
+def basis_number(case: Case) -> str | None:
+    """The 案号 of the judgment or mediation being performed (执行依据)."""
+    if not _is_enforcement(case.case_number):
+        return case.case_number
+    for pattern in ("执行依据：", "执行依据:", "依据"):
+        at = case.notes.find(pattern)
+        if at >= 0:
+            match = _CASE_NUMBER.search(case.notes, at)
+            if match:
+                return match.group(0)
+    match = _CASE_NUMBER.search(case.notes)
+    if match and not _is_enforcement(match.group(0)):
+        return match.group(0)
+    return None
+
+
+def enforcement_number(case: Case) -> str | None:
+    if case.enforcement_case_number:
+        return case.enforcement_case_number
+    return case.case_number if _is_enforcement(case.case_number) else None
+
+
+def _basis_kind(case: Case) -> str:
+    """What the case number of the basis names: 判决, 调解 or 裁定."""
+    if case.disposition is Disposition.MEDIATION:
+        return "调解"
+    if case.disposition in (Disposition.RULING, Disposition.JUDICIAL_CONFIRMATION):
+        return "裁定"
+    return "判决"
+
+
+def _basis_word(case: Case) -> str:
+    return {"判决": "判决", "调解": "调解书", "裁定": "裁定"}[_basis_kind(case)]
+
+
+def _document_name(case: Case) -> str:
+    return {"判决": "民事判决书", "调解": "民事调解书", "裁定": "民事裁定书"}[_basis_kind(case)]
+
+
+def _pronoun(case: Case) -> str:
+    debtors = _debtors(case)
+    if len(debtors) > 1:
+        return "你们"
+    if debtors and debtors[0].kind is PartyKind.ORGANISATION:
+        return "你单位"
+    return "你"
+
+
+def _account(case: Case, attr: str) -> str | None:
+    for ob in case.obligations:
+        if ob.account_number:
+            return str(getattr(ob, attr)) or None
+    return None
+
+
+def _obligations_text(case: Case) -> str | None:
+    items = [ob.description.strip() for ob in case.obligations if ob.description.strip()]
+    if not items:
+        return None
+    return "\n".join(f"（{i}）{text.rstrip('；;。')}；" for i, text in enumerate(items, start=1))
+
+
+def _enforcement_date(case: Case) -> date | None:
+    return case.filing_date if _is_enforcement(case.case_number) else None
+
+
+def _last_payment(case: Case) -> date | None:
+    return max((p.paid_on for p in case.payments), default=None)
+
+
+GROUND_CASES = "同一年度金钱给付类债务纠纷在10件以上，且债务标的总额已超过企业注册资本"
+GROUND_REVOKED = "营业执照已处于吊销状态，属僵尸企业"
+
+
+def _ground(ctx: SourceContext) -> str | None:
+    """The 房县 §十 ground the ledger can see, worded as the form's choice."""
+    grounds = bankruptcy_grounds(ctx.case, ctx.facts)
+    if any("吊销" in g for g in grounds):
+        return GROUND_REVOKED
+    return GROUND_CASES if grounds else None
+
+
+def _self_word(parties: list[Party]) -> str:
+    return "本单位" if parties and parties[0].kind is PartyKind.ORGANISATION else "本人"
+
+
+def _creditor_pronoun(case: Case) -> str:
+    creditors = _creditors(case)
+    if len(creditors) > 1:
+        return "你们"
+    return "你单位" if creditors and creditors[0].kind is PartyKind.ORGANISATION else "你"
+
+
+def _duty(case: Case) -> str:
+    money = has_money(case)
+    act = any(ob.kind is ObligationKind.ACT for ob in case.obligations)
+    if money and act:
+        return "给付金钱及法律文书确定的其他"
+    return "给付金钱" if money else "法律文书确定的"
+
+
+def _next_due(case: Case) -> date | None:
+    return balance(case).next_due_date or case.deadline
+
+
+def _performance_kind(case: Case) -> str:
+    return "全部义务" if fully_performed(case) else "主要义务"
+
+
+SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
+    "case.number": ("案号", lambda c: c.case.case_number),
+    "case.basis_number": ("执行依据的案号（执行案件读备注中的“执行依据：”）", lambda c: basis_number(c.case)),
+    "case.enforcement_number": ("执行案号", lambda c: enforcement_number(c.case)),
+    "case.cause": ("案由", lambda c: c.case.cause or None),
+    "case.basis_kind": ("判决、调解或裁定", lambda c: _basis_kind(c.case)),
+    "case.document": ("民事判决书、民事调解书或民事裁定书", lambda c: _document_name(c.case)),
+    "case.basis_word": ("判决、调解书或裁定（“……号判决”）", lambda c: _basis_word(c.case)),
+    "case.filing_date": ("立案日期", lambda c: c.case.filing_date),
+    "case.judgment_date": ("裁判日期", lambda c: c.case.judgment_date),
+    "case.effective_date": ("生效日期", lambda c: c.case.effective_date),
+    "case.deadline": ("履行期限", lambda c: c.case.deadline),
+    "case.enforcement_date": ("执行立案日期（执行案号的立案日期）", lambda c: _enforcement_date(c.case)),
+    "case.handler": ("承办人", lambda c: c.case.handler or None),
+    "case.obligations": ("各项履行义务，分行编号", lambda c: _obligations_text(c.case)),
+    "case.duty": ("义务的种类：给付金钱、法律文书确定的……", lambda c: _duty(c.case)),
+    "creditor.name": ("债权人（原告、申请人、申请执行人）姓名或名称", lambda c: _names(_creditors(c.case))),
+    "creditor.role": ("债权人的诉讼地位", lambda c: _first(_creditors(c.case), "role")),
+    "creditor.address": ("债权人住址", lambda c: _first(_creditors(c.case), "address")),
+    "creditor.phone": ("债权人电话", lambda c: _first(_creditors(c.case), "phone")),
+    "creditor.pronoun": ("对债权人的称呼：你、你单位或你们", lambda c: _creditor_pronoun(c.case)),
+    "creditor.self": ("债权人自称：本人或本单位", lambda c: _self_word(_creditors(c.case))),
+    "debtor.name": ("履行义务人（被告、被申请人、被执行人）姓名或名称", lambda c: _names(_debtors(c.case))),
+    "debtor.role": ("履行义务人的诉讼地位", lambda c: _first(_debtors(c.case), "role")),
+    "debtor.address": ("履行义务人住址", lambda c: _first(_debtors(c.case), "address")),
+    "debtor.phone": ("履行义务人电话", lambda c: _first(_debtors(c.case), "phone")),
+    "debtor.pronoun": ("对义务人的称呼：你、你单位或你们", lambda c: _pronoun(c.case)),
+    "debtor.self": ("义务人自称：本人或本单位", lambda c: _self_word(_debtors(c.case))),
+    "debtor.legal_representative": (
+        "单位义务人的法定代表人",
+        lambda c: _first(_debtors(c.case), "legal_representative"),
+    ),
+    "debtor.bankruptcy_ground": ("自动筛查到的破产线索（申请破产审查告知书的情形）", _ground),
+    "money.due": ("金钱给付总额（分）", lambda c: balance(c.case).due_fen or None),
+    "money.paid": ("已履行金额（分）", lambda c: balance(c.case).paid_fen or None),
+    "money.owed": ("未履行金额（分）", lambda c: balance(c.case).owed_fen or None),
+    "money.next_due_date": ("最早未履行一期的履行日期", lambda c: _next_due(c.case)),
+    "money.next_due_amount": (
+        "最早未履行一期尚欠的金额（分）",
+        lambda c: balance(c.case).next_due_fen or None,
+    ),
+    "money.performed_date": ("全部履行完毕的日期", lambda c: performed_on(c.case)),
+    "money.performance_kind": ("全部义务或主要义务（证明书）", lambda c: _performance_kind(c.case)),
+    "money.last_payment_date": ("最后一笔履行的日期", lambda c: _last_payment(c.case)),
+    "account.name": ("收款账户户名", lambda c: _account(c.case, "account_name")),
+    "account.number": ("收款账号", lambda c: _account(c.case, "account_number")),
+    "account.bank": ("开户行", lambda c: _account(c.case, "account_bank")),
+    "today": ("今天", lambda c: c.today),
+}
+
+
+def has_money(case: Case) -> bool:
+    return any(ob.kind is ObligationKind.MONEY and ob.amount_fen for ob in case.obligations)
+
+
+def value(name: str, ctx: SourceContext) -> object:
+    return SOURCES[name][1](ctx)

@@ -1,0 +1,402 @@
+"""One generic wizard for every form: built from the form definition, never written per document.
+
+Pages come from the form's ``[[pages]]``; each field gets the widget of its type, prefilled from the
+case. Leaving a page checks its fields (the same checks as the CLI and the batch, with Chinese
+messages under each field); the review page lists every answer. A live preview of the printed page
+sits beside every page and is re-rendered after each edit (a short pause collects keystrokes; until
+it is redrawn the preview says so, so it is never silently stale). On the review page the document is
+registered and then saved as PDF or printed (QPrintDialog); saving or printing again afterwards uses
+the registered document, never a second number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop.core.errors import ValidationError
+from desktop.documents.answers import print_text
+from desktop.documents.fill import Printable, visible
+from desktop.documents.formdef import FieldDef, FormDef, PageDef
+from desktop.documents.layout import Page
+from desktop.documents.render import document_text, layout_document
+from desktop.gui.fields import DateLine, Form, MoneyLine
+from desktop.gui.page_painter import print_pages, render_page
+from desktop.i18n import _
+from desktop.services.documents import DocumentService, Draft, Issued, NotEligible
+from desktop.services.workspace import CaseInvalid
+from desktop.store.database import StoreError
+
+PREVIEW_DELAY_MS = 150
+PREVIEW_WIDTH = 430
+
+
+def field_widget(f: FieldDef, parent: QWidget) -> QWidget:
+    if f.type == "textarea":
+        edit = QPlainTextEdit(parent)
+        edit.setFixedHeight(96)
+        return edit
+    if f.type == "date":
+        return DateLine(parent)
+    if f.type == "money":
+        return MoneyLine(parent)
+    if f.type == "choice":
+        combo = QComboBox(parent)
+        combo.addItems(list(f.choices))
+        return combo
+    line = QLineEdit(parent)
+    if f.type == "integer":
+        line.setMaximumWidth(120)
+    return line
+
+
+def widget_text(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    raise TypeError(widget)
+
+
+def set_widget_text(widget: QWidget, text: str) -> None:
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(widget.findText(text))  # -1 (nothing chosen) when not a choice
+    elif isinstance(widget, QLineEdit):
+        widget.setText(text)
+
+
+def _changed_signal(widget: QWidget) -> SignalInstance:
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    return widget.textChanged  # type: ignore[attr-defined, no-any-return]
+
+
+class PreviewPane(QWidget):
+    """The rendered page, with page turning for multi-page documents."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pages: list[Page] = []
+        self.index = 0
+        col = QVBoxLayout(self)
+        col.setContentsMargins(6, 0, 0, 0)
+        self.status = QLabel(self)
+        self.status.setStyleSheet("color: #555;")
+        col.addWidget(self.status)
+        self.image = QLabel(self)
+        self.image.setFixedSize(PREVIEW_WIDTH, round(PREVIEW_WIDTH * 297 / 210))
+        self.image.setStyleSheet("background: white; border: 1px solid #bbb;")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        col.addWidget(self.image)
+        row = QHBoxLayout()
+        self.prev_button = QPushButton(_("上一页"), self)
+        self.next_button = QPushButton(_("下一页"), self)
+        self.page_label = QLabel(self)
+        row.addWidget(self.prev_button)
+        row.addWidget(self.page_label, 1, Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(self.next_button)
+        col.addLayout(row)
+        col.addStretch(1)
+        self.prev_button.clicked.connect(lambda: self.show_page(self.index - 1))
+        self.next_button.clicked.connect(lambda: self.show_page(self.index + 1))
+
+    def set_pages(self, pages: list[Page], note: str = "") -> None:
+        self.pages = pages
+        self.status.setText(note or _("预览（与打印效果一致）"))
+        self.show_page(min(self.index, len(pages) - 1))
+
+    def mark_stale(self) -> None:
+        self.status.setText(_("正在更新预览…"))
+
+    def show_page(self, index: int) -> None:
+        if not self.pages:
+            self.image.clear()
+            self.page_label.clear()
+            return
+        self.index = max(0, min(index, len(self.pages) - 1))
+        ratio = self.devicePixelRatioF() or 1.0
+        dpi = PREVIEW_WIDTH * ratio / (self.pages[self.index].width / 72.0)
+        pixmap = QPixmap.fromImage(render_page(self.pages[self.index], dpi))
+        pixmap.setDevicePixelRatio(ratio)
+        self.image.setPixmap(pixmap)
+        self.page_label.setText(_("第{0}页，共{1}页").format(self.index + 1, len(self.pages)))
+        self.prev_button.setEnabled(self.index > 0)
+        self.next_button.setEnabled(self.index < len(self.pages) - 1)
+
+
+class FieldsPage(QWizardPage):
+    """One page of the form's fields; leaving it checks them."""
+
+    def __init__(self, wizard: DocumentWizard, page: PageDef) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.page_def = page
+        self.setTitle(page.title)
+        if page.help:
+            self.setSubTitle(page.help)
+        layout = QVBoxLayout(self)
+        self.form = Form(self)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        self.widgets: dict[str, QWidget] = {}
+        for key in page.fields:
+            f = wizard.form_def.field(key)
+            widget = field_widget(f, self.form)
+            self.form.add(f.label, widget, f.required)
+            if f.help:
+                widget.setToolTip(f.help)
+                if isinstance(widget, QLineEdit) and not widget.placeholderText():
+                    widget.setPlaceholderText(f.help[:40])
+            self.widgets[key] = widget
+
+    def validatePage(self) -> bool:
+        return self.wiz.check_page(self)
+
+
+class ReviewPage(QWizardPage):
+    def __init__(self, wizard: DocumentWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle(_("核对"))
+        self.setSubTitle(_("请核对以下内容与右侧预览。确认无误后登记，再保存 PDF 或打印。"))
+        layout = QVBoxLayout(self)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels([_("项目"), _("内容")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        self.issued_label = QLabel(self)
+        self.issued_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        layout.addWidget(self.issued_label)
+
+    def initializePage(self) -> None:
+        self.wiz.refresh_preview()
+        form = self.wiz.form_def
+        values = self.wiz.values
+        rows = [
+            (f.label, print_text(f.type, values.get(f.key))) for f in form.fields if visible(form, f, values)
+        ]
+        self.table.setRowCount(len(rows))
+        for r, (label, text) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(label))
+            self.table.setItem(r, 1, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(0)
+        note = self.wiz.draft.eligibility.reason
+        self.note.setText(_("适用：{0}").format(note) if note else "")
+
+
+class DocumentWizard(QWizard):
+    """The wizard for one form and one case."""
+
+    issued_document = Signal(object)
+
+    def __init__(self, service: DocumentService, draft: Draft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.draft = draft
+        self.form_def: FormDef = draft.form
+        self.issued: Issued | None = None
+        self.values: dict[str, object] = {}
+        self.errors: dict[str, ValidationError] = {}
+        self.printable: Printable | None = None
+        self.pages_laid: list[Page] = []
+        self.setWindowTitle(_("{0} — {1}").format(draft.form.title, draft.case.case_number))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, _("登记并保存 PDF…"))
+        self.setButtonText(QWizard.WizardButton.CustomButton2, _("登记并打印…"))
+        self.setButtonText(QWizard.WizardButton.NextButton, _("下一步"))
+        self.setButtonText(QWizard.WizardButton.BackButton, _("上一步"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("完成"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, _("取消"))
+        self.customButtonClicked.connect(self._custom)
+        self.preview = PreviewPane(self)
+        self.setSideWidget(self.preview)
+
+        self.field_pages: list[FieldsPage] = []
+        self.widgets: dict[str, QWidget] = {}
+        for page_def in draft.form.pages:
+            page = FieldsPage(self, page_def)
+            self.field_pages.append(page)
+            self.widgets.update(page.widgets)
+            self.addPage(page)
+        self.review = ReviewPage(self)
+        self.addPage(self.review)
+        for key, widget in self.widgets.items():
+            set_widget_text(widget, draft.answers.get(key, ""))
+            _changed_signal(widget).connect(self._edited)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_preview)
+        self.currentIdChanged.connect(self._page_changed)
+        self.resize(1180, 860)
+        self.refresh_preview()
+        self._page_changed(self.currentId())
+
+    # ------------------------------------------------------------------ answers and preview
+    def answers(self) -> dict[str, str]:
+        return {key: widget_text(w) for key, w in self.widgets.items()}
+
+    def _edited(self, *_args: object) -> None:
+        self.preview.mark_stale()
+        self._timer.start()
+
+    def refresh_preview(self) -> None:
+        """Check every answer and redraw the page from what is typed now."""
+        self._timer.stop()
+        self.values, self.errors = self.service.check(self.form_def, self.answers())
+        for page in self.field_pages:
+            for key, widget in page.widgets.items():
+                f = self.form_def.field(key)
+                box = widget.parentWidget()
+                assert box is not None
+                page.form.layout_.setRowVisible(box, visible(self.form_def, f, self.values))
+        number = self.issued.number if self.issued else None
+        self.printable = self.service.preview(self.form_def, self.values, number)
+        try:
+            self.pages_laid = layout_document(self.printable, self.service.fonts)
+        except ValidationError as exc:  # a character no font has, typed into a field not yet checked
+            self.preview.status.setText(str(exc))
+            return
+        note = _("有{0}项待改正，预览中以空白显示").format(len(self.errors)) if self.errors else ""
+        self.preview.set_pages(self.pages_laid, note)
+
+    def preview_text(self) -> str:
+        return document_text(self.pages_laid)
+
+    def check_page(self, page: FieldsPage) -> bool:
+        self.refresh_preview()
+        page.form.clear_errors()
+        bad = [k for k in page.page_def.fields if k in self.errors]
+        for key in bad:
+            page.form.show_error(self.form_def.field(key).label, self.errors[key].message)
+        if bad:
+            self.widgets[bad[0]].setFocus()
+        return not bad
+
+    def _page_changed(self, _id: int) -> None:
+        on_review = self.currentPage() is self.review
+        for which in (QWizard.WizardButton.CustomButton1, QWizard.WizardButton.CustomButton2):
+            button = self.button(which)
+            button.setVisible(on_review)
+
+    # ------------------------------------------------------------------ issuing
+    def issue(self) -> Issued | None:
+        """Register the document once; later saves and prints reuse it."""
+        if self.issued is not None:
+            return self.issued
+        for page in self.field_pages:
+            if not self.check_page(page):
+                self.setCurrentId(self.pageIds()[self.field_pages.index(page)])
+                return None
+        try:
+            issued = self.service.issue(self.form_def.id, self.draft.case.id or 0, self.answers())
+        except NotEligible as exc:
+            QMessageBox.warning(self, _("不能出具"), exc.reason)
+            return None
+        except CaseInvalid as exc:
+            QMessageBox.warning(self, _("内容有误"), str(exc))
+            return None
+        except StoreError as exc:
+            QMessageBox.critical(self, _("登记失败"), str(exc))
+            return None
+        self.issued = issued
+        self.refresh_preview()
+        self.review.issued_label.setText(_("已登记：{0}").format(issued.number))
+        self.setButtonText(QWizard.WizardButton.CustomButton1, _("另存 PDF…"))
+        self.setButtonText(QWizard.WizardButton.CustomButton2, _("再次打印…"))
+        self.issued_document.emit(issued)
+        return issued
+
+    def _custom(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.save_pdf()
+        else:
+            self.print_document()
+
+    def default_file_name(self) -> str:
+        case = self.draft.case.case_number
+        number = self.issued.number if self.issued else ""
+        return f"{self.form_def.title}{case}{number}.pdf".replace("/", "_")
+
+    def save_pdf(self) -> Path | None:
+        path_text, _filter = QFileDialog.getSaveFileName(
+            self, _("保存 PDF"), self.default_file_name(), _("PDF 文件 (*.pdf)")
+        )
+        if not path_text:
+            return None
+        issued = self.issue()
+        if issued is None:
+            return None
+        path = Path(path_text)
+        try:
+            path.write_bytes(self.service.pdf([issued]))
+        except OSError as exc:
+            QMessageBox.critical(
+                self, _("保存失败"), _("无法写入 {0}：{1}").format(path, exc.strerror or exc)
+            )
+            return None
+        QMessageBox.information(self, _("已保存"), _("{0}（{1}）已保存到：\n{2}").format(
+            self.form_def.title, issued.number, path))  # fmt: skip
+        return path
+
+    def print_document(self) -> bool:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.default_file_name())
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        issued = self.issue()
+        if issued is None:
+            return False
+        try:
+            print_pages(printer, layout_document(issued.printable, self.service.fonts))
+        except OSError as exc:
+            QMessageBox.critical(self, _("打印失败"), str(exc))
+            return False
+        return True
+
+
+def open_wizard(
+    service: DocumentService, form_id: str, case_id: int, parent: QWidget | None = None
+) -> DocumentWizard | None:
+    """Start the wizard, or explain why the form does not apply."""
+    try:
+        draft = service.start(form_id, case_id)
+    except NotEligible as exc:
+        QMessageBox.information(parent, _("不能出具"), exc.reason)
+        return None
+    except StoreError as exc:
+        QMessageBox.warning(parent, _("无法开始"), str(exc))
+        return None
+    return DocumentWizard(service, draft, parent)

@@ -1,0 +1,446 @@
+"""Issuing documents: the use cases behind the wizard, the register, reprints, batches and the CLI.
+
+* :meth:`DocumentService.start` checks the form's eligibility rule (core) and prefills the answers;
+* :meth:`DocumentService.check` turns typed answers into values, one Chinese message per bad field;
+* :meth:`DocumentService.issue` numbers the document per court/series/year, stores the immutable
+  snapshot (values and printed text) with its sha256, records a contact in the urging log for a
+  提示书/催告书 (the form's ``reminder_rule``: the dashboard then sees the reminder as given), audits,
+  all in one transaction, and notifies the views;
+* :meth:`DocumentService.reprint` renders the snapshot again: the same text, the same PDF bytes;
+* :meth:`DocumentService.issue_batch` registers one document per case and prints them into one PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from desktop import paths
+from desktop.core.eligibility import CaseFacts, CaseFlag, Eligibility, Windows, check
+from desktop.core.errors import ValidationError
+from desktop.core.model import Case, ContactMethod, CourtSettings
+from desktop.core.validation import check_text
+from desktop.documents.answers import from_json, to_json
+from desktop.documents.fill import Printable, as_input, check_answers, prefill, resolve
+from desktop.documents.fonts import FontSet, default_fonts
+from desktop.documents.formdef import FormDef, FormSet, load_forms
+from desktop.documents.render import pdf_for
+from desktop.documents.sources import SourceContext
+from desktop.services.workspace import CaseInvalid, Change, Workspace
+from desktop.store import documents as register
+from desktop.store.cases import load_case
+from desktop.store.database import StoreError, transaction
+from desktop.store.settings import get_value
+
+SNAPSHOT_FORMAT = 1
+WINDOWS_KEY = "document_windows"
+PARTY_KEYS = ("addressee", "debtor", "objector", "applicant", "creditor")
+
+
+class NotEligible(StoreError):
+    """The form may not be issued for this case now; ``reason`` says why (from core.eligibility)."""
+
+    def __init__(self, form: FormDef, case_number: str, reason: str) -> None:
+        super().__init__(f"《{form.title}》不能为 {case_number} 出具：{reason}")
+        self.reason = reason
+
+
+class NoCourt(StoreError):
+    pass
+
+
+def form_directories() -> list[Path]:
+    """The bundled forms, then the court's own (``forms`` in the data directory) which override them."""
+    dirs = [paths.forms_dir()]
+    extra = os.environ.get("TRIBUNAL_DESK_FORMS")
+    dirs.append(Path(extra) if extra else paths.user_data_dir() / "forms")
+    return dirs
+
+
+@dataclass
+class Draft:
+    """A form being filled for a case: what the wizard edits."""
+
+    form: FormDef
+    case: Case
+    eligibility: Eligibility
+    answers: dict[str, str]  # as typed (prefilled from the case)
+    facts: CaseFacts = field(default_factory=CaseFacts)
+
+
+@dataclass(frozen=True)
+class Issued:
+    doc_id: int
+    number: str
+    case_id: int
+    case_number: str
+    form: FormDef
+    printable: Printable
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    issued: tuple[Issued, ...]
+    refused: tuple[tuple[str, str], ...]  # (case number, reason)
+    pdf: bytes
+
+
+def _now_on(day: date) -> datetime:
+    return datetime.combine(day, datetime.now().time().replace(microsecond=0))
+
+
+class DocumentService:
+    def __init__(
+        self,
+        workspace: Workspace,
+        fonts: FontSet | None = None,
+        form_dirs: Sequence[Path] | None = None,
+    ) -> None:
+        self.ws = workspace
+        self._fonts = fonts
+        self._dirs = list(form_dirs) if form_dirs is not None else None
+        self._forms: FormSet | None = None
+
+    # ------------------------------------------------------------------ configuration
+    @property
+    def fonts(self) -> FontSet:
+        if self._fonts is None:
+            self._fonts = default_fonts()
+        return self._fonts
+
+    def forms(self, reload: bool = False) -> FormSet:
+        if self._forms is None or reload:
+            self._forms = load_forms(self._dirs if self._dirs is not None else form_directories())
+        return self._forms
+
+    def form(self, form_id: str) -> FormDef:
+        try:
+            return self.forms().get(form_id)
+        except KeyError as exc:
+            raise StoreError(str(exc.args[0])) from None
+
+    def form_by_title(self, title: str, case: Case | None = None) -> FormDef | None:
+        """The form a dashboard rule names by title (e.g. "自动履行提示书"); the first one whose stages
+        include the case's stage when a case is given."""
+        matches = [f for f in self.forms().ordered() if f.title == title]
+        if case is not None:
+            for f in matches:
+                if not f.stages or case.stage.value in f.stages:
+                    return f
+        return matches[0] if matches else None
+
+    def windows(self) -> Windows:
+        value = get_value(self.ws.db, WINDOWS_KEY)
+        if isinstance(value, dict):
+            try:
+                return Windows(int(value.get("prompt_days", 7)), int(value.get("demand_days", 7)))
+            except (TypeError, ValueError):
+                pass
+        return Windows()
+
+    def court(self) -> CourtSettings:
+        court = self.ws.court()
+        if court is None or not court.court_name:
+            raise NoCourt("尚未设置法院名称和代字：请先在“设置”中填写法院信息。")
+        return court
+
+    # ------------------------------------------------------------------ eligibility and drafts
+    def facts(self, case_id: int) -> CaseFacts:
+        return register.case_facts(self.ws.db, case_id)
+
+    def eligibility(self, form: FormDef, case: Case, facts: CaseFacts | None = None) -> Eligibility:
+        if case.id is not None and facts is None:
+            facts = self.facts(case.id)
+        return check(form.eligibility, case, self.ws.today(), facts, self.windows())
+
+    def available(self, case_id: int) -> list[tuple[FormDef, Eligibility]]:
+        """Every form with its verdict for the case, in the forms' order."""
+        case = load_case(self.ws.db, case_id)
+        facts = self.facts(case_id)
+        return [(f, self.eligibility(f, case, facts)) for f in self.forms().ordered()]
+
+    def start(self, form_id: str, case_id: int) -> Draft:
+        """A prefilled draft; :class:`NotEligible` with the reason when the rule refuses."""
+        form = self.form(form_id)
+        case = load_case(self.ws.db, case_id)
+        facts = self.facts(case_id)
+        verdict = self.eligibility(form, case, facts)
+        if not verdict.allowed:
+            raise NotEligible(form, case.case_number, verdict.reason)
+        values = prefill(form, SourceContext(case, self.ws.today(), facts))
+        return Draft(form, case, verdict, as_input(form, values), facts)
+
+    def check(
+        self, form: FormDef, answers: Mapping[str, str]
+    ) -> tuple[dict[str, object], dict[str, ValidationError]]:
+        return check_answers(form, answers, self.ws.today(), self.fonts)
+
+    def preview(self, form: FormDef, values: Mapping[str, object], number: str | None = None) -> Printable:
+        """The document as it will print (the number shows as “登记后生成” until issued)."""
+        court = self.ws.court() or CourtSettings("（未设置法院名称）", "")
+        if number is None:
+            return resolve(form, values, court, self.ws.today())
+        return resolve(form, values, court, self.ws.today(), number)
+
+    # ------------------------------------------------------------------ issuing
+    def issue(self, form_id: str, case_id: int, answers: Mapping[str, str]) -> Issued:
+        """Register the document (one transaction) and return it; refuses bad answers as CaseInvalid."""
+        issued = self._issue_many(form_id, [(case_id, answers)], batch="")
+        self.ws.notify(Change("document", (case_id,)))
+        if issued[0].form.reminder_rule:
+            self.ws.notify(Change("contact", (case_id,)))
+        return issued[0]
+
+    def _prepared(
+        self, form: FormDef, case_id: int, answers: Mapping[str, str] | None
+    ) -> tuple[Case, dict[str, object]]:
+        case = load_case(self.ws.db, case_id)
+        facts = self.facts(case_id)
+        verdict = self.eligibility(form, case, facts)
+        if not verdict.allowed:
+            raise NotEligible(form, case.case_number, verdict.reason)
+        if answers is None:
+            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts)))
+        values, errors = self.check(form, answers)
+        if errors:
+            raise CaseInvalid(list(errors.values()))
+        return case, values
+
+    def _issue_many(
+        self,
+        form_id: str,
+        items: Sequence[tuple[int, Mapping[str, str] | None]],
+        batch: str,
+        refused: list[tuple[str, str]] | None = None,
+    ) -> list[Issued]:
+        form = self.form(form_id)
+        court = self.court()
+        today = self.ws.today()
+        prepared: list[tuple[Case, dict[str, object]]] = []
+        for case_id, answers in items:
+            try:
+                prepared.append(self._prepared(form, case_id, answers))
+            except (NotEligible, CaseInvalid) as exc:
+                if refused is None:
+                    raise
+                number = self.ws.db.execute(
+                    "SELECT case_number FROM cases WHERE id = ?", [case_id]
+                ).fetchone()
+                reason = exc.reason if isinstance(exc, NotEligible) else str(exc)
+                refused.append((str(number[0]) if number else str(case_id), reason))
+        out: list[Issued] = []
+        with transaction(self.ws.db) as conn:
+            for case, values in prepared:
+                assert case.id is not None
+                party = next((str(values[k]) for k in PARTY_KEYS if values.get(k)), "")
+                new = register.NewDocument(
+                    case_id=case.id,
+                    form_id=form.id,
+                    series=form.series,
+                    abbr=form.abbr or "文",
+                    court_code=court.court_code,
+                    title=form.title,
+                    case_number=case.case_number,
+                    party=party[:200],
+                    issued_on=today,
+                    issued_by=self.ws.actor,
+                    form_sha256=form.sha256,
+                    batch=batch,
+                )
+                seq, number = register.allocate(conn, court.court_code, form.series, new.abbr, today.year)
+                doc = resolve(form, values, court, today, number)
+                snapshot = self._snapshot(form, court, case, values, number, doc)
+                doc_id = register.insert_document(conn, new, seq, number, snapshot)
+                if form.reminder_rule:
+                    method = str(values.get("delivery") or "")
+                    if method not in {m.value for m in ContactMethod}:
+                        method = ContactMethod.OTHER.value
+                    register.add_contact(
+                        conn,
+                        case.id,
+                        _now_on(today),
+                        method,
+                        self.ws.actor,
+                        party,
+                        f"发送《{form.title}》（{number}）",
+                        form.reminder_rule,
+                        case.case_number,
+                    )
+                out.append(Issued(doc_id, number, case.id, case.case_number, form, doc))
+        return out
+
+    def _snapshot(
+        self,
+        form: FormDef,
+        court: CourtSettings,
+        case: Case,
+        values: Mapping[str, object],
+        number: str,
+        doc: Printable,
+    ) -> dict[str, Any]:
+        """Everything needed to show and reprint the document without the form file or the case."""
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "form": {
+                "id": form.id,
+                "title": form.title,
+                "series": form.series,
+                "sha256": form.sha256,
+                "file": form.path.name,
+                "override": form.override,
+            },
+            "case": {"id": case.id, "number": case.case_number},
+            "court": {"name": court.court_name, "code": court.court_code, "tribunal": court.tribunal_name},
+            "number": number,
+            "issued_on": self.ws.today().isoformat(),
+            "issued_by": self.ws.actor,
+            "values": {f.key: to_json(f.type, values.get(f.key)) for f in form.fields},
+            "printable": doc.to_json(),
+        }
+
+    def pdf(self, issued: Sequence[Issued] | Sequence[Printable]) -> bytes:
+        docs: list[tuple[str, Printable]] = []
+        for item in issued:
+            if isinstance(item, Issued):
+                docs.append((f"{item.case_number} {item.form.title}（{item.number}）", item.printable))
+            else:
+                docs.append((item.title, item))
+        court = self.ws.court()
+        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+
+    # ------------------------------------------------------------------ the register
+    def record(self, doc_id: int) -> register.DocumentRecord:
+        return register.load_document(self.ws.db, doc_id)
+
+    def reprint(self, doc_ids: Iterable[int]) -> bytes:
+        """The registered documents again, from their snapshots (hash checked), in one PDF."""
+        docs: list[tuple[str, Printable]] = []
+        for doc_id in doc_ids:
+            rec = register.load_document(self.ws.db, doc_id)
+            docs.append(
+                (
+                    f"{rec.case_number} {rec.title}（{rec.doc_number}）",
+                    Printable.from_json(rec.snapshot["printable"]),
+                )
+            )
+        with transaction(self.ws.db) as conn:
+            from desktop.store.audit import record
+
+            for doc_id in doc_ids:
+                record(conn, self.ws.actor, "document.reprint", "document", doc_id)
+        court = self.ws.court()
+        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+
+    def snapshot_values(self, doc_id: int) -> dict[str, object]:
+        """The typed values a document was issued with."""
+        rec = register.load_document(self.ws.db, doc_id)
+        form_id = rec.form_id
+        kinds: dict[str, str] = {}
+        if form_id in self.forms().forms:
+            kinds = {f.key: f.type for f in self.forms().forms[form_id].fields}
+        return {k: from_json(kinds.get(k, "text"), v) for k, v in rec.snapshot.get("values", {}).items()}
+
+    def register_count(self, f: register.RegisterFilter) -> int:
+        return register.register_count(self.ws.db, f)
+
+    def register_page(
+        self, f: register.RegisterFilter, offset: int = 0, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        return register.register_page(self.ws.db, f, offset, limit)
+
+    # ------------------------------------------------------------------ batches
+    def candidates(self, form_id: str, limit: int = 2000, scan: int = 20000) -> list[int]:
+        """Cases the form's rule allows today: a SQL preselection, then the rule in core.
+
+        For 提示书 the deadline falls within the prompt window, for 催告书 it passed within the demand
+        window ("every 提示书 due this week"); certificates look at performed cases; other forms at open
+        cases in the form's stages. At most ``scan`` preselected cases are checked.
+        """
+        form = self.form(form_id)
+        today = self.ws.today()
+        w = self.windows()
+        clauses: list[str] = []
+        params: list[object] = []
+        if form.stages:
+            clauses.append(f"stage IN ({', '.join('?' for _ in form.stages)})")
+            params += list(form.stages)
+        if form.eligibility.startswith("certificate"):
+            clauses.append("(status = '履行完毕' OR (status = '在办' AND paid_fen > 0))")
+        else:
+            clauses.append("status = '在办'")
+        if form.eligibility in ("prompt", "demand"):
+            if form.eligibility == "prompt":
+                low, high = today, today + timedelta(days=w.prompt_days)
+            else:
+                low, high = today - timedelta(days=w.demand_days), today - timedelta(days=1)
+            clauses.append("public_notice = 0")
+            clauses.append(
+                "((due_fen > paid_fen AND next_due_date BETWEEN ? AND ?)"
+                " OR (due_fen = 0 AND deadline BETWEEN ? AND ?))"
+            )
+            params += [low.isoformat(), high.isoformat(), low.isoformat(), high.isoformat()]
+        sql = f"SELECT id FROM cases WHERE {' AND '.join(clauses)} ORDER BY next_due_date, id LIMIT ?"
+        out: list[int] = []
+        for (case_id,) in self.ws.db.execute(sql, [*params, scan]).fetchall():
+            case = load_case(self.ws.db, int(case_id))
+            if self.eligibility(form, case).allowed:
+                out.append(int(case_id))
+                if len(out) >= limit:
+                    break
+        return out
+
+    def issue_batch(
+        self, form_id: str, case_ids: Sequence[int], common: Mapping[str, str] | None = None
+    ) -> BatchResult:
+        """Register one document per case (prefilled from each case, ``common`` answers on top) and
+        print them all into one PDF. Cases the rule refuses, or whose form cannot be completed from the
+        case alone, are listed in ``refused`` with the reason; the others are registered together."""
+        form = self.form(form_id)
+        items: list[tuple[int, Mapping[str, str] | None]] = []
+        refused: list[tuple[str, str]] = []
+        for case_id in case_ids:
+            try:
+                case = load_case(self.ws.db, case_id)
+            except StoreError as exc:
+                refused.append((str(case_id), str(exc)))
+                continue
+            facts = self.facts(case_id)
+            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts)))
+            answers.update(common or {})
+            items.append((case_id, answers))
+        batch = uuid.uuid4().hex[:12] if len(items) > 1 else ""
+        issued = self._issue_many(form_id, items, batch, refused) if items else []
+        if issued:
+            self.ws.notify(Change("document", tuple(i.case_id for i in issued)))
+            if form.reminder_rule:
+                self.ws.notify(Change("contact", tuple(i.case_id for i in issued)))
+        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued) if issued else b"")
+
+    # ------------------------------------------------------------------ case facts (flags)
+    def set_flag(self, case_id: int, flag: CaseFlag, since: date, note: str = "") -> None:
+        try:
+            note = check_text("说明", note, max_len=200)
+        except ValidationError as exc:
+            raise CaseInvalid([exc]) from exc
+        if since > self.ws.today():
+            raise CaseInvalid([ValidationError("日期", "不能晚于今天")])
+        with transaction(self.ws.db) as conn:
+            row = conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"案件不存在（编号 {case_id}）")
+            register.set_flag(conn, case_id, flag, since, note, self.ws.actor, str(row[0]))
+        self.ws.notify(Change("case", (case_id,)))
+
+    def clear_flag(self, case_id: int, flag: CaseFlag) -> None:
+        with transaction(self.ws.db) as conn:
+            row = conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
+            register.clear_flag(conn, case_id, flag, self.ws.actor, str(row[0]) if row else "")
+        self.ws.notify(Change("case", (case_id,)))
+
+    def flags(self, case_id: int) -> list[dict[str, Any]]:
+        return register.flags_of(self.ws.db, case_id)
