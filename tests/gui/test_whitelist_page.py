@@ -1,0 +1,200 @@
+"""The 诚信履行名单 page as a clerk uses it: review, bulk check and consent, exclude, publish, print,
+export and withdraw (pytest-qt, offscreen, dialogs opened without blocking)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from desktop.core.whitelist import CONDITIONS, Condition, State
+from desktop.gui.main_window import MainWindow
+from desktop.gui.whitelist_page import SHOW_ELIGIBLE, SHOW_FAILED, WhitelistPage
+from desktop.services.whitelist import WhitelistService
+from desktop.services.workspace import Workspace
+from tests.conftest import type_text
+from tests.unit.test_whitelist import debtor_id, people, performed_case
+
+
+@pytest.fixture
+def page(qtbot, workspace: Workspace) -> WhitelistPage:  # type: ignore[no-untyped-def]
+    for i, p in enumerate(people(4)):
+        debtor_id(
+            workspace,
+            performed_case(f"（2025）黑0902民初{300 + i}号", debtor=p, paid_on=date(2025, 6, 2 + i)),
+        )
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    found = window.area_pages["诚信履行名单"]
+    assert isinstance(found, WhitelistPage)
+    window.nav.setCurrentRow(3)
+    window.show()
+    return found
+
+
+def ok(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+
+
+def test_every_condition_of_every_candidate_is_shown(page: WhitelistPage) -> None:
+    model = page.model
+    assert model.rowCount() == 4
+    assert [
+        model.headerData(4 + k, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        for k in range(len(CONDITIONS))
+    ] == [c.value for c in CONDITIONS]
+    national = 4 + CONDITIONS.index(Condition.NATIONAL_CHECK)
+    assert model.data(model.index(0, national)) == "待核实"
+    assert "尚未登记全国范围被执行案件查询" in model.data(
+        model.index(0, national), Qt.ItemDataRole.ToolTipRole
+    )
+    consent = 4 + CONDITIONS.index(Condition.CONSENT)
+    assert model.data(model.index(0, consent)) == "不符合"
+    assert model.data(model.index(0, 2)).startswith("230902********")
+    page.select_rows([1])
+    assert "本人申请或同意" in page.detail.toPlainText() and "全国无被执行案件" in page.detail.toPlainText()
+    assert "已选 1 人" in page.count_label.text()
+
+
+def test_bulk_check_consent_then_publish(qtbot, page: WhitelistPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    page.select_rows([0, 1, 2])
+    dialog = page.open_check()
+    assert dialog is not None and dialog.isVisible()
+    dialog.checker.clear()
+    type_text(dialog.checker, "赵查询")
+    ok(qtbot, dialog)
+    assert not dialog.isVisible() and "已为 3 人登记" in page.status.text()
+    assert workspace.db.execute("SELECT count(*) FROM whitelist_checks").fetchone()[0] == 3
+
+    page.select_rows([0, 1, 2])
+    dialog = page.open_consent()
+    assert dialog is not None
+    ok(qtbot, dialog)
+    assert [c.assessment.state for c in page.model.rows] == [State.PASSED] * 3 + [State.FAILED]
+
+    page.show_combo.setCurrentText(SHOW_ELIGIBLE)
+    assert page.model.rowCount() == 3
+    page.show_combo.setCurrentText(SHOW_FAILED)
+    assert page.model.rowCount() == 1
+    page.show_combo.setCurrentText("全部")
+    type_text(page.search, "民初301")
+    assert page.model.rowCount() == 1
+    page.search.clear()
+
+    page.select_eligible()
+    assert len(page.selected()) == 3
+    dialog = page.open_publish()
+    assert dialog is not None and dialog.number.value() == 1
+    type_text(dialog.approver, "刘院长")
+    ok(qtbot, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+    assert page.tabs.currentIndex() == 1
+    assert page.batch_table.item(0, 0).text() == "2025年第1批诚信履行名单"
+    assert page.entry_table.rowCount() == 3
+    assert page.model.rowCount() == 1  # the published ones are no longer candidates
+
+
+def test_publishing_someone_without_consent_is_refused_in_the_dialog(
+    qtbot,
+    page: WhitelistPage,
+    workspace: Workspace,  # type: ignore[no-untyped-def]
+) -> None:
+    service = WhitelistService(workspace)
+    ids = [c.party_id for c in page.model.rows]
+    service.record_check(ids, date(2025, 6, 12), "赵查询")
+    service.record_consent(ids[:2], date(2025, 6, 12))
+    page.select_rows([0, 1, 2])
+    dialog = page.open_publish()
+    assert dialog is not None
+    type_text(dialog.approver, "刘院长")
+    ok(qtbot, dialog)
+    assert dialog.isVisible()
+    assert "不能列入名单：没有登记本人的申请或同意" in dialog.error.text()
+    assert workspace.db.execute("SELECT count(*) FROM whitelist_batches").fetchone()[0] == 0
+
+
+def test_exclusion_needs_a_reason(qtbot, page: WhitelistPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    page.select_rows([3])
+    dialog = page.open_exclude()
+    assert dialog is not None
+    ok(qtbot, dialog)
+    assert dialog.isVisible()
+    assert "不能为空" in dialog.form._errors["排除原因"].text()
+    dialog.reason.setPlainText("执行中发现转移房产")
+    ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    row = next(c for c in page.model.rows if c.case_number.endswith("303号"))
+    assert row.assessment.finding(Condition.NOT_EXCLUDED).state is State.FAILED
+
+
+def test_print_export_and_withdraw_from_the_batch_list(
+    qtbot,
+    page: WhitelistPage,
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    service = WhitelistService(workspace)
+    ids = [c.party_id for c in page.model.rows][:3]
+    service.record_check(ids, date(2025, 6, 12), "赵查询")
+    service.record_consent(ids, date(2025, 6, 12))
+    service.publish(ids, 2, date(2025, 6, 13), "刘院长")
+    page.tabs.setCurrentIndex(1)
+    assert page.batch_table.rowCount() == 1
+
+    target = tmp_path / "list.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.print_batch()
+    assert target.read_bytes().startswith(b"%PDF") and "sha256" in page.status.text()
+    target = tmp_path / "bank.xlsx"
+    page.agency_combo.setCurrentText("金融机构")
+    page.format_combo.setCurrentText("XLSX")
+    page.export_batch()
+    assert target.exists()
+    assert [page.export_table.item(r, 2).text() for r in range(page.export_table.rowCount())] == [
+        "张贴公示",
+        "金融机构",
+    ]
+
+    page.entry_table.selectRow(1)
+    dialog = page.open_withdraw()
+    assert dialog is not None
+    type_text(dialog.reason, "本人撤回同意")
+    type_text(dialog.approver, "刘院长")
+    ok(qtbot, dialog)
+    assert not dialog.isVisible(), dialog.error.text()
+    assert page.entry_table.item(1, 5).text() == "2025-06-13撤回：本人撤回同意"
+    assert page.batch_table.item(0, 4).text() == "1"
+
+
+def test_candidates_load_when_the_page_is_shown_not_at_start_up(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    debtor_id(workspace, performed_case("（2025）黑0902民初310号"))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.area_pages["诚信履行名单"]
+    assert isinstance(page, WhitelistPage)
+    assert page.model.rowCount() == 0  # the ledger is shown first: nothing loaded yet
+    debtor_id(workspace, performed_case("（2025）黑0902民初311号", debtor=people(2)[1]))
+    window.nav.setCurrentRow(3)
+    assert page.model.rowCount() == 2
+
+
+def test_the_court_chooses_its_conditions(qtbot, page: WhitelistPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    dialog = page.open_rules()
+    assert not dialog.boxes[Condition.CONSENT].isEnabled()  # always required
+    dialog.boxes[Condition.NATIONAL_CHECK].setChecked(False)
+    ok(qtbot, dialog)
+    assert Condition.NATIONAL_CHECK not in WhitelistService(workspace).rules().required
+    national = 4 + CONDITIONS.index(Condition.NATIONAL_CHECK)
+    assert "本院不要求" in page.model.data(page.model.index(0, national), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_bad_period_is_named(page: WhitelistPage) -> None:
+    page.start.setText("2025-13-01")
+    page.refresh()
+    assert page.period_error.isVisible() and "开始日期" in page.period_error.text()
+    assert page.model.rowCount() == 0
