@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import paths
 from desktop.i18n import _
-from desktop.services.workspace import Workspace
 from desktop.store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -55,16 +54,19 @@ def application() -> QApplication:
 
 
 def run(db_path: Path | None) -> int:
+    from desktop.gui.backup_dialog import backup_on_exit, open_workspace, release_workspace
     from desktop.gui.court_dialog import CourtDialog
     from desktop.gui.main_window import MainWindow
 
     app = application()
     sys.excepthook = _excepthook
     try:
-        workspace = Workspace.open(db_path)
+        workspace = open_workspace(db_path)  # single-instance lock: read-only or nothing when in use
     except StoreError as exc:
         QMessageBox.critical(None, _("无法打开数据库"), str(exc))
         return 2
+    if workspace is None:
+        return 0
     if (
         workspace.court() is None
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
@@ -73,5 +75,7 @@ def run(db_path: Path | None) -> int:
     window = MainWindow(workspace)
     window.show()
     code = app.exec()
+    backup_on_exit(workspace)
     workspace.close()
+    release_workspace(workspace)
     return int(code)

@@ -1,0 +1,164 @@
+"""``tribunal-desk backup|verify|restore``: backups for scripts and Windows Task Scheduler.
+
+tribunal-desk backup --to DIR [--db PATH] [--password-file F] [--no-password]
+tribunal-desk verify FILE [--password-file F] [--deep]
+tribunal-desk restore FILE [--db PATH] [--password-file F] [--yes]
+
+A password file holds the password on its first line (UTF-8). A backup to a removable drive must be
+encrypted unless ``--no-password`` says otherwise. Exit status 0 when done, 2 with a message on stderr
+when refused (wrong password, damaged or incomplete file, disk full, database in use, …).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop import paths
+from desktop.store.backup import BackupError, Problem, read_header
+from desktop.store.database import StoreError, connect
+
+
+def _password_from_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise StoreError(f"无法读取密码文件 {path}（{exc.strerror or exc}）") from exc
+    lines = text.splitlines()
+    password = lines[0] if lines else ""
+    if not password:
+        raise StoreError(f"密码文件是空的：{path}（第一行应是密码）")
+    return password
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _progress(stage: str, fraction: float) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{stage} {fraction:4.0%}    ", end="", file=sys.stderr, flush=True)
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+def _db(args: argparse.Namespace) -> Path:
+    db = getattr(args, "db", None)
+    return Path(db) if db is not None else paths.default_database()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from desktop.services import backup as service
+
+    db = _db(args)
+    if not db.is_file():
+        raise StoreError(f"数据库文件不存在：{db}")
+    target = Path(args.to)
+    removable = service.is_removable(target)
+    password: str | None = None
+    if args.password_file is not None:
+        password = _password_from_file(args.password_file)
+    elif removable and not args.no_password:
+        if not _interactive():
+            raise StoreError(
+                f"目标 {target} 在可移动磁盘上，备份必须加密：请用 --password-file 指定密码文件"
+                "（或加 --no-password 明确不加密）。"
+            )
+        password = getpass.getpass("备份密码（至少 8 位；密码遗失则备份无法恢复）：")
+        if getpass.getpass("再输入一次：") != password:
+            raise StoreError("两次输入的密码不一致")
+    try:
+        done = service.make_backup(db, target, password, progress=_progress)
+    finally:
+        _end_progress()
+    print(done.summary())
+    try:
+        audit = sqlite_utils.Database(connect(db))
+        try:
+            service.audit_backup(audit, getpass.getuser(), done)
+        finally:
+            audit.conn.close()
+    except (StoreError, OSError) as exc:
+        print(f"注意：备份已完成，但未能写入操作日志：{exc}", file=sys.stderr)
+    return 0
+
+
+def _password_for(path: Path, password_file: Path | None) -> str | None:
+    if password_file is not None:
+        return _password_from_file(password_file)
+    if not read_header(path).encrypted:
+        return None
+    if not _interactive():
+        raise BackupError(Problem.PASSWORD_NEEDED, f"该备份已加密，请用 --password-file 指定密码文件：{path}")
+    return getpass.getpass("备份密码：")
+
+
+def _print_manifest(rows: list[tuple[str, str]]) -> None:
+    width = max(len(label) for label, _value in rows)
+    for label, value in rows:
+        print(f"  {label}{'　' * (width - len(label))}  {value}")
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from desktop.services import backup as service
+
+    path = Path(args.file)
+    password = _password_for(path, args.password_file)
+    try:
+        manifest = service.verify(path, password, deep=args.deep, progress=_progress)
+    finally:
+        _end_progress()
+    print(f"备份完好：{path}" + ("（已解开数据库并通过完整性检查）" if args.deep else "（每一块都已校验）"))
+    _print_manifest(service.describe(manifest))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from desktop.services import backup as service
+
+    path = Path(args.file)
+    db = _db(args)
+    password = _password_for(path, args.password_file)
+    manifest = service.read_manifest(path, password)
+    print(f"备份文件：{path}")
+    _print_manifest(service.describe(manifest))
+    print(f"将替换数据库：{db}（替换前自动另存一份备份）")
+    if not args.yes:
+        if not _interactive():
+            raise StoreError("非交互运行时，请加 --yes 确认恢复。")
+        if input("确认恢复？输入 yes 继续：").strip().lower() not in ("yes", "y", "是"):
+            print("已取消，数据库没有改动。")
+            return 1
+    try:
+        done = service.restore_unopened(db, path, password, actor=getpass.getuser(), progress=_progress)
+    finally:
+        _end_progress()
+    print(done.summary())
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    backup = sub.add_parser("backup", parents=[common], help="备份数据库（写完并读回校验后才出现备份文件）")
+    backup.add_argument("--to", required=True, type=Path, help="目标文件夹（如 U 盘 E:\\ 或 /media/u盘）")
+    backup.add_argument("--password-file", type=Path, help="密码文件（第一行是密码）；给出则加密")
+    backup.add_argument("--no-password", action="store_true", help="目标在可移动磁盘上时也不加密")
+    backup.set_defaults(func=_backup)
+
+    verify = sub.add_parser("verify", help="校验备份文件（每一块解密校验，并核对 SHA-256）")
+    verify.add_argument("file", type=Path, help="备份文件（.tdbak）")
+    verify.add_argument("--password-file", type=Path, help="密码文件（加密的备份需要）")
+    verify.add_argument("--deep", action="store_true", help="另解开其中的数据库做完整性检查")
+    verify.set_defaults(func=_verify)
+
+    restore = sub.add_parser("restore", parents=[common], help="从备份恢复数据库（替换前自动另存当前数据库）")
+    restore.add_argument("file", type=Path, help="备份文件（.tdbak）")
+    restore.add_argument("--password-file", type=Path, help="密码文件（加密的备份需要）")
+    restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复（脚本用）")
+    restore.set_defaults(func=_restore)
