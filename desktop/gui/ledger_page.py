@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import CaseStatus, Stage
+from desktop.gui import import_dialog
 from desktop.gui.case_editor import CaseEditor
 from desktop.gui.ledger_model import COL, COLUMNS, LedgerModel
 from desktop.i18n import _
@@ -64,7 +65,15 @@ class LedgerPage(QWidget):
         self.add_button = QPushButton(_("新增案件（Ctrl+N）"), self)
         self.edit_button = QPushButton(_("打开"), self)
         self.delete_button = QPushButton(_("删除"), self)
-        for b in (self.add_button, self.edit_button, self.delete_button):
+        self.import_button = QPushButton(_("导入Excel"), self)
+        self.export_button = QPushButton(_("导出Excel"), self)
+        for b in (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.import_button,
+            self.export_button,
+        ):
             bar.addWidget(b)
         layout.addLayout(bar)
 
@@ -98,6 +107,8 @@ class LedgerPage(QWidget):
         self.add_button.clicked.connect(self.add_case)
         self.edit_button.clicked.connect(self.open_current)
         self.delete_button.clicked.connect(self.delete_current)
+        self.import_button.clicked.connect(lambda: import_dialog.open_import(self, self.workspace))
+        self.export_button.clicked.connect(lambda: import_dialog.export_ledger_page(self))
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
