@@ -47,9 +47,21 @@ def _placeholder(title: str, text: str) -> QWidget:
 # built yet, what it is for). A page class takes (workspace, changes, parent) and listens to
 # ``changes.changed`` itself. Areas without a page are shown, and say honestly they are not there yet.
 AREAS: tuple[tuple[str, str | None, str], ...] = (
-    (_("督促看板"), None, _("每日到期与逾期提醒（提示书、催告书、分期、执前督促、预失信等）。")),
-    (_("文书"), None, _("告知书、承诺书、提示书、催告书、证明书等文书的向导、打印与登记。")),
-    (_("诚信履行名单"), None, _("诚信履行名单的审核、分批发布、打印与报送。")),
+    (
+        _("督促看板"),
+        "desktop.gui.dashboard_page:DashboardPage",
+        _("每日到期与逾期提醒（提示书、催告书、分期、执前督促、预失信等）。"),
+    ),
+    (
+        _("文书"),
+        "desktop.gui.documents_page:DocumentsPage",
+        _("告知书、承诺书、提示书、催告书、证明书等文书的向导、打印与登记。"),
+    ),
+    (
+        _("诚信履行名单"),
+        "desktop.gui.whitelist_page:WhitelistPage",
+        _("诚信履行名单的审核、分批发布、打印与报送。"),
+    ),
     (_("统计"), None, _("自动履行率、执行收案变化等统计。")),
 )
 
@@ -119,6 +131,10 @@ class MainWindow(QMainWindow):
         edit.clicked.connect(lambda: CourtDialog(self.workspace, parent=self).exec())
         col.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
         col.addWidget(QLabel(_("提醒窗口、节假日表与文书模板的设置将随相应功能提供。")))
+        from desktop.gui.backup_dialog import BackupBlock  # 备份与恢复, and the daily automatic backup
+
+        self.backup_block = BackupBlock(self.workspace, page)
+        col.addWidget(self.backup_block)
         col.addStretch(1)
         return page
 
