@@ -38,7 +38,13 @@ def _demo_database() -> Path:
     path = paths.user_data_dir() / "demo.sqlite3"
     if not path.exists():
         print(f"正在生成演示数据库（{DEMO_CASES} 件）：{path}", file=sys.stderr)
-        generate(path, cases=DEMO_CASES)
+        # Under another name until complete: a run killed half-way must not leave a half demo that
+        # every later --demo would open.
+        partial = path.with_name("demo.generating.sqlite3")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        generate(partial, cases=DEMO_CASES)
+        partial.replace(path)
     return path
 
 

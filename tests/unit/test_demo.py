@@ -307,3 +307,23 @@ def test_a_failed_load_removes_its_file(tmp_path: Path) -> None:
 def test_importable_without_qt() -> None:
     code = "import sys, desktop.services.demo; sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_launch_demo_replaces_a_half_written_demo_and_keeps_a_complete_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tribunal-desk --demo`` generates under another name: a run killed half-way leaves no demo.sqlite3
+    for the next launch to open, and the leftover is cleared before generating again."""
+    from desktop import cli
+
+    monkeypatch.setenv("TRIBUNAL_DESK_HOME", str(tmp_path))
+    monkeypatch.setattr(cli, "DEMO_CASES", 20)
+    (tmp_path / "demo.generating.sqlite3").write_bytes(b"half a database")
+    path = cli._demo_database()
+    assert path == tmp_path / "demo.sqlite3"
+    assert not (tmp_path / "demo.generating.sqlite3").exists()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 20
+    conn.close()
+    stamp = path.stat().st_mtime_ns
+    assert cli._demo_database() == path and path.stat().st_mtime_ns == stamp  # opened, not regenerated
