@@ -101,20 +101,27 @@ def _exclude(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from desktop.services.whitelist import one_per_party
+    from desktop.services.whitelist import WhitelistRefused, one_per_party
 
     with _service(args) as svc:
         published_on = args.date or svc.ws.today()
         period = None
         if args.all_eligible:
             if args.start is None or args.end is None:
-                raise SystemExit("错误：--all-eligible 需要同时给出 --from 和 --to")
+                raise WhitelistRefused("--all-eligible 需要同时给出 --from 和 --to")
+            if args.party:
+                raise WhitelistRefused("--all-eligible 与当事人编号不能同时给出")
             period = (args.start, args.end)
-            ids = [
-                c.party_id
-                for c in one_per_party(c for c in svc.candidates(args.start, args.end) if c.eligible)
-            ]
+            found = svc.candidates(args.start, args.end)
+            ids = [c.party_id for c in one_per_party(c for c in found if c.eligible)]
+            if not ids:
+                raise WhitelistRefused(
+                    f"没有可以发布的名单成员：{args.start.isoformat()}至{args.end.isoformat()}期间"
+                    f"履行完毕的{len(found)}人中没有符合全部条件的（可用 candidates --detail 查看原因）"
+                )
         else:
+            if not args.party:
+                raise WhitelistRefused("请给出当事人编号，或用 --from、--to 和 --all-eligible")
             ids = list(args.party)
             if args.start and args.end:
                 period = (args.start, args.end)

@@ -117,6 +117,18 @@ class Period:
 
 
 @dataclass(frozen=True)
+class PriorWithdrawal:
+    """An earlier list entry of this party that was withdrawn (often because the party withdrew its
+    consent): the consent on record before that day no longer counts."""
+
+    batch_label: str  # 2025年第1批诚信履行名单
+    seq: int
+    withdrawn_on: date
+    reason: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
 class PartyFacts:
     """What the database knows beside the case about this party."""
 
@@ -125,6 +137,7 @@ class PartyFacts:
     other_open_cases: tuple[str, ...] = ()  # case numbers of open enforcement cases against the party
     more_open_cases: bool = False  # there are more than ``other_open_cases`` lists
     periods: tuple[Period, ...] = ()
+    withdrawals: tuple[PriorWithdrawal, ...] = ()
 
     def check(self, condition: Condition) -> ManualCheck | None:
         return next((c for c in self.checks if c.condition is condition), None)
@@ -452,6 +465,16 @@ def _consent(
         return State.FAILED, "已登记同意，但缺少申请或同意的日期"
     if party.consent_date > today:
         return State.FAILED, f"同意日期{format_date_cn(party.consent_date)}晚于今天"
+    # A withdrawal (the party took its consent back, or the court took it off) ends the consent on
+    # record: only an application or consent dated after the withdrawal puts the party on a list again.
+    last = max(facts.withdrawals, key=lambda w: w.withdrawn_on, default=None)
+    if last is not None and party.consent_date <= last.withdrawn_on:
+        return (
+            State.FAILED,
+            f"曾列入{last.batch_label}（序号{last.seq}），已于{format_date_cn(last.withdrawn_on)}撤回"
+            f"（{last.reason}）；撤回前的申请或同意（{format_date_cn(party.consent_date)}）不再有效，"
+            "须登记撤回之后的申请或同意",
+        )
     return State.PASSED, f"已于{format_date_cn(party.consent_date)}申请或同意公布"
 
 

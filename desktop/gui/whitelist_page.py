@@ -13,6 +13,7 @@ No rule lives here: the findings come from core.whitelist through services.white
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,8 @@ class CandidateModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor(STATE_COLOURS[state]))
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # The tooltip carries the whole text when a long name is elided in its column.
             done = c.performed_on.isoformat() if c.performed_on else ""
             return (c.case_number, c.name, c.identifier, done)[col]
         return None
@@ -538,6 +540,8 @@ class WhitelistPage(QWidget):
         split.addWidget(self.table)
         self.detail = QTextBrowser()
         self.detail.setPlaceholderText(_("选中一行，查看每项条件的结果和理由。"))
+        # Room for the name line and all eight conditions without scrolling on a 1366×768 screen.
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * (len(CONDITIONS) + 3))
         split.addWidget(self.detail)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
@@ -633,13 +637,14 @@ class WhitelistPage(QWidget):
             self.detail.setPlainText(_("已选 {0} 人").format(len(chosen)) if chosen else "")
             return
         c = chosen[0]
-        lines = [f"<b>{c.name}</b>　{c.identifier}　{c.case_number}", "<ul>"]
+        # Names, reasons and notes are typed by people: shown as text, never read as markup.
+        lines = [f"<b>{escape(c.name)}</b>　{escape(c.identifier)}　{escape(c.case_number)}", "<ul>"]
         for f in c.assessment.findings:
             colour = {"符合": "#1b5e20", "不符合": "#b3261e", "待核实": "#8a6d00"}[f.state.value]
             extra = "" if f.required else _("（本院不要求）")
             lines.append(
                 f"<li><b>{f.condition.value}</b>{extra}：<span style='color:{colour}'>{f.state.value}</span>"
-                f"　{f.reason}</li>"
+                f"　{escape(f.reason)}</li>"
             )
         lines.append("</ul>")
         self.detail.setHtml("".join(lines))

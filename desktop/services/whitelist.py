@@ -141,6 +141,17 @@ class WhitelistService:
         return store.load_rules(self.db)
 
     def set_rules(self, rules: WhitelistRules) -> None:
+        """Save the court's choice; a period or an age the settings could not keep is refused (it would
+        otherwise be stored, read back as the default and silently not apply)."""
+        if not 1 <= rules.pre_enforcement_months <= 12:
+            raise WhitelistRefused(
+                f"执前督促期限：应为1至12个月，实际为{rules.pre_enforcement_months}", "执前督促期限"
+            )
+        if not 0 <= rules.national_check_max_age_days <= 3650:
+            raise WhitelistRefused(
+                f"全国查询有效期：应为0（不限）至3650日，实际为{rules.national_check_max_age_days}",
+                "全国查询有效期",
+            )
         store.save_rules(self.db, rules, self.ws.actor)
         self.ws.notify(Change("settings"))
 

@@ -45,9 +45,12 @@ from desktop.core.whitelist import (
     PartyFacts,
     Period,
     PeriodKind,
+    PriorWithdrawal,
     WhitelistRules,
     Withdrawal,
+    batch_title,
     identity_key,
+    public_identifier,
 )
 from desktop.store.audit import record
 from desktop.store.settings import get_value, set_value
@@ -367,6 +370,47 @@ def _checks(conn: sqlite3.Connection, party_ids: str) -> dict[int, list[ManualCh
     return found
 
 
+def _withdrawals(
+    conn: sqlite3.Connection,
+) -> tuple[dict[tuple[str, str], list[PriorWithdrawal]], dict[tuple[str, str], list[PriorWithdrawal]]]:
+    """Every withdrawn entry, under the identity of the party it was published for (while that party
+    row exists) and under the published name and masked identifier (which outlive a deleted case)."""
+    by_identity: dict[tuple[str, str], list[PriorWithdrawal]] = {}
+    by_published: dict[tuple[str, str], list[PriorWithdrawal]] = {}
+    for r in _rows(
+        conn,
+        "SELECT w.id AS w_id, w.withdrawn_on AS w_on, w.reason AS w_reason, e.seq AS e_seq, "
+        "e.name AS e_name, e.identifier AS e_identifier, b.year AS b_year, b.number AS b_number, "
+        "p.id AS p_id, p.* FROM whitelist_withdrawals w "
+        "JOIN whitelist_entries e ON e.id = w.entry_id JOIN whitelist_batches b ON b.id = e.batch_id "
+        "LEFT JOIN parties p ON p.id = e.party_id ORDER BY w.withdrawn_on, w.id",
+    ):
+        prior = PriorWithdrawal(
+            f"{r['b_year']}年{batch_title(int(r['b_number']))}",
+            int(r["e_seq"]),
+            date.fromisoformat(r["w_on"]),
+            r["w_reason"],
+            int(r["w_id"]),
+        )
+        by_published.setdefault((r["e_name"], r["e_identifier"]), []).append(prior)
+        if r["p_id"] is not None:
+            by_identity.setdefault(identity_key(_party(r)), []).append(prior)
+    return by_identity, by_published
+
+
+def _prior_withdrawals(
+    party: Party,
+    found: tuple[dict[tuple[str, str], list[PriorWithdrawal]], dict[tuple[str, str], list[PriorWithdrawal]]],
+) -> tuple[PriorWithdrawal, ...]:
+    by_identity, by_published = found
+    if not by_identity and not by_published:
+        return ()
+    matches = by_identity.get(identity_key(party), []) + by_published.get(
+        (party.name, public_identifier(party)), []
+    )
+    return tuple({w.id: w for w in matches}.values())
+
+
 OPEN_CASES_SHOWN = 4  # per party: enough to leave out its own case and still show three
 
 
@@ -427,6 +471,7 @@ def load_subjects(
     periods = _periods(conn, cid_json, rules, holidays)
     checks = _checks(conn, pid_json)
     open_cases = _open_enforcement(conn, targets)
+    withdrawn = _withdrawals(conn)
     subjects = []
     for party in targets:
         assert party.id is not None
@@ -440,6 +485,7 @@ def load_subjects(
             other_open_cases=tuple(others),
             more_open_cases=len(listed) > OPEN_CASES_SHOWN,
             periods=tuple(periods.get(cid, ())),
+            withdrawals=_prior_withdrawals(party, withdrawn),
         )
         subjects.append(Subject(cases[cid], party, facts))
     return subjects

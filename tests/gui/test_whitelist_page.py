@@ -3,6 +3,7 @@ export and withdraw (pytest-qt, offscreen, dialogs opened without blocking)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -198,3 +199,21 @@ def test_a_bad_period_is_named(page: WhitelistPage) -> None:
     page.refresh()
     assert page.period_error.isVisible() and "开始日期" in page.period_error.text()
     assert page.model.rowCount() == 0
+
+
+def test_names_are_shown_as_text_and_in_full(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.model import PartyKind
+    from tests.unit.test_whitelist import ORG_USCC, person
+
+    odd = "<b>七台河市</b>宏达商贸有限公司&分公司"
+    debtor = replace(person(odd, id_number=""), kind=PartyKind.ORGANISATION, uscc=ORG_USCC)
+    debtor_id(workspace, performed_case("（2025）黑0902民初320号", debtor=debtor))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    page = window.area_pages["诚信履行名单"]
+    assert isinstance(page, WhitelistPage)
+    window.nav.setCurrentRow(3)
+    window.show()
+    page.select_rows([0])
+    assert odd in page.detail.toPlainText()  # not read as markup
+    assert page.model.data(page.model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == odd

@@ -47,6 +47,7 @@ from desktop.core.whitelist import (
     PartyFacts,
     Period,
     PeriodKind,
+    PriorWithdrawal,
     State,
     WhitelistRules,
     Withdrawal,
@@ -237,6 +238,12 @@ CASES: list[tuple[str, Condition, Variant, State]] = [
     ("no consent", Condition.CONSENT, _party(publication_consent=False, consent_date=None), State.FAILED),
     ("consent without a date", Condition.CONSENT, _party(consent_date=None), State.FAILED),
     ("consent dated in the future", Condition.CONSENT, _party(consent_date=date(2025, 7, 1)), State.FAILED),
+    ("consent from before a withdrawal", Condition.CONSENT,
+     _facts(withdrawals=(PriorWithdrawal("2025年第1批诚信履行名单", 4, date(2025, 6, 5), "本人撤回同意"),)),
+     State.FAILED),
+    ("consent given again after a withdrawal", Condition.CONSENT,
+     _facts(withdrawals=(PriorWithdrawal("2025年第1批诚信履行名单", 4, date(2025, 6, 4), "本人撤回同意"),)),
+     State.PASSED),
 ]  # fmt: skip
 
 
@@ -725,6 +732,53 @@ def test_withdrawal_is_its_own_record_and_shows_on_the_next_print(
     assert {c.party_id for c in service.candidates(date(2025, 6, 1), date(2025, 6, 30))} == set(ids)
 
 
+def test_a_withdrawn_party_is_not_published_again_on_its_old_consent(
+    workspace: Workspace, service: WhitelistService
+) -> None:
+    """Withdrawing an entry (here: the party took its consent back) must not leave the party eligible
+    for the next batch on the consent recorded before: a new application or consent is needed."""
+    ids = ready(workspace, service, 3)
+    batch = service.publish(ids, 1, date(2025, 6, 12), "刘院长")
+    assert batch.id is not None
+    service.withdraw(batch.id, [2], date(2025, 6, 12), "本人撤回同意", "刘院长")
+    withdrawn = ids[1]
+
+    again = {c.party_id: c for c in service.candidates(date(2025, 6, 1), date(2025, 6, 30))}
+    assert set(again) == {withdrawn}  # reviewed again, but not eligible
+    consent = again[withdrawn].assessment.finding(Condition.CONSENT)
+    assert consent.state is State.FAILED
+    assert "2025年第1批诚信履行名单（序号2）" in consent.reason and "本人撤回同意" in consent.reason
+    before = snapshot(workspace)
+    with pytest.raises(WhitelistRefused, match=r"本人申请或同意：曾列入2025年第1批诚信履行名单（序号2）"):
+        service.publish([withdrawn], 2, TODAY, "刘院长")
+    assert snapshot(workspace) == before
+
+    # The same person in another case is held back too, even after the listed case is deleted.
+    other_case = performed_case("（2025）黑0902民初990号", debtor=people(3)[1], paid_on=date(2025, 6, 11))
+    other = debtor_id(workspace, other_case)
+    service.record_check([other], date(2025, 6, 12), "赵查询")
+    service.record_consent([other], date(2025, 6, 12))
+    entry = service.entries(batch.id)[1]
+    workspace.delete_case(entry.case_id)  # type: ignore[arg-type]
+    found = service.assess_parties([other])[0].assessment
+    assert not found.eligible and found.finding(Condition.CONSENT).state is State.FAILED
+
+    # A consent dated after the withdrawal puts the party back on the next list.
+    service.record_consent([other], TODAY)
+    assert service.assess_parties([other])[0].eligible
+    assert service.publish([other], 2, TODAY, "刘院长").entries == 1
+
+
+def test_rules_the_settings_cannot_keep_are_refused(workspace: Workspace, service: WhitelistService) -> None:
+    before = snapshot(workspace)
+    for rules in (WhitelistRules(pre_enforcement_months=0), WhitelistRules(national_check_max_age_days=-5)):
+        with pytest.raises(WhitelistRefused):
+            service.set_rules(rules)
+    assert snapshot(workspace) == before
+    service.set_rules(WhitelistRules(pre_enforcement_months=2, national_check_max_age_days=90))
+    assert service.rules() == WhitelistRules(pre_enforcement_months=2, national_check_max_age_days=90)
+
+
 # ------------------------------------------------------------------------------- print and export files
 
 
@@ -985,3 +1039,25 @@ def test_the_command_line_does_the_same_work(
     assert service.rules().required == MANDATORY | {Condition.VOLUNTARY}
     assert cli_main(["whitelist", "batches", "--db", db]) == 0
     assert "2025年第1批诚信履行名单\t2025-06-13\t刘院长\t2\t1\t已发布" in capsys.readouterr().out
+
+
+def test_the_command_line_names_why_nothing_was_published(
+    workspace: Workspace,
+    service: WhitelistService,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("desktop.cli._setup_logging", lambda: None)
+    debtor_id(workspace, performed_case())  # performed in June, but no consent and no national check
+    db = workspace.path
+    before = snapshot(workspace)
+    publish = ["whitelist", "publish", "--db", db, "--date", "2025-06-13", "--approver", "刘院长"]
+    assert cli_main([*publish, "--from", "2025-06-01", "--to", "2025-06-30", "--all-eligible"]) == 2
+    assert "期间履行完毕的1人中没有符合全部条件的" in capsys.readouterr().err
+    assert cli_main([*publish, "--from", "2025-06-01", "--all-eligible"]) == 2
+    assert "需要同时给出 --from 和 --to" in capsys.readouterr().err
+    assert cli_main(publish) == 2
+    assert "请给出当事人编号" in capsys.readouterr().err
+    assert cli_main(["whitelist", "rules", "--db", db, "--months", "0"]) == 2
+    assert "执前督促期限：应为1至12个月" in capsys.readouterr().err
+    assert snapshot(workspace) == before
