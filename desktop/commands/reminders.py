@@ -53,8 +53,10 @@ def _run(args: argparse.Namespace) -> int:
             current = group
             out.write(f"\n【{group.value}】{board.counts.get(group, 0):,} 条\n")
         late = f"逾期{item.days_overdue}日" if item.days_overdue else f"到期{item.due_date.isoformat()}"
-        flags = ("（暂定）" if item.provisional else "") + ("（参考）" if item.advisory else "")
-        form = f"→《{item.suggested_form}》" if item.suggested_form else ""
+        flags = ("（暂定）" if item.provisional else "") + (
+            "（参考）" if item.advisory and not item.title.endswith("（参考）") else ""
+        )
+        form = f"→《{item.suggested_form_title}》" if item.suggested_form_title else ""
         owed = f" 未履行{format_money(item.owed_fen)}元" if item.owed_fen else ""
         out.write(
             f"{late}\t{item.case_number}\t{item.party}{owed}\t{item.handler or '—'}\t"

@@ -62,6 +62,8 @@ _EFFECTIVE_FIELD: Final = "生效日期"
 
 _WEEKDAY_NAMES: Final = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 _ONE_DAY: Final = timedelta(days=1)
+# From this day of December on, a day's status can still change with the next year's notice.
+_YEAR_END_FROM: Final = (12, 29)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -129,6 +131,19 @@ class HolidayTable:
     def covers(self, d: date) -> bool:
         """Whether the official arrangements for ``d``'s year are in the table."""
         return d.year in self.years
+
+    def pending_years(self, first: date, last: date | None = None) -> list[int]:
+        """The years a result depending on the days ``first`` … ``last`` needs and the table lacks.
+
+        Each year of the range, and the next year when the range reaches the last days of December: a
+        New Year notice can change them (the 2008 notice made 2007-12-31, a Monday, a rest day and
+        2007-12-29 a working Saturday; the 2012 notice made 2011-12-31 a working Saturday).
+        """
+        last = first if last is None else last
+        years = set(range(first.year, last.year + 1))
+        if (last.month, last.day) >= _YEAR_END_FROM:
+            years.add(last.year + 1)
+        return sorted(year for year in years if year not in self.years)
 
     def is_rest_day(self, d: date) -> bool:
         """A weekend day unless it is a makeup working day; a weekday only if it is a holiday rest day."""
@@ -553,7 +568,7 @@ def _too_long(field_name: str) -> ValidationError:
 
 
 def _uncovered_years(first: date, last: date, table: HolidayTable) -> list[int]:
-    return [year for year in range(first.year, last.year + 1) if year not in table.years]
+    return table.pending_years(first, last)
 
 
 def _provisional_note(years: Sequence[int]) -> str:

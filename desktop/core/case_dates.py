@@ -46,7 +46,10 @@ _DIGITS: Final = {
     "八": 8,
     "九": 9,
 }
-_TERM: Final = re.compile(r"生效(?:之日起|之日后|后)([0-9〇零一二两三四五六七八九十百]+)(日|天|个月)内")
+# "生效之日起十日内", "生效后十日内", and the equally common "发生法律效力之日起十日内 / 后十日内"
+_TERM: Final = re.compile(
+    r"(?:生效|发生法律效力)(?:之日起|之日后|后)([0-9〇零一二两三四五六七八九十百]+)(日|天|个月)内"
+)
 
 
 def _chinese_number(text: str) -> int | None:
@@ -69,7 +72,8 @@ def _chinese_number(text: str) -> int | None:
 
 
 def parse_term(text: str) -> tuple[int, str] | None:
-    """The "生效之日起十日内" term of an obligation's text as (count, "日" | "个月"), or None."""
+    """The "生效之日起十日内" / "发生法律效力之日起十日内" term of an obligation's text as
+    (count, "日" | "个月"), or None."""
     match = _TERM.search(text)
     if match is None:
         return None

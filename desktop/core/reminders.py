@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 RULES_FORMAT: Final = "tribunal-desk-rules/1"
-ENGINE_VERSION: Final = 2
+ENGINE_VERSION: Final = 3
 """Bump when the engine's results change for the same facts: stored boards are then rebuilt."""
 _RULES_FIELD: Final = "提醒规则"
 _MAX_OFFSET: Final = 3660  # ten years of days: a window further out is a typing error
@@ -101,6 +101,7 @@ class Exclusion(StrEnum):
     COMMITMENT_OVERDUE = "commitment_overdue"  # a 履行承诺 whose promised date has passed
     ACCELERATED = "accelerated"  # the late installment is under an acceleration clause (its own rule applies)
     URGING_DUE = "urging_due"  # another reminder that a contact answers is already due for the case
+    NO_OBLIGATION = "no_obligation"  # the case records no obligation (e.g. claims dismissed): nothing to urge
 
 
 class AnsweredBy(StrEnum):
@@ -214,6 +215,7 @@ class CaseFacts(NamedTuple):
     schedule: tuple[Slice, ...] = ()
     events: tuple[CaseEvent, ...] = ()
     contacts: tuple[ContactMark, ...] = ()
+    has_obligation: bool = True
 
     @property
     def owed_fen(self) -> int:
@@ -276,6 +278,7 @@ def facts_from_case(case: Case, events: Sequence[CaseEvent] = ()) -> CaseFacts:
         schedule=ordered_schedule(slices),
         events=tuple(events),
         contacts=tuple(ContactMark(c.at.date(), c.rule_id) for c in case.contacts),
+        has_obligation=bool(case.obligations),
     )
 
 
@@ -670,6 +673,8 @@ def _excluded(rule: Rule, f: CaseFacts, today: date) -> bool:
         return True
     if Exclusion.INSTALLMENT_PLAN in ex and f.has_installments:
         return True
+    if Exclusion.NO_OBLIGATION in ex and not f.has_obligation:
+        return True
     return Exclusion.COMMITMENT_OVERDUE in ex and any(
         e.kind is CaseEventKind.COMMITMENT and e.end is not None and e.end < today for e in f.events
     )
@@ -683,7 +688,8 @@ def _answered(rule: Rule, f: CaseFacts, event: date) -> bool:
 
 
 def _uncovered(d: date, table: HolidayTable) -> str:
-    return "" if table.covers(d) else f"（{d.year}年节假日安排未录入，日期为暂定）"
+    years = table.pending_years(d)
+    return f"（{'、'.join(f'{y}年' for y in years)}节假日安排未录入，日期为暂定）" if years else ""
 
 
 def _owed_text(f: CaseFacts) -> str:
@@ -732,7 +738,7 @@ def _events(rule: Rule, f: CaseFacts, table: HolidayTable, shows: _Window) -> li
         text = f"履行期限{d.isoformat()}{'届满' if due <= d else '已届满'}，{_owed_text(f)}"
         if form:
             text += f"，应于{due.isoformat()}前发送{form}"
-        return [_Found(d, text + _uncovered(d, table), not table.covers(d))]
+        return [_Found(d, text + _uncovered(d, table), bool(table.pending_years(d)))]
 
     if kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
         return _installment_events(rule, f, form, shows)
@@ -743,7 +749,7 @@ def _events(rule: Rule, f: CaseFacts, table: HolidayTable, shows: _Window) -> li
             return []
         what = "生效" if f.effective_date else "立案"
         text = f"{what}于{start.isoformat()}，本案尚无督促记录"
-        return [_Found(start, text + _uncovered(start, table), not table.covers(start))]
+        return [_Found(start, text + _uncovered(start, table), bool(table.pending_years(start)))]
 
     if kind is EventKind.PRE_ENFORCEMENT_END:
         return _pre_enforcement_events(rule, f, table, shows)

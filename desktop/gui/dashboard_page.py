@@ -53,17 +53,18 @@ _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "�
 ALL = "__all__"
 MINE = "__mine__"
 
-# (header, width); the reason, last, takes the rest of the width
+# (header, width); the reason, last, takes the rest of the width (elided: the line under the table shows
+# the current row's reason in full)
 COLUMNS: tuple[tuple[str, int], ...] = (
     (_("到期日"), 96),
     (_("逾期"), 48),
     (_("案号"), 186),
     (_("当事人（义务人）"), 160),
     (_("未履行（元）"), 92),
-    (_("提醒事项"), 132),
+    (_("提醒事项"), 172),
     (_("建议文书"), 132),
     (_("承办人"), 62),
-    (_("原因"), 400),
+    (_("原因"), 240),
 )
 _GROUP_BG = {
     Group.TODAY: QColor("#fff1c2"),
@@ -668,7 +669,17 @@ class DashboardPage(QWidget):
         for col, (_h, width) in enumerate(COLUMNS):
             self.table.setColumnWidth(col, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout.addWidget(self.table, 1)
+        # the current row's reason in full: the column is elided on a narrow screen
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setStyleSheet("padding: 4px 6px; background: #f6f7f9; border: 1px solid #d0d4da;")
+        self.detail.setMinimumHeight(44)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.detail)
         legend = QLabel(
             _("颜色：逾期1–7日 / 8–20日 / 20日以上由浅到深；黄色为今日到期；日期后带*为暂定。"), self
         )
@@ -686,6 +697,7 @@ class DashboardPage(QWidget):
         self.rules_button.clicked.connect(self.edit_rules)
         self.holiday_button.clicked.connect(self.edit_holidays)
         self.table.clicked.connect(self._clicked)
+        self.table.selectionModel().currentChanged.connect(lambda *_args: self._show_detail())
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         changes.changed.connect(self._on_change)
         self._timer = QTimer(self)
@@ -756,6 +768,7 @@ class DashboardPage(QWidget):
         for group, label in self.count_labels.items():
             label.setText(f"{group.value} {board.counts.get(group, 0):,}")
         self._restore_selection(keys, current.row() if current.isValid() else 0)
+        self._show_detail()
 
     def _restore_selection(self, keys: list[tuple[int, str, date]], fallback: int) -> None:
         """Select the reminders that were selected, or the line nearest to where the cursor was."""
@@ -778,6 +791,18 @@ class DashboardPage(QWidget):
         count = self.model.rowCount()
         rows: list[int] = [*range(max(start, 0), count), *range(min(start, count) - 1, -1, -1)]
         return next((row for row in rows if self.model.item(row) is not None), None)
+
+    def _show_detail(self) -> None:
+        item = self.current_item()
+        if item is None:
+            self.detail.setText(_("选中一条提醒，此处显示其完整原因。"))
+            return
+        text = f"{item.case_number}  {item.party}｜{item.title}：{item.reason}"
+        if item.provisional:
+            text += _("（日期为暂定：所依据年份的节假日安排尚未录入）")
+        if item.postponed_until:
+            text += _("（曾推迟至{0}）").format(item.postponed_until.isoformat())
+        self.detail.setText(text)
 
     def check_date(self) -> None:
         """Called every minute: a new day brings a new board."""
@@ -872,12 +897,9 @@ class DashboardPage(QWidget):
                 self, _("督促看板"), _("该提醒没有可由本软件出具的建议文书，请打开案件办理。")
             )
             return
-        try:
-            from desktop.gui.wizard import open_wizard
-            from desktop.services.documents import DocumentService
-        except ImportError:  # the documents feature is not installed
-            QMessageBox.information(self, _("督促看板"), _("文书功能尚未提供。"))
-            return
+        from desktop.gui.wizard import open_wizard
+        from desktop.services.documents import DocumentService
+
         wizard = open_wizard(DocumentService(self.workspace), item.suggested_form, item.case_id, self)
         if wizard is not None:
             self._open_dialog(wizard)

@@ -180,6 +180,8 @@ def _case_conditions(q: _Query, rule: Rule, handler_id: int | None) -> None:
             q.add("+c.status <> ?", CaseStatus.PERFORMED.value)
     if Exclusion.PUBLIC_NOTICE in rule.exclusions:
         q.add("+c.public_notice = 0")
+    if Exclusion.NO_OBLIGATION in rule.exclusions:
+        q.add("EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id)")
     if handler_id is not None:
         q.add("+c.handler_id = ?", handler_id)
 
@@ -402,7 +404,8 @@ def _d(text: str | None, cache: _Dates | None = None) -> date | None:
 
 _FACTS_SQL = (
     "SELECT c.id, c.case_number, c.stage, c.status, coalesce(h.name, ''), c.parties_text, c.public_notice, "
-    "c.filing_date, c.effective_date, c.deadline, c.cn_local, c.cn_type_code, c.due_fen, c.paid_fen "
+    "c.filing_date, c.effective_date, c.deadline, c.cn_local, c.cn_type_code, c.due_fen, c.paid_fen, "
+    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id) "
     "FROM temp.reminder_cases k CROSS JOIN cases c ON c.id = k.id LEFT JOIN handlers h ON h.id = c.handler_id"
 )
 _PLANS_SQL = (
@@ -484,6 +487,7 @@ def load_facts(
         type_code,
         due,
         paid,
+        has_obligation,
     ) in rows:
         out[cid] = CaseFacts(
             cid,
@@ -503,6 +507,7 @@ def load_facts(
             _payment_order(schedules[cid]) if cid in schedules else (),
             tuple(events[cid]) if cid in events else (),
             tuple(contacts[cid]) if cid in contacts else (),
+            bool(has_obligation),
         )
     return out
 

@@ -243,3 +243,18 @@ def test_case_editor_computes_effective_date_and_deadline(qtbot, workspace: Work
     editor.compute_button.click()
     assert not editor.banner.isHidden() and "当事人2送达日期" in editor.banner.text()
     assert editor.effective_date.text() == ""
+
+
+def test_the_line_under_the_table_shows_the_current_reason_in_full(
+    page: DashboardPage, workspace: Workspace
+) -> None:
+    _overdue(workspace, "（2025）黑0902民初123号")
+    page.table.selectRow(1)
+    text = page.detail.text()
+    assert text.startswith("（2025）黑0902民初123号")
+    assert (
+        "自动履行催告书：履行期限2025-06-05已届满，尚欠100,000.00元，应于2025-06-12前发送《自动履行催告书》"
+        in text
+    )
+    header = page.table.horizontalHeader()
+    assert header.length() <= page.table.viewport().width()  # 1400 wide: no sideways scrolling

@@ -167,6 +167,16 @@ def test_covers_and_next_working_day() -> None:
     assert TABLE.next_working_day(D("2025-02-10")) == D("2025-02-11")  # strictly after
 
 
+def test_pending_years() -> None:
+    assert TABLE.pending_years(D("2026-12-28")) == []
+    assert TABLE.pending_years(D("2026-12-29")) == [2027]  # the 2027 notice may still move it
+    assert TABLE.pending_years(D("2026-12-31")) == [2027]
+    assert TABLE.pending_years(D("2025-12-31")) == []  # 2026 is in the table
+    assert TABLE.pending_years(D("2019-06-01")) == [2019]
+    assert TABLE.pending_years(D("2019-12-31"), D("2020-01-02")) == [2019]
+    assert TABLE.pending_years(D("2026-12-20"), D("2027-01-04")) == [2027]
+
+
 def test_table_is_frozen_and_hashable() -> None:
     assert hash(TABLE) == hash(parse_holiday_json(SEED_TEXT))
     assert pickle.loads(pickle.dumps(TABLE)) == TABLE
@@ -215,8 +225,12 @@ DAY_CASES: list[tuple[str, int, str, str, bool]] = [
     ("2025-12-17", 15, "2026-01-01", "2026-01-04", False),
     # rest days inside the period are not deducted
     ("2025-09-30", 15, "2025-10-15", "2025-10-15", False),
-    # the end of the covered data, and beyond
-    ("2026-12-16", 15, "2026-12-31", "2026-12-31", False),
+    # the end of the covered data, and beyond: the last days of December depend on the next year's
+    # notice too (the 2008 notice made 2007-12-31 a rest day, the 2012 one 2011-12-31 a working day)
+    ("2026-12-13", 15, "2026-12-28", "2026-12-28", False),
+    ("2026-12-14", 15, "2026-12-29", "2026-12-29", True),
+    ("2026-12-16", 15, "2026-12-31", "2026-12-31", True),
+    ("2025-12-16", 15, "2025-12-31", "2025-12-31", False),  # 2026 is in the table
     ("2026-12-17", 15, "2027-01-01", "2027-01-01", True),
     ("2026-12-18", 15, "2027-01-02", "2027-01-04", True),
     ("2019-12-01", 15, "2019-12-16", "2019-12-16", True),
@@ -245,6 +259,11 @@ def test_add_days(start: str, n: int, nominal: str, end: str, provisional: bool)
             "2026-12-17",
             15,
             "自2026-12-17起算15日，届满日2027-01-01（2027年节假日安排未录入，结果为暂定）",
+        ),
+        (
+            "2026-12-16",
+            15,
+            "自2026-12-16起算15日，届满日2026-12-31（2027年节假日安排未录入，结果为暂定）",
         ),
         (
             "2026-12-18",
@@ -548,6 +567,22 @@ def test_an_import_changes_a_result() -> None:
     assert add_days(D("2026-12-17"), 15, TABLE) == before
 
 
+def test_a_new_year_notice_can_move_the_last_day_of_the_previous_year() -> None:
+    """As the 2008 notice did for 2007-12-31: a 2027 file whose New Year holiday starts on 2026-12-31."""
+    before = add_days(D("2026-12-16"), 15, TABLE)
+    assert (before.end, before.provisional) == (D("2026-12-31"), True)
+    text = HYPOTHETICAL_2027.replace(
+        '"days": [\n', '"days": [\n        {"name": "元旦", "date": "2026-12-31", "isOffDay": true},\n', 1
+    )
+    table = merge(TABLE, parse_holiday_json(text))
+    after = add_days(D("2026-12-16"), 15, table)
+    assert (after.end, after.provisional) == (D("2027-01-04"), False)
+    assert after.explanation == "自2026-12-16起算15日，原届满日2026-12-31为元旦假期，顺延至2027-01-04"
+    # without that entry the day stays a working day, now final
+    plain = add_days(D("2026-12-16"), 15, merge(TABLE, parse_holiday_json(HYPOTHETICAL_2027)))
+    assert (plain.end, plain.provisional) == (D("2026-12-31"), False)
+
+
 def test_merge_replaces_the_years_it_covers() -> None:
     incoming = parse_holiday_json(
         '{"format": "tribunal-desk-holidays/1", "years": [2025], "days": [\n'
@@ -818,7 +853,9 @@ def test_add_days_properties(start: date, n: int) -> None:
     while day < result.end:
         assert TABLE.is_rest_day(day)
         day += timedelta(days=1)
-    depends_on = range(result.nominal_end.year, result.end.year + 1)
+    depends_on = set(range(result.nominal_end.year, result.end.year + 1))
+    if (result.end.month, result.end.day) >= (12, 29):  # the next year's notice may move year-end days
+        depends_on.add(result.end.year + 1)
     assert result.provisional is any(year not in TABLE.years for year in depends_on)
 
 

@@ -178,6 +178,8 @@ def _variant(rule_id: str, exclusion: str) -> CaseFacts:
         return f._replace(events=(*f.events, promise))
     if exclusion == "accelerated":
         return f._replace(**_plan(DefaultClause.RESTORE_CLAIM))
+    if exclusion == "no_obligation":
+        return f._replace(has_obligation=False, due_fen=0)
     raise AssertionError(exclusion)
 
 
@@ -700,6 +702,22 @@ def test_cli_json_lists_the_board(
     assert main(["reminders", "--db", str(db_path), "--date", "2025-06-13"]) == 0
     text = capsys.readouterr().out
     assert "【逾期】" in text and "（2025）黑0902民初123号" in text
+    assert "→《自动履行催告书》" in text and "performance_demand" not in text  # the title, not the form id
+
+
+@pytest.mark.usefixtures("quiet_cli")
+def test_cli_marks_an_advisory_rule_once(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = Workspace.open(db_path, actor="测试员")
+    ws.today = lambda: D("2025-06-13")
+    case = make_case(
+        deadline=D("2023-06-20"), effective_date=D("2023-06-01"), judgment_date=D("2023-05-06"),
+        filing_date=D("2023-03-03"),
+    )  # fmt: skip
+    ws.save_case(replace(case, obligations=(replace(case.obligations[0], installments=()),), payments=()))
+    ws.close()
+    assert main(["reminders", "--db", str(db_path), "--date", "2025-06-13"]) == 0
+    text = capsys.readouterr().out
+    assert "申请执行期间届满（参考）\t" in text and "（参考）（参考）" not in text
 
 
 @pytest.mark.usefixtures("quiet_cli")
@@ -707,3 +725,28 @@ def test_cli_refuses_a_bad_date(db_path: Path, capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit):
         main(["reminders", "--db", str(db_path), "--date", "2025-02-30"])
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_never_urged_only_for_cases_with_an_obligation(workspace: Workspace) -> None:
+    """A case without any obligation (claims dismissed, or not yet entered) has nothing to urge; the board
+    built from SQL candidates and the engine over the full case agree."""
+    effective = workspace.today() - timedelta(days=10)  # inside never_urged's window [8, 15]
+    bare = make_case(
+        "（2025）黑0902民初401号", effective_date=effective, judgment_date=effective, deadline=None,
+        obligations=(), payments=(),
+    )  # fmt: skip
+    owing = replace(bare, case_number="（2025）黑0902民初402号", obligations=make_case().obligations[:1])
+    owing = replace(owing, obligations=(replace(owing.obligations[0], installments=()),))
+    ids = {}
+    for case in (bare, owing):
+        saved = workspace.save_case(case)
+        assert saved.id is not None
+        ids[case.case_number] = saved.id
+    assert not facts_from_case(workspace.load_case(ids["（2025）黑0902民初401号"])).has_obligation
+    service = Reminders(workspace)
+    shown = {i.case_id for i in service.board().items if i.rule_id == "never_urged"}
+    assert shown == {ids["（2025）黑0902民初402号"]}
+    rules = [r for r in service.rules() if r.enabled]
+    every = [facts_from_case(workspace.load_case(i)) for i in ids.values()]
+    expected = reminders(every, rules, service.holiday_table(), workspace.today())
+    assert sorted(service.compute(rules, service.holiday_table(), workspace.today())) == sorted(expected)
