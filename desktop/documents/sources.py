@@ -72,7 +72,24 @@ def basis_number(case: Case) -> str | None:
     return None
 
 
+def _is_formal_enforcement(number: str) -> bool:
+    """执, 执恢, 执异 …: a number of the enforcement case system (not a local 执前调 / 执前督 number)."""
+    try:
+        parsed = parse_case_number(number)
+    except ValidationError:
+        return False
+    return parsed.is_enforcement and not parsed.is_pre_enforcement
+
+
 def enforcement_number(case: Case) -> str | None:
+    """The 执行案号 printed on an enforcement-stage notice.
+
+    A case registered under its own enforcement number (执, 执恢 …) is that enforcement case: its
+    ``enforcement_case_number`` then names an earlier one (for 执恢, the case whose 终本 it resumes),
+    which must not be printed as the current 案号. A trial or 执前 case that moved to enforcement
+    uses the enforcement number recorded for it."""
+    if _is_formal_enforcement(case.case_number):
+        return case.case_number
     if case.enforcement_case_number:
         return case.enforcement_case_number
     return case.case_number if _is_enforcement(case.case_number) else None
@@ -93,6 +110,14 @@ def _basis_word(case: Case) -> str:
 
 def _document_name(case: Case) -> str:
     return {"判决": "民事判决书", "调解": "民事调解书", "裁定": "民事裁定书"}[_basis_kind(case)]
+
+
+def _own_document(case: Case) -> str:
+    """The document made under the case's own number: an enforcement case (执, 执恢 …) rules by
+    执行裁定书 (七台河 附件3 “民初（执）…民事调解书（执行裁定书）”); a trial case as it was decided."""
+    if _is_formal_enforcement(case.case_number):
+        return "执行裁定书"
+    return _document_name(case)
 
 
 def _pronoun(case: Case) -> str:
@@ -173,6 +198,10 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
     "case.basis_kind": ("判决、调解或裁定", lambda c: _basis_kind(c.case)),
     "case.document": ("民事判决书、民事调解书或民事裁定书", lambda c: _document_name(c.case)),
     "case.basis_word": ("判决、调解书或裁定（“……号判决”）", lambda c: _basis_word(c.case)),
+    "case.own_document": (
+        "本案案号下制作的法律文书：执行案号为执行裁定书，其余同 case.document",
+        lambda c: _own_document(c.case),
+    ),
     "case.filing_date": ("立案日期", lambda c: c.case.filing_date),
     "case.judgment_date": ("裁判日期", lambda c: c.case.judgment_date),
     "case.effective_date": ("生效日期", lambda c: c.case.effective_date),

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -48,6 +49,7 @@ from desktop.store.database import StoreError
 
 PREVIEW_DELAY_MS = 150
 PREVIEW_WIDTH = 430
+PREVIEW_MIN_WIDTH = 240
 
 
 def field_widget(f: FieldDef, parent: QWidget) -> QWidget:
@@ -94,6 +96,56 @@ def _changed_signal(widget: QWidget) -> SignalInstance:
     return widget.textChanged  # type: ignore[attr-defined, no-any-return]
 
 
+class PageView(QWidget):
+    """One laid-out page drawn as large as the room allows, keeping the A4 proportions.
+
+    The wizard is often shown on 1366 × 768 screens: a page of fixed size would be cut off at the
+    bottom (the page number and the signature hidden behind the page buttons), so the page shrinks
+    with the window instead and is re-rendered at the resolution it is shown at."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page: Page | None = None
+        self._cache: tuple[int, QSize, QImage] | None = None
+        policy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(policy)
+
+    def sizeHint(self) -> QSize:
+        return QSize(PREVIEW_WIDTH, round(PREVIEW_WIDTH * 297 / 210))
+
+    def minimumSizeHint(self) -> QSize:
+        # The pane keeps its width (the fields beside it do not need it); only the height gives.
+        return QSize(PREVIEW_WIDTH, round(PREVIEW_MIN_WIDTH * 297 / 210))
+
+    def set_page(self, page: Page | None) -> None:
+        self.page = page
+        self._cache = None
+        self.update()
+
+    def page_rect(self) -> QRect:
+        """Where the page is drawn: centred, as wide as fits and never wider than PREVIEW_WIDTH."""
+        width = min(self.width(), PREVIEW_WIDTH, int(self.height() * 210 / 297))
+        height = min(round(width * 297 / 210), self.height())
+        return QRect((self.width() - width) // 2, 0, width, height)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.page_rect()
+        painter.fillRect(rect, QColor("white"))
+        if self.page is not None and rect.width() > 2:
+            ratio = self.devicePixelRatioF() or 1.0
+            size = rect.size()
+            if self._cache is None or self._cache[0] != id(self.page) or self._cache[1] != size:
+                dpi = rect.width() * ratio / (self.page.width / 72.0)
+                image = render_page(self.page, dpi)
+                image.setDevicePixelRatio(ratio)
+                self._cache = (id(self.page), size, image)
+            painter.drawImage(rect.topLeft(), self._cache[2])
+        painter.setPen(QPen(QColor("#bbbbbb"), 1))
+        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.end()
+
+
 class PreviewPane(QWidget):
     """The rendered page, with page turning for multi-page documents."""
 
@@ -106,11 +158,8 @@ class PreviewPane(QWidget):
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #555;")
         col.addWidget(self.status)
-        self.image = QLabel(self)
-        self.image.setFixedSize(PREVIEW_WIDTH, round(PREVIEW_WIDTH * 297 / 210))
-        self.image.setStyleSheet("background: white; border: 1px solid #bbb;")
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        col.addWidget(self.image)
+        self.image = PageView(self)
+        col.addWidget(self.image, 1)
         row = QHBoxLayout()
         self.prev_button = QPushButton(_("上一页"), self)
         self.next_button = QPushButton(_("下一页"), self)
@@ -119,7 +168,6 @@ class PreviewPane(QWidget):
         row.addWidget(self.page_label, 1, Qt.AlignmentFlag.AlignCenter)
         row.addWidget(self.next_button)
         col.addLayout(row)
-        col.addStretch(1)
         self.prev_button.clicked.connect(lambda: self.show_page(self.index - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.index + 1))
 
@@ -133,15 +181,11 @@ class PreviewPane(QWidget):
 
     def show_page(self, index: int) -> None:
         if not self.pages:
-            self.image.clear()
+            self.image.set_page(None)
             self.page_label.clear()
             return
         self.index = max(0, min(index, len(self.pages) - 1))
-        ratio = self.devicePixelRatioF() or 1.0
-        dpi = PREVIEW_WIDTH * ratio / (self.pages[self.index].width / 72.0)
-        pixmap = QPixmap.fromImage(render_page(self.pages[self.index], dpi))
-        pixmap.setDevicePixelRatio(ratio)
-        self.image.setPixmap(pixmap)
+        self.image.set_page(self.pages[self.index])
         self.page_label.setText(_("第{0}页，共{1}页").format(self.index + 1, len(self.pages)))
         self.prev_button.setEnabled(self.index > 0)
         self.next_button.setEnabled(self.index < len(self.pages) - 1)
@@ -181,7 +225,7 @@ class ReviewPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle(_("核对"))
-        self.setSubTitle(_("请核对以下内容与右侧预览。确认无误后登记，再保存 PDF 或打印。"))
+        self.setSubTitle(_("请核对以下内容与左侧预览。确认无误后登记，再保存 PDF 或打印。"))
         layout = QVBoxLayout(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -259,7 +303,10 @@ class DocumentWizard(QWizard):
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
         self.currentIdChanged.connect(self._page_changed)
-        self.resize(1180, 860)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(1180, 860)
+        # 1366 × 768 is common on court PCs: never open taller or wider than the screen.
+        self.resize(min(1180, room.width()), min(860, room.height() - 40))
         self.refresh_preview()
         self._page_changed(self.currentId())
 
