@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import unicodedata
 from pathlib import Path
 
 import sqlite_utils
@@ -100,10 +101,15 @@ def _password_for(path: Path, password_file: Path | None) -> str | None:
     return getpass.getpass("备份密码：")
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _print_manifest(rows: list[tuple[str, str]]) -> None:
-    width = max(len(label) for label, _value in rows)
+    width = max(_width(label) for label, _value in rows)
     for label, value in rows:
-        print(f"  {label}{'　' * (width - len(label))}  {value}")
+        print(f"  {label}{' ' * (width - _width(label))}  {value}")
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -138,6 +144,8 @@ def _restore(args: argparse.Namespace) -> int:
             return 1
     try:
         done = service.restore_unopened(db, path, password, actor=getpass.getuser(), progress=_progress)
+    except BackupError as exc:  # the backup cannot be used: refused before anything was replaced
+        raise BackupError(exc.problem, f"{exc}\n没有恢复，当前数据库没有任何改动。") from exc
     finally:
         _end_progress()
     print(done.summary())

@@ -19,9 +19,15 @@ from desktop.core.model import CaseStatus, Stage
 
 
 def _progress(what: str, done: int, total: int) -> bool:
-    share = f"{done:,}/{total:,}" if total else f"{done:,}"
-    print(f"\r{what} {share}    ", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():  # a scheduled task's log gets no carriage-return progress lines
+        share = f"{done:,}/{total:,}" if total else f"{done:,}"
+        print(f"\r{what} {share}    ", end="", file=sys.stderr, flush=True)
     return True
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -34,7 +40,7 @@ def _run_import(args: argparse.Namespace) -> int:
         try:
             preview = excel.preview_import(ws, Path(args.file), mapping, _progress)
         except excel.MappingNeeded as exc:
-            print(file=sys.stderr)
+            _end_progress()
             print(f"错误：{exc}", file=sys.stderr)
             header = exc.preview.header
             for col, text in header.unknown if header else ():
@@ -45,7 +51,7 @@ def _run_import(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 3
-        print(file=sys.stderr)
+        _end_progress()
         where = f"（工作表“{preview.sheet}”）" if preview.sheet else "（本程序导出格式）"
         print(f"{preview.path.name}{where}：{preview.summary()}")
         if preview.header is not None:
@@ -60,7 +66,7 @@ def _run_import(args: argparse.Namespace) -> int:
             print("有被拒绝的行，未导入任何内容（修改文件后重试，或加 --skip-rejected 跳过这些行）。")
             return 1
         result = excel.apply_import(ws, preview, args.skip_rejected, _progress)
-        print(file=sys.stderr)
+        _end_progress()
         if mapping:
             excel.remember_mapping(ws, mapping)
         print(result.summary())
@@ -85,7 +91,7 @@ def _run_export(args: argparse.Namespace) -> int:
             today=ws.today(),
         )
         result = excel.export_ledger(ws, Path(args.out), f, args.sort, args.desc, _progress)
-        print(file=sys.stderr)
+        _end_progress()
         print(result.summary())
         return 0
     finally:

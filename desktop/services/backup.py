@@ -52,7 +52,18 @@ TABLE_LABELS = {
     "settings": _("设置项"),
     "holidays": _("节假日"),
     "holiday_years": _("节假日年份"),
+    "case_events": _("督促事项"),
+    "reminder_state": _("提醒处理记录"),
+    "case_flags": _("案件情形登记"),
+    "whitelist_checks": _("诚信名单核查记录"),
+    "whitelist_exclusions": _("诚信名单排除情形"),
+    "whitelist_batches": _("诚信名单批次"),
+    "whitelist_entries": _("诚信名单条目"),
+    "whitelist_withdrawals": _("诚信名单撤回记录"),
+    "whitelist_exports": _("诚信名单报送记录"),
 }
+# Derived caches the program rebuilds by itself: counted in the manifest, not shown to people.
+INTERNAL_TABLES = frozenset({"reminder_board", "reminder_board_meta"})
 KIND_LABELS = {"manual": _("手动备份"), "auto": _("自动备份"), "before-restore": _("恢复前自动保存")}
 
 
@@ -194,7 +205,8 @@ def make_backup(
 ) -> BackupDone:
     """A verified backup of ``db_path`` into ``directory`` under a name made of kind, database and time."""
     when = now or datetime.now()
-    target = Path(directory) / store.backup_name(kind, Path(db_path), when)
+    # Absolute: the path is shown to people and written to the audit log (where the copy went).
+    target = Path(os.path.abspath(directory)) / store.backup_name(kind, Path(db_path), when)
     manifest = store.create_backup(
         Path(db_path),
         target,
@@ -351,7 +363,7 @@ def describe(manifest: Manifest) -> list[tuple[str, str]]:
     for table, label in TABLE_LABELS.items():
         if table in manifest.counts:
             rows.append((label, f"{manifest.counts[table]:,}"))
-    others = sorted(set(manifest.counts) - set(TABLE_LABELS))
+    others = sorted(set(manifest.counts) - set(TABLE_LABELS) - INTERNAL_TABLES)
     for table in others:
         rows.append((table, f"{manifest.counts[table]:,}"))
     rows += [
@@ -494,7 +506,7 @@ def _audit_restore(prepared: PreparedRestore, actor: str) -> None:
                 None,
                 "",
                 {
-                    "file": str(prepared.backup),
+                    "file": os.path.abspath(prepared.backup),
                     "backup_created": prepared.manifest.created,
                     "sha256": prepared.manifest.payload_sha256,
                     "safety_backup": str(prepared.safety) if prepared.safety else "",

@@ -81,7 +81,7 @@ from desktop.services.workspace import Change, Workspace
 from desktop.store import settings as settings_store
 from desktop.store import tabular_io
 from desktop.store.audit import record
-from desktop.store.cases import LedgerFilter, parties_text
+from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, parties_text, search_is_capped
 from desktop.store.database import StoreError, transaction
 from desktop.store.tabular_io import Cancelled
 
@@ -219,15 +219,17 @@ class TableFile:
 
     def _open_csv(self) -> None:
         raw = self.path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
+        # Excel's "Unicode 文本" is UTF-16 with a byte-order mark; otherwise UTF-8 or GBK.
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
             try:
                 text = raw.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
-        else:  # pragma: no cover - gb18030 decodes nearly any byte string
+        else:  # a broken UTF-16 file (gb18030 decodes nearly any byte string)
             raise ExcelError(f"{self.path.name} 的文字编码无法识别（应为UTF-8或GBK）。")
-        self.encoding = "UTF-8" if encoding == "utf-8-sig" else "GBK/GB18030"
+        self.encoding = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, "GBK/GB18030")
         self._csv = text
         self.sheet_names = [self.path.stem]
 
@@ -433,10 +435,15 @@ def _preview_list(tf: TableFile, preview: ImportPreview, progress: Progress | No
     total = tf.size_hint(sheet)
     parsed: list[ListRow] = []
     number_index = next(c.index for c in match.columns if c.field == "case_number")
+    imported = [c.index for c in match.columns]
     for number, cells in tf.rows(sheet):
         if number % EVERY == 0:
             _tick(progress, "读取", number, total)
-        if number <= preview.header_row or is_blank_row(cells):
+        if number <= preview.header_row:
+            continue
+        # Blank as far as the import goes: a template row with only its 序号 (or only columns that are
+        # not imported) filled in holds nothing to import.
+        if is_blank_row([cells[j] for j in imported if j < len(cells)]):
             continue
         if is_totals_row(cells, number_index):
             preview.skipped_totals += 1
@@ -604,13 +611,22 @@ class ExportResult:
     cases: int
     rows: dict[str, int]
     seconds: float
+    capped: bool = False  # the search matched more cases than a search shows: only the newest went out
 
     def summary(self) -> str:
         counts = "，".join(f"{k} {v:,} 行" for k, v in self.rows.items())
-        return f"已导出 {self.cases:,} 件案件到 {self.path}（{counts}）"
+        text = f"已导出 {self.cases:,} 件案件到 {self.path}（{counts}）"
+        if self.capped:
+            text += f"\n注意：{CAPPED_NOTE}"
+        return text
 
 
-def describe_filter(f: LedgerFilter) -> str:
+CAPPED_NOTE = (
+    f"搜索匹配的案件超过 {SEARCH_LIMIT:,} 件，只导出了最新的 {SEARCH_LIMIT:,} 件；请把搜索词写得更具体。"
+)
+
+
+def describe_filter(f: LedgerFilter, capped: bool = False) -> str:
     parts = []
     if f.text.strip():
         parts.append(f"搜索“{f.text.strip()}”")
@@ -619,7 +635,7 @@ def describe_filter(f: LedgerFilter) -> str:
             parts.append(f"{label}：{value}")
     if f.overdue_only:
         parts.append(f"只看逾期（截至{(f.today.isoformat() if f.today else '今天')}）")
-    return "，".join(parts) or "全部案件"
+    return ("，".join(parts) or "全部案件") + (f"（{CAPPED_NOTE}）" if capped else "")
 
 
 def _sheet_cells(ws: Any, sheet: str) -> list[Any]:
@@ -675,7 +691,13 @@ def _append(ws: Any, styled: list[Any], values: list[object]) -> None:
 
 
 def _fill_workbook(
-    wb: Any, ws: Workspace, ids: list[int], sizes: dict[str, int], f: LedgerFilter, progress: Progress | None
+    wb: Any,
+    ws: Workspace,
+    ids: list[int],
+    sizes: dict[str, int],
+    f: LedgerFilter,
+    progress: Progress | None,
+    capped: bool = False,
 ) -> dict[str, int]:
     sheets = {s.name: _setup_sheet(wb, s.name) for s in LAYOUT}
     written = dict.fromkeys(sizes, 0)
@@ -697,7 +719,7 @@ def _fill_workbook(
         ["法庭自动履行工作台 案件台账导出"],
         ["格式版本", LAYOUT_VERSION],
         ["导出时间", datetime.now().astimezone().isoformat(timespec="seconds")],
-        ["导出范围", describe_filter(f)],
+        ["导出范围", describe_filter(f, capped)],
         *([k, f"{v:,} 行"] for k, v in written.items()),
         ["导入", "本文件可用“导入Excel”原样导回：按案号匹配，已有案件整体替换为本文件中的内容。"],
         ["", "带“（导出时计算）”的列只供查看，导入时不读取；空单元格表示没有该项内容。"],
@@ -757,6 +779,7 @@ def export_ledger(
         path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
     f = f or LedgerFilter(today=ws.today())
     ids = tabular_io.case_ids(ws.db, f, sort, descending)
+    capped = search_is_capped(ws.db, f)
     counts = tabular_io.row_counts(ws.db, ids)
     sizes = {
         CASES: len(ids),
@@ -774,15 +797,16 @@ def export_ledger(
     wb = Workbook(write_only=True)
     try:
         with _bulk():
-            written = _fill_workbook(wb, ws, ids, sizes, f, progress)
+            written = _fill_workbook(wb, ws, ids, sizes, f, progress, capped)
             _save_beside(wb, path)
     except BaseException:
         _abandon(wb)
         raise
     with transaction(ws.db) as conn:
         record(conn, ws.actor, "excel.export", "export", None, "",
-               {"file": str(path), "filter": describe_filter(f), "rows": written})  # fmt: skip
-    return ExportResult(path, len(ids), written, time.perf_counter() - started)
+               {"file": os.path.abspath(path), "filter": describe_filter(f, capped),
+                "rows": written})  # fmt: skip
+    return ExportResult(path, len(ids), written, time.perf_counter() - started, capped)
 
 
 def field_choices() -> Sequence[tuple[str, str]]:

@@ -689,3 +689,59 @@ def test_cli_backup_to_removable_needs_a_password(
     assert cli.main(["backup", "--to", str(usb), "--db", filled.path]) == 2
     assert "必须加密" in capsys.readouterr().err
     assert list(usb.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------------- review additions
+
+
+def test_every_table_is_shown_in_chinese(workspace: Workspace) -> None:
+    """The restore dialog and ``verify`` list rows per table: none under its SQL name (a new table needs
+    a label in TABLE_LABELS, or to be one of the program's own caches)."""
+    tables = store._user_tables(workspace.db.conn)
+    assert set(tables) <= set(service.TABLE_LABELS) | service.INTERNAL_TABLES, (
+        set(tables) - set(service.TABLE_LABELS) - service.INTERNAL_TABLES
+    )
+    manifest = store.Manifest(
+        "0.1.0", schema_version(), "2025-06-13T15:30:00+08:00", "manual", {}, dict.fromkeys(tables, 1),
+        "integrity_check", "", "", "", "", (), 0, "",
+    )  # fmt: skip
+    labels = [label for label, _value in service.describe(manifest)]
+    assert not [label for label in labels if label.isascii()], labels
+
+
+@pytest.mark.usefixtures("no_log_file")
+def test_cli_restore_of_a_damaged_backup_says_nothing_changed(
+    filled: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = Path(filled.path)
+    filled.close()
+    pw = tmp_path / "pw.txt"
+    pw.write_text(PASSWORD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["backup", "--to", "usb", "--db", str(live), "--password-file", str(pw)]) == 0
+    (backup,) = (tmp_path / "usb").glob("*.tdbak")
+    assert str(backup) in capsys.readouterr().out  # the full path, not "usb/…"
+    conn = sqlite3.connect(live)
+    (detail,) = conn.execute("SELECT detail FROM audit_log WHERE action = 'backup.create'").fetchone()
+    conn.close()
+    assert json.loads(detail)["file"] == str(backup)
+
+    data = bytearray(backup.read_bytes())
+    data[len(data) // 3] ^= 0x20  # in a data frame: the manifest reads, the damage shows on restore
+    backup.write_bytes(bytes(data))
+    before = file_sha(live)
+    args = ["restore", str(backup), "--db", str(live), "--password-file", str(pw), "--yes"]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "已损坏" in err and "当前数据库没有任何改动" in err
+    assert file_sha(live) == before
+    assert not [p for p in live.parent.iterdir() if p.name.startswith(".tdrestore")]
+
+
+def test_manifest_columns_line_up_in_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.commands.backup import _print_manifest, _width
+
+    _print_manifest([("案件", "1"), ("whitelist_x", "2"), ("数据结构版本", "4")])
+    lines = capsys.readouterr().out.splitlines()
+    starts = {_width(line[: line.rindex(" ") + 1]) for line in lines}
+    assert len(starts) == 1, lines

@@ -545,3 +545,97 @@ def test_the_planned_actions_are_visible_per_case(workspace: Workspace) -> None:
     assert [p.action for p in preview.plans] == [Action.NEW, Action.NEW, Action.REJECTED, Action.NEW]
     assert preview.summary() == "新增 3 件，更新 0 件，无变化 0 件，拒绝 1 行（涉及 1 件）"
     assert os.path.basename(preview.path) == "one_bad_row.xlsx"
+
+
+# ------------------------------------------------------------------------------------ review additions
+
+
+def test_template_rows_with_only_a_sequence_number_are_blank(workspace: Workspace, tmp_path: Path) -> None:
+    """Court ledgers are often pre-numbered: rows holding nothing but their 序号 import as blank rows,
+    not as rows "缺少案号" that would stop the whole import."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "台账"
+    sheet.append(["序号", "案号", "原告", "被告", "标的额", "结案日期"])
+    sheet.append([1, "（2025）黑0902民初501号", "张三", "李四", 1000, "2025-05-01"])
+    sheet.append([2, "（2025）黑0902民初502号", "张三", "王五", "1,000.5元", "2025.5.2"])
+    sheet.append([3, None, None, None, None, None])
+    sheet.append([4, None, "", None, None, None])
+    sheet.append([5, None, None, "赵六", None, None])  # real content without a 案号: still rejected
+    path = tmp_path / "预编号.xlsx"
+    wb.save(path)
+    preview = excel.preview_import(workspace, path)
+    assert (preview.new, preview.rejected_rows) == (2, 1)
+    assert [(r.row, r.column, r.reason) for r in preview.rejections] == [(6, "案号", "缺少案号")]
+
+
+def test_utf16_text_saved_by_excel(workspace: Workspace, tmp_path: Path) -> None:
+    """Excel's "Unicode 文本(*.txt)": UTF-16 with a byte-order mark, tab separated."""
+    path = tmp_path / "清单.txt"
+    path.write_bytes("案号\t原告\t被告\t标的额\n（2025）黑0902民初7号\t张三\t李四\t1000\n".encode("utf-16"))
+    preview = excel.preview_import(workspace, path)
+    assert (preview.new, preview.rejected_rows, preview.encoding) == (1, 0, "UTF-16")
+
+
+def test_an_export_of_a_capped_search_says_so(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.store.cases as cases_store
+
+    monkeypatch.setattr(cases_store, "SEARCH_LIMIT", 3)
+    ws = open_ws(demo)
+    try:
+        f = LedgerFilter(text="纠纷", today=TODAY)
+        result = excel.export_ledger(ws, tmp_path / "搜索.xlsx", f)
+        assert result.cases == 3 and result.capped
+        assert "只导出了最新的" in result.summary()
+        readme = {row[0]: row[1] for row in load_workbook(result.path)["说明"].iter_rows(values_only=True)}
+        assert "只导出了最新的" in readme["导出范围"]
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def no_log_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("desktop.cli._setup_logging", lambda: None)  # no log file handler left open
+
+
+@pytest.mark.usefixtures("no_log_file")
+def test_cli_import_and_export(demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The exit codes the command documents, as a script or Task Scheduler sees them."""
+    from desktop import cli
+
+    out = tmp_path / "台账.xlsx"
+    assert cli.main(["export", "--db", str(demo), "--out", str(out), "--stage", "执行"]) == 0
+    assert "已导出" in capsys.readouterr().out
+    fresh = str(tmp_path / "fresh.sqlite3")
+    assert cli.main(["import", str(out), "--db", fresh, "--dry-run"]) == 0
+    assert "试运行：未写入数据库" in capsys.readouterr().out
+    assert cli.main(["import", str(out), "--db", fresh]) == 0
+    assert "已导入：新增" in capsys.readouterr().out
+    assert cli.main(["import", str(out), "--db", fresh, "--dry-run"]) == 0
+    assert "新增 0 件" in capsys.readouterr().out
+
+    bad = str(FIXTURES / "one_bad_row.xlsx")
+    assert cli.main(["import", bad, "--db", fresh, "--dry-run"]) == 1
+    assert cli.main(["import", bad, "--db", fresh]) == 1
+    printed = capsys.readouterr().out
+    assert "第4行“案号”列" in printed and "未导入任何内容" in printed
+    assert cli.main(["import", bad, "--db", fresh, "--skip-rejected"]) == 0
+    assert "跳过被拒绝的 1 行" in capsys.readouterr().out
+
+    unknown = str(FIXTURES / "unknown_headers.csv")
+    assert cli.main(["import", unknown, "--db", fresh]) == 3
+    assert "未识别的列“收案编号”" in capsys.readouterr().err
+    mapping = tmp_path / "对应.json"
+    mapping.write_text('{"收案编号": "案号", "内部编码": "不导入"}', encoding="utf-8")
+    assert cli.main(["import", unknown, "--db", fresh, "--mapping", str(mapping)]) == 0
+    assert cli.main(["import", unknown, "--db", fresh, "--dry-run"]) == 0  # remembered
+    assert "无变化 2 件" in capsys.readouterr().out
+
+    old = tmp_path / "旧.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    assert cli.main(["import", str(old), "--db", fresh]) == 2
+    assert "另存为" in capsys.readouterr().err
