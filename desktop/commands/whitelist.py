@@ -8,11 +8,14 @@ tribunal-desk whitelist publish (--from D --to D --all-eligible | PARTY_ID ...) 
                                 [--number N] [--date D]
 tribunal-desk whitelist rules [--require 条件 ...] [--months N] [--max-age DAYS]
 tribunal-desk whitelist batches
-tribunal-desk whitelist print --number N [--year Y] --out FILE.pdf
-tribunal-desk whitelist export --number N [--year Y] --agency 市场监管|税务|金融机构|信用信息平台
-                               [--format xlsx|csv] --out FILE
-tribunal-desk whitelist withdraw --number N [--year Y] --seq S [--seq S ...] --reason TEXT --approver NAME
-                                 [--date D]
+tribunal-desk whitelist print (--number N [--year Y] | --id BATCH_ID) --out FILE.pdf
+tribunal-desk whitelist export (--number N [--year Y] | --id BATCH_ID)
+                               --agency 市场监管|税务|金融机构|信用信息平台 [--format xlsx|csv] --out FILE
+tribunal-desk whitelist withdraw (--number N [--year Y] | --id BATCH_ID) --seq S [--seq S ...]
+                                 --reason TEXT --approver NAME [--date D]
+
+A batch is named by year and number (one published under an earlier court code is found too), or by the
+编号 that ``batches`` lists.
 
 A refusal prints its reason and exits 2; nothing is written then.
 """
@@ -157,17 +160,24 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _batches(args: argparse.Namespace) -> int:
     with _service(args) as svc:
-        print("编号\t批次\t发布日期\t批准人\t条目\t撤回\t状态")
+        print("编号\t批次\t发布日期\t批准人\t条目\t撤回\t状态\t法院代字")
         for b in svc.batches():
             print(
                 f"{b.id}\t{b.label}\t{b.published_on.isoformat()}\t{b.approved_by}\t{b.entries}\t{b.withdrawn}\t"
-                f"{b.status.value}"
+                f"{b.status.value}\t{b.court_code}"
             )
         return 0
 
 
 def _batch(svc: WhitelistService, args: argparse.Namespace) -> tuple[int, Batch]:
-    batch = svc.find_batch(args.year or svc.ws.today().year, args.number)
+    if args.id is not None:
+        if args.year is not None:
+            from desktop.services.whitelist import WhitelistRefused
+
+            raise WhitelistRefused("--id 与 --year 不能同时给出")
+        batch = svc.batch(args.id)
+    else:
+        batch = svc.find_batch(args.year or svc.ws.today().year, args.number)
     assert batch.id is not None  # a stored batch
     return batch.id, batch
 
@@ -212,8 +222,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="当事人编号（见 candidates 的第一列）")  # fmt: skip
 
     def batch_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--number", type=int, required=True, help="批次（第N批）")
-        p.add_argument("--year", type=int, default=None, help="年度（默认今年）")
+        which = p.add_mutually_exclusive_group(required=True)
+        which.add_argument("--number", type=int, help="批次（第N批）")
+        which.add_argument("--id", type=int, help="批次编号（见 batches 的第一列）")
+        p.add_argument("--year", type=int, default=None, help="年度（默认今年；与 --number 一起）")
 
     p = add("candidates", "列出期间内履行完毕的当事人及各项条件", _candidates)
     p.add_argument("--from", dest="start", type=_date, required=True, help="期间开始日期")

@@ -430,6 +430,13 @@ def _national(
         return State.MANUAL, "尚未登记全国范围被执行案件查询（查询日期和查询人）"
     if check.checked_on > today:
         return State.FAILED, f"查询日期{format_date_cn(check.checked_on)}晚于今天"
+    if check.passed and perf.done is not None and check.checked_on < perf.done:
+        # Like a stale check: the query said nothing about the time since, so it needs doing again.
+        return (
+            State.MANUAL,
+            f"全国查询（{format_date_cn(check.checked_on)}）早于履行完毕日期（{format_date_cn(perf.done)}），"
+            "不能证明当事人现在没有被执行案件，请在履行完毕后重新查询",
+        )
     limit = rules.national_check_max_age_days
     if check.passed and limit and check.checked_on < today - timedelta(days=limit):
         return (
@@ -523,6 +530,8 @@ def is_debtor(party: Party) -> bool:
 
 
 def batch_title(number: int) -> str:
+    """第N批诚信履行名单: only unique together with the year (numbering restarts every year), so what is
+    printed or sent is :attr:`Batch.label` (2025年第N批诚信履行名单)."""
     return f"第{number}批诚信履行名单"
 
 
@@ -655,9 +664,14 @@ FIELDS: Final[dict[str, Callable[[ListEntry, Batch], str]]] = {
 
 # The field sets follow the 镇海 红利清单 (seed 003): 市场监管 uses the list for 守合同重信用 ratings and
 # fewer random inspections, 税务 for 纳税信用评价, 金融机构 for 授信融资 (they asked for the case to
-# stop refusing loans over a performed case, so they get the case number), the credit platforms
-# (信用宁波, 普惠金融) publish the list. Withdrawn entries stay in every file marked 已撤回 with the date,
-# so each recipient knows to remove them; the reason is never sent.
+# stop refusing loans over a performed case, so they get the case number: it is what their own records
+# of the judgment debt name). The credit platforms (信用宁波, 普惠金融) publish the list to everyone, so
+# they get exactly the published fields of DOMAIN.md §7 (name, credit code or masked ID, date of full
+# performance, court) and no case number: a 案号 is not needed to show who performed, and published it
+# would point everyone to the judgment, its cause of action and the other party.
+# Withdrawn entries stay in every file as 序号, 已撤回 and the date, so each recipient knows which line
+# to remove; like the printed list, they carry no name, identifier, case or date of performance any more
+# (WITHDRAWN_FIELDS), and the reason (free text that may name a fact about the party) is never sent.
 AGENCIES: Final[dict[str, Agency]] = {
     a.name: a
     for a in (
@@ -720,7 +734,6 @@ AGENCIES: Final[dict[str, Agency]] = {
                 ("统一社会信用代码", "uscc"),
                 ("身份证号（脱敏）", "id_masked"),
                 ("履行完毕日期", "performed_on"),
-                ("案号", "case_number"),
                 ("认定法院", "court"),
                 ("名单批次", "batch"),
                 ("发布日期", "published_on"),
@@ -740,11 +753,23 @@ def agency(name: str) -> Agency:
         raise ValidationError("报送单位", f"“{name}”不是可选的报送单位（{known}）") from None
 
 
+# What a withdrawn entry still shows in an agency's file: which line of which batch, and that (and when)
+# it was withdrawn. Everything about the party is left empty once its consent or listing is withdrawn.
+WITHDRAWN_FIELDS: Final = frozenset({"seq", "court", "batch", "published_on", "status", "withdrawn_on"})
+
+
+def _cell(key: str, e: ListEntry, batch: Batch) -> str:
+    if e.withdrawal is not None and key not in WITHDRAWN_FIELDS:
+        return ""
+    return FIELDS[key](e, batch)
+
+
 def export_rows(ag: Agency, batch: Batch, entries: Sequence[ListEntry]) -> list[list[str]]:
-    """The header row and one row per entry, with exactly the agency's columns."""
+    """The header row and one row per entry, with exactly the agency's columns; a withdrawn entry keeps
+    only its 序号, the batch, 已撤回 and the date of withdrawal."""
     rows = [[header for header, _key in ag.columns]]
     for e in entries:
-        rows.append([FIELDS[key](e, batch) for _header, key in ag.columns])
+        rows.append([_cell(key, e, batch) for _header, key in ag.columns])
     return rows
 
 
@@ -790,7 +815,7 @@ def printed_list(batch: Batch, entries: Sequence[ListEntry], intro: str = DEFAUL
         notes.append(f"注：{'；'.join(parts)}，不再列入本批名单。")
     return PrintedList(
         court_name=batch.court_name,
-        title=batch.title,
+        title=batch.label,  # with the year: 第N批 restarts every year
         intro=intro,
         rows=rows,
         notes=notes,

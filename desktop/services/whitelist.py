@@ -271,10 +271,24 @@ class WhitelistService:
         return found
 
     def find_batch(self, year: int, number: int) -> Batch:
-        batch_id = store.find_batch_id(self.db.conn, self._court().court_code, year, number)
-        if batch_id is None:
+        """第``number``批 of ``year``: the one of the current court code, else the one published under an
+        earlier code (a changed code in the settings must not hide published lists). New batches are
+        numbered per current court code, so after a change two may share a number: then the current
+        code's is meant, and without one the caller must name the batch by its id."""
+        found = store.find_batch_ids(self.db.conn, year, number)
+        court = self.ws.court()
+        own = [i for i, code in found if court is not None and code == court.court_code]
+        if own:
+            return self.batch(own[0])
+        if not found:
             raise WhitelistRefused(f"{year}年{batch_title(number)}不存在")
-        return self.batch(batch_id)
+        if len(found) > 1:
+            shown = "、".join(f"{i}（法院代字{code}）" for i, code in found)
+            raise WhitelistRefused(
+                f"{year}年{batch_title(number)}有{len(found)}个，是以不同的法院代字发布的（批次编号{shown}），"
+                "请按批次编号指定"
+            )
+        return self.batch(found[0][0])
 
     def entries(self, batch_id: int) -> list[ListEntry]:
         return store.entries(self.db.conn, batch_id)
@@ -487,7 +501,7 @@ class WhitelistService:
 
     def default_file_name(self, batch_id: int, to: str, fmt: str) -> str:
         batch = self.batch(batch_id)
-        return f"{batch.year}年{batch.title}_{to}.{fmt}"
+        return f"{batch.label}_{to}.{fmt}"
 
 
 # ---------------------------------------------------------------------------------------- the PDF
@@ -521,18 +535,29 @@ def write_pdf_list(batch: Batch, pages: Sequence[Page]) -> bytes:
     from desktop.documents.pdf import PdfPart
 
     return write_pdf(
-        [PdfPart(batch.title, pages)], title=f"{batch.court_name}{batch.label}", author=batch.court_name
+        [PdfPart(batch.label, pages)], title=f"{batch.court_name}{batch.label}", author=batch.court_name
     )
 
 
 # ------------------------------------------------------------------------------------ the agencies' files
 
 
+# Excel (and LibreOffice) run a CSV cell beginning with one of these as a formula (CSV injection): a
+# party named “=HYPERLINK(…)” must reach the agency as text, as it does in the XLSX (text cells).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """The cell as Excel shows it as text: a leading apostrophe before a formula-like start."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with BOM and CRLF, as Excel on a court PC opens it without garbling Chinese."""
+    """UTF-8 with BOM and CRLF, as Excel on a court PC opens it without garbling Chinese; no cell can
+    be run as a formula (:func:`csv_text`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_text(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -545,7 +570,7 @@ def xlsx_bytes(batch: Batch, rows: Sequence[Sequence[str]]) -> bytes:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=batch.title[:31])
+    ws = wb.create_sheet(title=batch.label[:31])
     header = rows[0] if rows else []
     for i, title in enumerate(header, start=1):
         longest = max((len(r[i - 1]) for r in rows[:200]), default=len(title))

@@ -630,6 +630,18 @@ def find_batch_id(conn: sqlite3.Connection, court_code: str, year: int, number: 
     return int(row[0]) if row else None
 
 
+def find_batch_ids(conn: sqlite3.Connection, year: int, number: int) -> list[tuple[int, str]]:
+    """(id, court code) of every batch 第``number``批 of ``year``, whatever court code it was published
+    under (the code in the settings may have changed since)."""
+    return [
+        (int(r[0]), str(r[1]))
+        for r in conn.execute(
+            "SELECT id, court_code FROM whitelist_batches WHERE year = ? AND number = ? ORDER BY id",
+            (year, number),
+        )
+    ]
+
+
 _BATCH_SQL = """
     SELECT b.*,
            (SELECT count(*) FROM whitelist_entries e WHERE e.batch_id = b.id) AS entry_count,

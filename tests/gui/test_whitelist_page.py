@@ -170,6 +170,15 @@ def test_print_export_and_withdraw_from_the_batch_list(
     assert page.entry_table.item(1, 5).text() == "2025-06-13撤回：本人撤回同意"
     assert page.batch_table.item(0, 4).text() == "1"
 
+    # The page still shows whom the withdrawn line was; the file sent afterwards no longer does.
+    withdrawn_name = page.entry_table.item(1, 1).text()
+    target = tmp_path / "platform.csv"
+    page.agency_combo.setCurrentText("信用信息平台")
+    page.format_combo.setCurrentText("CSV")
+    page.export_batch()
+    sent = target.read_bytes().decode("utf-8-sig")
+    assert withdrawn_name not in sent and "2,,,,,," in sent and "已撤回,2025-06-13" in sent
+
 
 def test_candidates_load_when_the_page_is_shown_not_at_start_up(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
     debtor_id(workspace, performed_case("（2025）黑0902民初310号"))

@@ -287,13 +287,27 @@ def test_the_base_candidate_is_eligible_and_reasons_name_facts() -> None:
 def test_stale_national_check_needs_a_new_one_when_the_court_says_so() -> None:
     rules = WhitelistRules(national_check_max_age_days=30)
     old = facts(checks=(replace(NATIONAL, checked_on=date(2025, 4, 1)),))
-    assert (
-        finding(performed_case(), consenting(person()), old, Condition.NATIONAL_CHECK, rules).state
-        is State.MANUAL
+    case = performed_case(paid_on=date(2025, 3, 20))  # the check came after full performance
+    assert finding(case, consenting(person()), old, Condition.NATIONAL_CHECK, rules).state is State.MANUAL
+    assert finding(case, consenting(person()), old, Condition.NATIONAL_CHECK).state is State.PASSED
+
+
+@pytest.mark.parametrize("max_age", [0, 3650])
+def test_a_national_check_dated_before_full_performance_proves_nothing(max_age: int) -> None:
+    """Paid in full on 2 June, checked on 1 June: the query says nothing about the party now, whether or
+    not the court limits a check's age; checked on the day of performance or after, it counts."""
+    rules = WhitelistRules(national_check_max_age_days=max_age)
+    party = consenting(person())
+    early = facts(checks=(replace(NATIONAL, checked_on=date(2025, 6, 1)),))
+    found = finding(performed_case(), party, early, Condition.NATIONAL_CHECK, rules)
+    assert found.state is State.MANUAL
+    assert found.reason == (
+        "全国查询（二〇二五年六月一日）早于履行完毕日期（二〇二五年六月二日），"
+        "不能证明当事人现在没有被执行案件，请在履行完毕后重新查询"
     )
-    assert (
-        finding(performed_case(), consenting(person()), old, Condition.NATIONAL_CHECK).state is State.PASSED
-    )
+    assert not assess(performed_case(), party, early, TODAY, rules).eligible
+    same_day = facts(checks=(replace(NATIONAL, checked_on=date(2025, 6, 2)),))
+    assert finding(performed_case(), party, same_day, Condition.NATIONAL_CHECK, rules).state is State.PASSED
 
 
 def test_a_condition_the_court_does_not_require_is_shown_but_does_not_block() -> None:
@@ -370,6 +384,7 @@ def _entry(seq: int, name: str, withdrawn: date | None = None) -> ListEntry:
 
 def test_a_withdrawn_entry_keeps_its_number_but_not_its_name_on_the_next_print() -> None:
     printed = printed_list(_batch(), [_entry(1, "李明华"), _entry(2, "王秀英", date(2025, 6, 20))])
+    assert printed.title == "2025年第3批诚信履行名单"  # 第N批 restarts every year: the year is part of it
     assert printed.rows[1] == ["1", "李明华", "230902********1234", "2025年6月2日"]
     assert printed.rows[2] == ["2", WITHDRAWN_MARK, "", ""]
     assert printed.notes == ["注：序号2于二〇二五年六月二十日撤回，不再列入本批名单。"]
@@ -388,10 +403,62 @@ def test_every_agency_gets_its_own_columns_and_withdrawals_marked() -> None:
     assert "案号" in AGENCIES["金融机构"].columns[4][0]
 
 
+def test_a_withdrawn_entry_is_sent_without_its_name_or_identifier() -> None:
+    """Once withdrawn, an agency's file shows the line as 序号, 已撤回 and the date — as the printed list
+    does — and nothing about the party: no name, identifier, type, case or date of performance."""
+    entries = [_entry(1, "李明华"), _entry(2, "王秀英", date(2025, 6, 20))]
+    for name, ag in AGENCIES.items():
+        header, kept, withdrawn = export_rows(ag, _batch(), entries)
+        shown = {h: v for h, v in zip(header, withdrawn, strict=True) if v}
+        assert shown == {
+            "序号": "2",
+            next(h for h, k in ag.columns if k == "court"): "七台河市新兴区人民法院",
+            "名单批次": "2025年第3批诚信履行名单",
+            "发布日期": "2025-06-13",
+            "状态": "已撤回",
+            "撤回日期": "2025-06-20",
+        }, name
+        assert "王秀英" not in repr(withdrawn) and "230902" not in repr(withdrawn)
+        assert "李明华" in kept and "230902********1234" in kept  # a valid entry is unchanged
+
+
+def test_the_credit_platform_gets_only_the_published_fields() -> None:
+    """信用信息平台 publishes the list: DOMAIN.md §7's fields (name, credit code or masked ID, date of full
+    performance, court) and the batch's own data — no case number."""
+    keys = {k for _h, k in AGENCIES["信用信息平台"].columns}
+    party_fields = {"name", "kind", "uscc", "id_masked", "identifier", "performed_on", "court"}
+    batch_fields = {"seq", "batch", "published_on", "status", "withdrawn_on"}
+    assert keys <= party_fields | batch_fields
+    assert "case_number" not in keys
+    assert "案号" not in export_rows(AGENCIES["信用信息平台"], _batch(), [_entry(1, "李明华")])[0]
+    assert "（2025）黑0902民初1号" not in repr(
+        export_rows(AGENCIES["信用信息平台"], _batch(), [_entry(1, "李明华")])
+    )
+
+
 def test_csv_has_a_bom_and_crlf_for_excel() -> None:
     data = csv_bytes([["序号", "名称"], ["1", "李明华"]])
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig") == "序号,名称\r\n1,李明华\r\n"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://x","点击")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1+1",
+        "\r=1+1",
+        "=七台河市宏达商贸有限公司",
+    ],
+)
+def test_no_csv_cell_can_be_run_as_a_formula(value: str) -> None:
+    data = csv_bytes([["序号", "名称"], ["1", value], ["2", "李=明华"]])
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows == [["序号", "名称"], ["1", "'" + value], ["2", "李=明华"]]
 
 
 # --------------------------------------------------------------------------- the service on a database
@@ -824,7 +891,7 @@ def test_the_printed_pdf_gives_the_expected_table_text(
         table += [line for line in lines[start:] if line[:1].isdigit() and not line.startswith("第")]
     assert table == expected_rows
     first = _squeeze(pages[0])
-    assert first[:2] == ["七台河市新兴区人民法院", "第3批诚信履行名单"]
+    assert first[:2] == ["七台河市新兴区人民法院", "2025年第3批诚信履行名单"]
     last = _squeeze(pages[-1])
     assert "注：序号7于二〇二五年六月十三日撤回，不再列入本批名单。" in last
     assert last[-3:-1] == ["七台河市新兴区人民法院", "二〇二五年六月十三日"]
@@ -913,6 +980,8 @@ def test_no_export_leaks_a_stored_id_number_phone_address_or_account(
     batch = service.publish([*ids, org], 1, TODAY, "刘院长")
     assert batch.id is not None
     service.withdraw(batch.id, [2], TODAY, "本人撤回同意", "刘院长")
+    gone = service.entries(batch.id)[1]
+    assert gone.withdrawal is not None
 
     files = [service.print_pdf(batch.id, tmp_path / "list.pdf")]
     files += [
@@ -944,7 +1013,36 @@ def test_no_export_leaks_a_stored_id_number_phone_address_or_account(
         for secret in secrets:
             assert secret not in text and secret not in flat, f"{name} leaks {secret}"
         assert "民间借贷" not in text  # never the cause of action
+        # A withdrawn entry is sent nowhere with its name or (masked) identifier any more.
+        assert gone.name not in flat and gone.identifier not in flat, f"{name} still names {gone.name}"
+        assert "本人撤回同意" not in flat  # nor the reason
     assert ORG_USCC in texts["税务.csv"]  # an organisation's credit code is public
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_every_export(
+    workspace: Workspace, service: WhitelistService, tmp_path: Path
+) -> None:
+    name = "=七台河市宏达商贸有限公司"
+    org = debtor_id(
+        workspace,
+        performed_case("（2025）黑0902民初902号",
+                       debtor=Party(PartyRole.DEFENDANT, PartyKind.ORGANISATION, name, uscc=ORG_USCC)),
+    )  # fmt: skip
+    service.record_check([org], date(2025, 6, 12), "赵查询")
+    service.record_consent([org], date(2025, 6, 12))
+    batch = service.publish([org], 1, TODAY, "刘院长")
+    assert batch.id is not None
+    for agency_name in AGENCIES:
+        csv_file = tmp_path / f"{agency_name}.csv"
+        service.export(batch.id, agency_name, "csv", csv_file)
+        data = csv_file.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        assert rows[1][1] == "'" + name  # Excel shows it as text, never runs it
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+        xlsx_file = tmp_path / f"{agency_name}.xlsx"
+        service.export(batch.id, agency_name, "xlsx", xlsx_file)
+        assert _xlsx_rows(xlsx_file)[1][1] == name  # a text cell already: no apostrophe needed
 
 
 @pytest.mark.slow
@@ -977,6 +1075,58 @@ def test_libreoffice_reads_the_xlsx_back_as_the_expected_rows(
     got = list(csv.reader(io.StringIO(converted.read_text(encoding="utf-8-sig"))))
     assert got == export_rows(AGENCIES["信用信息平台"], batch, service.entries(batch.id))
     assert got[6][1] == "=七台河市宏达商贸有限公司"  # a text cell, never a formula
+
+
+# ---------------------------------------------------------------------------------- a changed court code
+
+
+def test_batches_published_under_an_earlier_court_code_stay_reachable(
+    workspace: Workspace,
+    service: WhitelistService,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("desktop.cli._setup_logging", lambda: None)
+    ids = ready(workspace, service, 3)
+    old = service.publish(ids[:1], 1, TODAY, "刘院长")
+    court = workspace.court()
+    assert court is not None and old.id is not None
+    workspace.set_court(replace(court, court_code="黑0903"))
+
+    # Found by year and number, printed and exported, from the service and the command line.
+    assert service.find_batch(2025, 1).id == old.id
+    db = workspace.path
+    pdf = tmp_path / "old.pdf"
+    assert (
+        cli_main(["whitelist", "print", "--db", db, "--year", "2025", "--number", "1", "--out", str(pdf)])
+        == 0
+    )
+    assert pdf.read_bytes().startswith(b"%PDF")
+    out = tmp_path / "old.csv"
+    export = ["whitelist", "export", "--db", db, "--agency", "税务", "--format", "csv", "--out", str(out)]
+    assert cli_main([*export, "--year", "2025", "--number", "1"]) == 0
+    assert "2025年第1批诚信履行名单" in out.read_bytes().decode("utf-8-sig")
+    capsys.readouterr()
+
+    # New batches are numbered per current court code and year; the current code's is found first, the
+    # other one by its 编号.
+    assert service.next_number(2025) == 1
+    new = service.publish(ids[1:], 1, TODAY, "刘院长")
+    assert new.id != old.id and new.court_code == "黑0903"
+    assert service.find_batch(2025, 1).id == new.id
+    assert cli_main([*export, "--id", str(old.id)]) == 0
+    assert out.read_bytes().decode("utf-8-sig").count("\r\n") == 2  # the old batch's header and 1 entry
+    assert cli_main(["whitelist", "batches", "--db", db]) == 0
+    listed = capsys.readouterr().out
+    assert f"{old.id}\t2025年第1批诚信履行名单" in listed and "\t黑0902" in listed and "\t黑0903" in listed
+
+    # With neither batch of the current code, two of the same number are not guessed between.
+    workspace.set_court(replace(court, court_code="黑0904"))
+    with pytest.raises(WhitelistRefused, match=r"有2个，是以不同的法院代字发布的.*请按批次编号指定"):
+        service.find_batch(2025, 1)
+    with pytest.raises(WhitelistRefused, match="2025年第2批诚信履行名单不存在"):
+        service.find_batch(2025, 2)
 
 
 # ---------------------------------------------------------------------------------------------- CLI
