@@ -77,3 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head or more, which stopped reading: not an error
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that flushing stdout at exit raises nothing
+        return 0

@@ -21,6 +21,7 @@ from desktop import __version__
 from desktop.gui.court_dialog import CourtDialog
 from desktop.gui.ledger_page import LedgerPage
 from desktop.i18n import _
+from desktop.services.documents import form_directories
 from desktop.services.workspace import Change, Workspace
 
 
@@ -108,7 +109,9 @@ class MainWindow(QMainWindow):
         self.settings_page = self._settings_page()
         self._add_page(_("设置"), self.settings_page)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        # Every morning the app opens on what is due (督促看板); the ledger is one click away.
+        dashboard = self.area_pages.get(_("督促看板"))
+        self.nav.setCurrentRow(self.pages.indexOf(dashboard) if dashboard is not None else 0)
 
         self.changes.changed.connect(self._on_change)
         self._update_title()
@@ -130,7 +133,22 @@ class MainWindow(QMainWindow):
         edit = QPushButton(_("修改法院信息…"))
         edit.clicked.connect(lambda: CourtDialog(self.workspace, parent=self).exec())
         col.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
-        col.addWidget(QLabel(_("提醒窗口、节假日表与文书模板的设置将随相应功能提供。")))
+        dashboard = self.area_pages.get(_("督促看板"))
+        if dashboard is not None:
+            rules = QPushButton(_("督促提醒规则（提醒窗口）…"))
+            rules.clicked.connect(dashboard.edit_rules)  # type: ignore[attr-defined]
+            holidays = QPushButton(_("节假日表（导入、导出）…"))
+            holidays.clicked.connect(dashboard.edit_holidays)  # type: ignore[attr-defined]
+            col.addWidget(rules, 0, Qt.AlignmentFlag.AlignLeft)
+            col.addWidget(holidays, 0, Qt.AlignmentFlag.AlignLeft)
+        forms_note = QLabel(
+            _("文书模板：将修改后的模板文件放入 {0} ，即以本院版本替代同名模板。").format(
+                form_directories()[-1]
+            )
+        )
+        forms_note.setWordWrap(True)
+        forms_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        col.addWidget(forms_note)
         from desktop.gui.backup_dialog import BackupBlock  # 备份与恢复, and the daily automatic backup
 
         self.backup_block = BackupBlock(self.workspace, page)

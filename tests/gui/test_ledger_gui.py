@@ -170,6 +170,9 @@ def test_navigation_marks_unfinished_areas(qtbot, workspace: Workspace) -> None:
     assert window.nav.item(4).toolTip() == "尚未开放"
     assert all(window.nav.item(i).toolTip() == "" for i in (0, 1, 2, 3, 5))
     assert "七台河市新兴区人民法院" in window.windowTitle()
+    # it opens on what is due today
+    assert window.nav.currentRow() == 1
+    assert window.pages.currentWidget() is window.area_pages["督促看板"]
 
 
 def test_first_run_court_setup(qtbot, db_path) -> None:  # type: ignore[no-untyped-def]
