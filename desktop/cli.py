@@ -23,6 +23,8 @@ DEMO_CASES = 2000
 
 
 def _setup_logging() -> None:
+    if logging.getLogger().handlers:  # already set up (main called again in one process)
+        return
     try:
         handler: logging.Handler = logging.FileHandler(paths.log_file(), encoding="utf-8")
     except OSError:

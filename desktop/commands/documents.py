@@ -15,11 +15,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop.commands import open_workspace
+
 
 def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from desktop.services.workspace import Workspace
 
-    return Workspace.open(getattr(args, "db", None))
+    return open_workspace(getattr(args, "db", None))
 
 
 def _sets(pairs: list[str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop.commands import open_workspace
 from desktop.core.model import CaseStatus, Stage
 
 
@@ -32,10 +33,9 @@ def _end_progress() -> None:
 
 def _run_import(args: argparse.Namespace) -> int:
     from desktop.services import excel
-    from desktop.services.workspace import Workspace
 
     mapping = excel.load_mapping_file(Path(args.mapping)) if args.mapping else None
-    ws = Workspace.open(args.db)
+    ws = open_workspace(args.db)
     try:
         try:
             preview = excel.preview_import(ws, Path(args.file), mapping, _progress)
@@ -77,10 +77,9 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _run_export(args: argparse.Namespace) -> int:
     from desktop.services import excel
-    from desktop.services.workspace import Workspace
     from desktop.store.cases import LedgerFilter
 
-    ws = Workspace.open(args.db)
+    ws = open_workspace(args.db)
     try:
         f = LedgerFilter(
             text=args.text,

@@ -14,6 +14,7 @@ import json
 import sys
 from datetime import date
 
+from desktop.commands import open_workspace
 from desktop.core.money import format_money
 from desktop.core.reminders import Group, group_of
 
@@ -27,9 +28,8 @@ def _date(text: str) -> date:
 
 def _run(args: argparse.Namespace) -> int:
     from desktop.services.reminders import Reminders, board_json
-    from desktop.services.workspace import Workspace
 
-    workspace = Workspace.open(getattr(args, "db", None))
+    workspace = open_workspace(getattr(args, "db", None))
     try:
         if args.date is not None:
             workspace.today = lambda: args.date

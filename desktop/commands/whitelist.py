@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.commands import open_workspace
 from desktop.core.chinese_dates import parse_date
 from desktop.core.errors import ValidationError
 
@@ -48,9 +49,8 @@ def _date(text: str) -> date:
 @contextmanager
 def _service(args: argparse.Namespace) -> Iterator[WhitelistService]:
     from desktop.services.whitelist import WhitelistService
-    from desktop.services.workspace import Workspace
 
-    ws = Workspace.open(getattr(args, "db", None))
+    ws = open_workspace(getattr(args, "db", None))
     try:
         yield WhitelistService(ws)
     finally:

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import replace
 from datetime import date
@@ -639,3 +640,28 @@ def test_cli_import_and_export(demo: Path, tmp_path: Path, capsys: pytest.Captur
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     assert cli.main(["import", str(old), "--db", fresh]) == 2
     assert "另存为" in capsys.readouterr().err
+
+
+def test_a_command_is_refused_while_the_app_holds_the_database(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI takes the window's single-instance lock: while another program holds it, a command that
+    may write says who holds it and writes nothing; once released, the same command runs."""
+    from desktop import cli
+
+    db = Path(workspace.path)
+    out = tmp_path / "ledger.xlsx"
+    holder = subprocess.Popen(  # another program (the lock is per process)
+        [sys.executable, "-c", "import sys; from desktop.store.lock import acquire; l = acquire(sys.argv[1]);"
+         " print('held', flush=True); sys.stdin.read()", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 2
+        assert "正在被" in capsys.readouterr().err
+        assert not out.exists()
+    finally:
+        holder.communicate("")
+    assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 0
+    assert out.exists()
