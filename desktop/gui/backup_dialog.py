@@ -203,6 +203,31 @@ def _percent(bar: QProgressBar, label: QLabel) -> Callable[[str, float], None]:
 # --------------------------------------------------------------------------------------------- backup
 
 
+def _progress_and_buttons(
+    dialog: QDialog, col: QVBoxLayout, action: QPushButton
+) -> tuple[QLabel, QProgressBar, QLabel, QPushButton]:
+    """The lower half both dialogs share: stage, progress bar, result message, then the action and 关闭."""
+    stage = QLabel("", dialog)
+    col.addWidget(stage)
+    bar = QProgressBar(dialog)
+    bar.setRange(0, 1000)
+    bar.setValue(0)
+    bar.setFormat("%p%")
+    col.addWidget(bar)
+    message = QLabel("", dialog)
+    message.setWordWrap(True)
+    message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    col.addWidget(message)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(action)
+    close = QPushButton(_("关闭"), dialog)
+    close.clicked.connect(dialog.reject)
+    buttons.addWidget(close)
+    col.addLayout(buttons)
+    return stage, bar, message, close
+
+
 class BackupDialog(QDialog):
     """备份到U盘: pick a drive or folder, set a password (twice), watch the progress, read the result."""
 
@@ -258,28 +283,12 @@ class BackupDialog(QDialog):
         )
         col.addWidget(self.warning)
 
-        self.stage = QLabel("", self)
-        col.addWidget(self.stage)
-        self.bar = QProgressBar(self)
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(0)
-        self.bar.setFormat("%p%")
-        col.addWidget(self.bar)
-        self.message = QLabel("", self)
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        col.addWidget(self.message)
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
         self.start_button = QPushButton(_("开始备份"), self)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
-        buttons.addWidget(self.start_button)
-        self.close_button = QPushButton(_("关闭"), self)
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.close_button)
-        col.addLayout(buttons)
+        self.stage, self.bar, self.message, self.close_button = _progress_and_buttons(
+            self, col, self.start_button
+        )
 
         self.target.currentIndexChanged.connect(self._target_changed)
         self.refresh_drives()
@@ -471,26 +480,12 @@ class RestoreDialog(QDialog):
         )
         note.setWordWrap(True)
         col.addWidget(note)
-        self.stage = QLabel("", self)
-        col.addWidget(self.stage)
-        self.bar = QProgressBar(self)
-        self.bar.setRange(0, 1000)
-        col.addWidget(self.bar)
-        self.message = QLabel("", self)
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        col.addWidget(self.message)
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
         self.restore_button = QPushButton(_("恢复"), self)
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.confirm_and_restore)
-        buttons.addWidget(self.restore_button)
-        self.close_button = QPushButton(_("关闭"), self)
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.close_button)
-        col.addLayout(buttons)
+        self.stage, self.bar, self.message, self.close_button = _progress_and_buttons(
+            self, col, self.restore_button
+        )
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
