@@ -3,8 +3,10 @@ restore (with undo, of an older schema), rotation, automatic backups, free space
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -118,6 +120,127 @@ def test_plain_backup_round_trip(filled: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "out.sqlite3"
     store.extract_backup(target, None, out)
     assert cases_in(out) == cases_in(Path(filled.path))
+
+
+def direct_io_works(folder: Path) -> bool:
+    """Whether this file system takes O_DIRECT (ext4 does; tmpfs did not before Linux 6.6)."""
+    if not getattr(os, "O_DIRECT", 0):
+        return False
+    probe = folder / "probe"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_DIRECT))
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def small_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames, O_DIRECT blocks and read-back segments of a few KiB: a test database spans many of each."""
+    monkeypatch.setattr(store, "CHUNK_SIZE", 8192)
+    monkeypatch.setattr(store, "_STAGE", 16384)
+    monkeypatch.setattr(store, "_STAGES", 2)
+    monkeypatch.setattr(store, "READBACK_SEGMENT", 20000)
+
+
+def refuse_with_einval(monkeypatch: pytest.MonkeyPatch, name: str, after: int) -> list[int]:
+    """``os.<name>`` works ``after`` times, then says EINVAL (a file system that takes O_DIRECT at open
+    but not for this transfer); the calls are counted."""
+    real = getattr(os, name)
+    calls: list[int] = []
+
+    def call(*args: object) -> int:
+        calls.append(1)
+        if len(calls) > after:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return int(real(*args))
+
+    monkeypatch.setattr(os, name, call)
+    return calls
+
+
+@pytest.mark.parametrize("password", [PASSWORD, None], ids=["encrypted", "plain"])
+@pytest.mark.parametrize("way", ["o-direct", "no-o-direct", "write-refused", "read-refused"])
+def test_every_way_of_writing_and_reading_back_gives_the_same_backup(
+    filled: Workspace,
+    forms: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    small_frames: None,
+    way: str,
+    password: str | None,
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    direct = direct_io_works(usb)
+    writes = refuse_with_einval(monkeypatch, "pwrite", 3 if way == "write-refused" else 1 << 30)
+    reads = refuse_with_einval(monkeypatch, "preadv", 2 if way == "read-refused" else 1 << 30)
+    if way == "no-o-direct":
+        monkeypatch.setattr(store, "_O_DIRECT", 0)
+    target = usb / "b.tdbak"
+    manifest = store.create_backup(Path(filled.path), target, password, forms_dir=forms, kdf_log_n=FAST_KDF)
+    if direct and way != "no-o-direct":
+        assert len(writes) > 3 if way != "write-refused" else len(writes) >= 4
+        assert len(reads) > 2 if way != "read-refused" else len(reads) >= 3
+    else:
+        assert not writes and not reads
+    monkeypatch.undo()
+    assert store.read_header(target).chunk_size == 8192
+    assert store.read_header(target).frame_count() > 20
+    assert store.verify_backup(target, password) == store.read_manifest(target, password)
+    out = tmp_path / "out.sqlite3"
+    store.extract_backup(target, password, out, tmp_path / "out-forms")
+    assert cases_in(out) == cases_in(Path(filled.path))
+    assert (tmp_path / "out-forms" / "sub" / "big.bin").read_bytes() == (
+        forms / "sub" / "big.bin"
+    ).read_bytes()
+    assert (
+        manifest.payload_sha256
+        == hashlib.sha256(
+            Path(filled.path).read_bytes()[: manifest.entries[0].size]
+            + (forms / "notice.toml").read_bytes()
+            + (forms / "sub" / "big.bin").read_bytes()
+        ).hexdigest()
+    )
+    assert [p.name for p in usb.iterdir()] == ["b.tdbak"]
+
+
+@pytest.mark.parametrize("password", [PASSWORD, None], ids=["encrypted", "plain"])
+@pytest.mark.parametrize("direct", [True, False], ids=["o-direct", "no-o-direct"])
+def test_a_stick_that_keeps_wrong_bytes_is_caught_by_the_read_back(
+    filled: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    small_frames: None,
+    direct: bool,
+    password: str | None,
+) -> None:
+    """The device keeps one byte wrong (in a data frame or in the header): the backup is not renamed."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    if not direct:
+        monkeypatch.setattr(store, "_O_DIRECT", 0)
+    real_pwrite, real_write_at = os.pwrite, store._write_at
+    for spot in (100, 30_000):  # in the header; in the data frames
+
+        def damaged(data: bytes | memoryview, offset: int, spot: int = spot) -> bytes | memoryview:
+            if offset <= spot < offset + len(data):
+                copy = bytearray(data)
+                copy[spot - offset] ^= 0x10
+                return copy
+            return data
+
+        monkeypatch.setattr(os, "pwrite", lambda fd, data, at: real_pwrite(fd, damaged(data, at), at))
+        monkeypatch.setattr(
+            store, "_write_at", lambda fh, data, offset: real_write_at(fh, damaged(data, offset), offset)
+        )
+        with pytest.raises(BackupError) as exc:
+            store.create_backup(Path(filled.path), usb / "b.tdbak", password, kdf_log_n=FAST_KDF)
+        assert exc.value.problem is Problem.CORRUPT
+        assert "读回" in str(exc.value)
+        assert list(usb.iterdir()) == []
 
 
 @pytest.mark.parametrize("direct", [True, False], ids=["file-pinned", "backup-api"])
