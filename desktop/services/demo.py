@@ -155,6 +155,8 @@ EV_PRE, EV_BLACKLIST, EV_FINE, EV_DETENTION, EV_CREDIT, EV_PROMISE = (
     CaseEventKind.CREDIT_PROMISE.value,
     CaseEventKind.COMMITMENT.value,
 )
+# the reminder rule that a notice's end brings (resources/rules/default-rules.json)
+_NOTICE_RULES = {EV_BLACKLIST: "pre_blacklist", EV_FINE: "pre_fine", EV_DETENTION: "detention_risk"}
 MONEY, ACT = ObligationKind.MONEY.value, ObligationKind.ACT.value
 ROLES = {
     S_AFTER: (PartyRole.PLAINTIFF.value, PartyRole.DEFENDANT.value),
@@ -1189,9 +1191,11 @@ class _Generator:
                             )
                         )
 
-        # ---- dated events the reminder rules count from
+        # ---- dated events the reminder rules count from (and when a rule of their own was followed up)
+        own_rule_follow_ups: list[tuple[int, str]] = []
         if stage == S_PRE:
             begun = min(stage_start, today)
+            own_rule_follow_ups.append((begun + 40 + int(r() * 20), "pre_enforcement_expiry"))
             events.append(
                 (cid, EV_PRE, iso[begun - base], None, "申请执行人同意执前督促", *self._stamp(begun, handler))
             )
@@ -1201,15 +1205,33 @@ class _Generator:
             if x < 0.3 and served <= today:  # 预纳入失信 / 预罚款 / 拘留风险 notice with its 限期
                 notice = EV_BLACKLIST if x < 0.15 else EV_FINE if x < 0.24 else EV_DETENTION
                 end = roll[served + (7 if notice == EV_DETENTION else 10) - base]
+                own_rule_follow_ups.append((end + 1 + int(r() * 10), _NOTICE_RULES[notice]))
                 events.append(
                     (cid, notice, iso[served - base], iso[end - base], "", *self._stamp(served, handler))
                 )
             elif x > 0.9 and paid:  # partly paid, then a temporary credit repair (信用承诺)
                 begun = min(last_pay + 1, today)
+                own_rule_follow_ups.append((begun + 85 + int(r() * 10), "credit_repair_end"))
                 events.append((
                     cid, EV_CREDIT, iso[begun - base], iso[begun + 90 - base], "部分履行后申请临时信用修复",
                     *self._stamp(begun, handler),
                 ))  # fmt: skip
+
+        # ---- a tribunal that works its board: what fell due over a month ago has mostly been followed
+        # up since (a reminder stays on the board until handled); what fell due lately waits, and about
+        # one case in thirty has been left alone ("cases nobody has urged stand out").
+        if status == ST_OPEN and (paid < due or not due) and r() < 0.97:
+            # one contact answers every rule that any contact answers; the others want their own
+            follow_ups = [(today - 20 - int(r() * 25), ""), *own_rule_follow_ups]
+            for moment, rule in follow_ups:
+                if max(start, deadline + 8) <= moment <= today - 15:
+                    method = self.contact_methods[int(r() * len(self.contact_methods))]
+                    outcomes = _OUTCOMES[method]
+                    at = f"{iso[moment - base]}T{_TIMES[int(r() * len(_TIMES))]}"
+                    contacts.append(
+                        (cid, at, method, handler, debtor_name, outcomes[int(r() * len(outcomes))], rule)
+                    )
+                    last_contact = max(last_contact, moment)
 
         # ---- party rows: roles by stage, each party's own service date, consent to publication
         creditor_role, debtor_role = (

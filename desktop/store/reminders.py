@@ -186,10 +186,36 @@ def _case_conditions(q: _Query, rule: Rule, handler_id: int | None) -> None:
         q.add("+c.handler_id = ?", handler_id)
 
 
-def _no_contact_since(q: _Query, event_sql: str, offset: int) -> None:
-    """No contact on or after ``event + offset`` days (a contact would have answered the reminder)."""
+def _no_contact_since(q: _Query, event_sql: str, offset: int, rule: Rule | None = None) -> None:
+    """No contact on or after ``event + offset`` days (a contact would have answered the reminder); with
+    ``rule``, no contact recorded for that rule (the rules only such a contact answers)."""
     since = event_sql if offset == 0 else f"date({event_sql}, '{offset:+d} days')"
-    q.add(f"NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.at >= {since})")
+    if rule is None:
+        q.add(f"NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.at >= {since})")
+    else:
+        q.add(
+            "NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.rule_id = ? "
+            f"AND t.at >= {since})",
+            rule.id,
+        )
+
+
+def _unanswered(q: _Query, rule: Rule, event_sql: str) -> None:
+    """Leave out the cases whose reminder counted from ``event_sql`` a recorded contact has answered.
+
+    ``event_sql`` must be the event date itself, or a date no earlier (then fewer cases are left out,
+    and the engine decides the rest)."""
+    if rule.answered_by is AnsweredBy.RULE:
+        _no_contact_since(q, event_sql, rule.window_start, rule)
+    else:
+        _no_contact_since(q, event_sql, 0 if rule.answered_by is AnsweredBy.EVENT else rule.window_start)
+
+
+def _latest_period_end(period: Any, start_sql: str) -> str:
+    """A date no earlier than the end of ``period`` from ``start_sql`` (民诉法 §85): SQLite's month
+    arithmetic runs over a short month's end, and no run of rest days lasts a fortnight."""
+    unit = {PeriodUnit.DAY: "days", PeriodUnit.MONTH: "months", PeriodUnit.YEAR: "years"}[period.unit]
+    return f"date({start_sql}, '+{period.count} {unit}', '+15 days')"
 
 
 _HAS_INSTALLMENTS = (
@@ -207,6 +233,7 @@ def _installment_queries(rule: Rule, low: date | None, high: date) -> list[_Quer
         return [q]
     # installment_late / installment_default count from the first unpaid slice: cases.next_due_date
     q = _by_date(rule, "next_due_date", low, high)
+    _unanswered(q, rule, "c.next_due_date")
     if rule.event is EventKind.INSTALLMENT_DEFAULT:
         q.add(_HAS_INSTALLMENTS.format(clause=f" AND o.default_clause IN ({placeholders})"), *_ACCELERATING)
     elif Exclusion.ACCELERATED in rule.exclusions:
@@ -230,19 +257,16 @@ def _candidate_queries(
     """The queries selecting the cases with an occurrence of ``rule``'s event in [low, high]."""
     kind = rule.event
     queries: list[_Query] = []
-    contact_offset = 0 if rule.answered_by is AnsweredBy.EVENT else rule.window_start
     if kind is EventKind.DEADLINE:
         q = _by_date(rule, "deadline", low, high)
-        if rule.answered_by is not AnsweredBy.RULE:
-            _no_contact_since(q, "c.deadline", contact_offset)
+        _unanswered(q, rule, "c.deadline")
         queries.append(q)
     elif kind is EventKind.PERFORMANCE_START:
         effective = _by_date(rule, "effective_date", low, high)
         filing = _by_date(rule, "filing_date", low, high)
         filing.add("c.effective_date IS NULL")
         for q in (effective, filing):
-            if rule.answered_by is not AnsweredBy.RULE:
-                _no_contact_since(q, "coalesce(c.effective_date, c.filing_date)", contact_offset)
+            _unanswered(q, rule, "coalesce(c.effective_date, c.filing_date)")
             queries.append(q)
     elif kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
         queries.extend(_installment_queries(rule, low, high))
@@ -264,10 +288,13 @@ def _candidate_queries(
         )
         if Exclusion.CLOSED in rule.exclusions:
             q.add("+c.status = ?", _OPEN)
+        assert rule.period is not None
+        _unanswered(q, rule, f"coalesce(e.end_date, {_latest_period_end(rule.period, 'e.start_date')})")
         queries.append(q)
         if starts_range is not None:
             q = _by_date(rule, "filing_date", *starts_range)
             q.add("c.cn_local = 1 AND substr(c.cn_type_code, 1, 1) = '执'")  # CaseNumber.is_pre_enforcement
+            _unanswered(q, rule, _latest_period_end(rule.period, "c.filing_date"))
             queries.append(q)
     elif kind in (EventKind.NOTICE_END, EventKind.CREDIT_REPAIR_END):
         notice = rule.notice if kind is EventKind.NOTICE_END else CaseEventKind.CREDIT_PROMISE
@@ -277,6 +304,7 @@ def _candidate_queries(
         q.range("e.end_date", low, high)
         if Exclusion.CLOSED in rule.exclusions:
             q.add("+c.status = ?", _OPEN)
+        _unanswered(q, rule, "e.end_date")
         queries.append(q)
     else:  # ENFORCEMENT_PERIOD_END: counted from the deadline
         starts_range = _period_start_range(rule, low, high, table)

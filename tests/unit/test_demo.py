@@ -157,9 +157,9 @@ def test_case_numbers(generated, loaded) -> None:  # type: ignore[no-untyped-def
 def test_parties_identifiers_and_roles(loaded: list) -> None:  # type: ignore[type-arg]
     roles = {
         Stage.AFTER_JUDGMENT: {"原告", "被告", "申请人", "被申请人", "第三人"},
-        Stage.PRE_ENFORCEMENT: {"申请人", "被申请人"},
-        Stage.ENFORCEMENT: {"申请执行人", "被执行人"},
-    }
+        Stage.PRE_ENFORCEMENT: {"申请人", "被申请人", "第三人"},
+        Stage.ENFORCEMENT: {"申请执行人", "被执行人", "第三人"},
+    }  # a judgment's 第三人 stays on the case (its service counts for the effective date)
     people = orgs = 0
     for case in loaded:
         assert {p.role.value for p in case.parties} <= roles[case.stage]
