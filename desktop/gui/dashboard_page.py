@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -757,7 +758,12 @@ class DashboardPage(QWidget):
         if self.scope.currentData() == MINE and handler is None:
             board = Board(self.today, (), None, dict.fromkeys(Group, 0))
         else:
-            board = self.service.board(self.today, handler, lazy=True)
+            # a first look (or new rules) builds the day's board from every case: seconds on a large ledger
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                board = self.service.board(self.today, handler, lazy=True)
+            finally:
+                QApplication.restoreOverrideCursor()
         self.board = board
         self.model.set_board(board)
         for row, _group in self.model.header_rows():
