@@ -56,6 +56,7 @@ def application() -> QApplication:
 def run(db_path: Path | None) -> int:
     from desktop.gui.backup_dialog import backup_on_exit, open_workspace, release_workspace
     from desktop.gui.court_dialog import CourtDialog
+    from desktop.gui.dashboard_page import wait_for_builds
     from desktop.gui.main_window import MainWindow
 
     app = application()
@@ -75,6 +76,7 @@ def run(db_path: Path | None) -> int:
     window = MainWindow(workspace)
     window.show()
     code = app.exec()
+    wait_for_builds()  # a reminder board still being built on its own connection
     backup_on_exit(workspace)
     workspace.close()
     release_workspace(workspace)

@@ -8,12 +8,21 @@ done, W starts the suggested document. It refreshes when anything changes and wh
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +57,7 @@ from desktop.i18n import _
 from desktop.services.reminders import Board, Reminders
 from desktop.services.workspace import CaseInvalid, Change, Workspace
 from desktop.store.database import StoreError
+from desktop.store.lock import is_read_only
 
 DATE_CHECK_MS = 60_000
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -82,6 +92,45 @@ def overdue_colour(days: int) -> QColor:
         if limit is None or days <= limit:
             return colour
     raise AssertionError("unreachable")
+
+
+log = logging.getLogger(__name__)
+
+
+class BoardBuild(QThread):
+    """Builds and keeps the day's board from every case on a connection of its own (seconds on a large
+    ledger), so that the page paints at once and shows the rows when they are ready."""
+
+    built = Signal()
+    failed = Signal(str)
+
+    def __init__(self, workspace: Workspace, today: date) -> None:
+        super().__init__()
+        self.path, self.actor, self.today = workspace.path, workspace.actor, today
+        _BUILDS.add(self)
+        self.finished.connect(lambda: _BUILDS.discard(self))
+
+    def run(self) -> None:
+        try:
+            other = Workspace.open(self.path, actor=self.actor)
+            try:
+                Reminders(other).board(self.today)
+            finally:
+                other.close()
+        except Exception as exc:  # shown on the page, which then builds the board itself
+            log.exception("building the reminder board failed")
+            self.failed.emit(str(exc))
+        else:
+            self.built.emit()
+
+
+_BUILDS: set[BoardBuild] = set()  # running builds, kept from the garbage collector until they finish
+
+
+def wait_for_builds() -> None:
+    """Let running builds finish (at exit: a QThread must not be destroyed while it runs)."""
+    for build in list(_BUILDS):
+        build.wait()
 
 
 class DashboardModel(QAbstractTableModel):
@@ -605,6 +654,7 @@ class DashboardPage(QWidget):
         self.service = Reminders(workspace)
         self.today = workspace.today()
         self.board: Board | None = None
+        self.building: BoardBuild | None = None
         self.dialog: QDialog | None = None
         layout = QVBoxLayout(self)
 
@@ -755,11 +805,21 @@ class DashboardPage(QWidget):
         current = self.table.currentIndex()
         self.today = self.workspace.today()
         handler = self.handler_filter()
+        empty = Board(self.today, (), None, dict.fromkeys(Group, 0))
         if self.scope.currentData() == MINE and handler is None:
-            board = Board(self.today, (), None, dict.fromkeys(Group, 0))
+            board = empty
+        elif self.building is not None or (
+            not is_read_only(self.workspace.db) and self.service.slow_build_ahead(self.today)
+        ):
+            # a first look (or new rules) at a large ledger: the board is built from every case meanwhile
+            if self.building is None:
+                self.building = BoardBuild(self.workspace, self.today)
+                self.building.built.connect(self._built)
+                self.building.failed.connect(self._build_failed)
+                self.building.start()
+            board = empty
         else:
-            # a first look (or new rules) builds the day's board from every case: seconds on a large ledger
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a smaller ledger's build: a moment
             try:
                 board = self.service.board(self.today, handler, lazy=True)
             finally:
@@ -775,6 +835,26 @@ class DashboardPage(QWidget):
             label.setText(f"{group.value} {board.counts.get(group, 0):,}")
         self._restore_selection(keys, current.row() if current.isValid() else 0)
         self._show_detail()
+        if self.building is not None:
+            self.detail.setText(
+                _("正在根据全部案件计算今日提醒，稍候即显示（首次打开或更改规则后需要数秒）……")
+            )
+            for label in self.count_labels.values():
+                label.setText(label.text().split(" ")[0] + " …")
+
+    def _built(self) -> None:
+        self.building = None
+        self.refresh()
+
+    def _build_failed(self, message: str) -> None:
+        self.building = None
+        QMessageBox.warning(self, _("督促看板"), _("后台计算提醒失败，将直接计算：{0}").format(message))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.service.board(self.today)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.refresh()
 
     def _restore_selection(self, keys: list[tuple[int, str, date]], fallback: int) -> None:
         """Select the reminders that were selected, or the line nearest to where the cursor was."""

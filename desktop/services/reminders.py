@@ -67,6 +67,8 @@ def _seed_text() -> str:
 REBUILD_FROM = 20_000
 # A board kept for a day further away than this is rebuilt rather than rolled forward.
 ROLL_DAYS = 31
+# From this many cases a view builds a board from every case off its thread (it takes seconds).
+BACKGROUND_FROM = 50_000
 
 
 def fingerprint(rules: Sequence[Rule], table: HolidayTable) -> str:
@@ -228,6 +230,20 @@ class Reminders:
                 return self._board_of(today, self.compute(rules, table, today), handler)
         rows = store.read_board(self.db, today, handler, lazy)
         return Board(today, rows, handler, _counts(rows.due_dates, today))
+
+    def slow_build_ahead(self, today: date) -> bool:
+        """Whether :meth:`board` for ``today`` would build from every case of a large ledger (no board
+        kept for these rules and holidays, or kept for a day too far away): a view runs that off its
+        thread."""
+        if store.current_marks(self.db)[1] < BACKGROUND_FROM:
+            return False
+        rules = [r for r in self.rules() if r.enabled]
+        stored = store.board_meta(self.db)
+        return (
+            stored is None
+            or stored.fingerprint != fingerprint(rules, self.holiday_table())
+            or abs((today - stored.day).days) > ROLL_DAYS
+        )
 
     def _board_of(self, today: date, items: list[ReminderItem], handler: str | None) -> Board:
         mine = [i for i in items if not handler or i.handler == handler]

@@ -213,6 +213,11 @@ class _ReadOnlyConnection(sqlite3.Connection):
             raise
 
 
+def is_read_only(db: sqlite_utils.Database) -> bool:
+    """Whether ``db`` was opened by :func:`open_read_only`."""
+    return isinstance(db.conn, _ReadOnlyConnection)
+
+
 def open_read_only(db_path: Path | str) -> sqlite_utils.Database:
     """Open an existing database read-only (``mode=ro``): every write is refused (:class:`ReadOnly`)."""
     path = Path(db_path).resolve()

@@ -9,8 +9,9 @@ of --cases cases is generated. Prints:
 - ``tribunal-desk reminders --json`` as a separate process (what a clerk's script sees), wall time:
   cold (the day's board computed from the million cases), warm (the board kept from the first run),
   and after one change (that case recomputed);
-- the dashboard page: time from creating it to its first painted rows, warm and cold, and the time to
-  update after a contact is recorded from it;
+- the dashboard page: time from creating it to its first painted rows, warm and on the next day; with no
+  board kept (a large ledger builds it off the GUI thread), the time to the first paint and to the rows;
+  and the time to update after a contact is recorded from it;
 - how many reminders, by group and rule, and the candidate query plans.
 
 Targets (issue 3): the CLI answers within 2 s, the dashboard paints within 300 ms.
@@ -198,8 +199,20 @@ def bench_dashboard(path: Path, day: date) -> None:
 
     forget_board(path)
     ws, changes = session(day)
+    started = time.perf_counter()
     page, cold_ms = open_page(ws, changes)
-    print(f"  first rows painted {cold_ms:.0f} ms after opening with no board kept (built from every case)")
+    building = page.building is not None
+    while page.building is not None:  # built on its own connection meanwhile
+        app.processEvents()
+        time.sleep(0.005)
+    rows_ms = 1000 * (time.perf_counter() - started)
+    if building:
+        print(
+            f"  no board kept (built from every case): page painted {cold_ms:.0f} ms after opening, "
+            f"saying it is computing; its {page.model.rowCount():,} rows shown {rows_ms:.0f} ms after opening"
+        )
+    else:
+        print(f"  first rows painted {cold_ms:.0f} ms after opening with no board kept (built here)")
 
     page.table.selectRow(1)
     items = page.selected_items()

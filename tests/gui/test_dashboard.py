@@ -105,6 +105,40 @@ def test_an_overdue_case_shows_and_a_contact_recorded_from_it_updates_the_row(
     assert contact.at.date() == TODAY
 
 
+def test_a_large_ledger_paints_at_once_and_shows_the_rows_when_its_board_is_built(
+    qtbot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """No board kept yet on a ledger counted as large: the page opens empty, saying it is computing, the
+    board is built on a connection of its own, then the rows appear; the next page finds it kept."""
+    from desktop.services import reminders as service
+
+    _overdue(workspace, "（2025）黑0902民初123号")
+    monkeypatch.setattr(service, "BACKGROUND_FROM", 1)
+    built: list[int] = []
+    real_board = service.Reminders.board
+
+    def board(self: service.Reminders, *args: object, **kwargs: object) -> object:
+        built.append(1)
+        return real_board(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.Reminders, "board", board)
+    changes = Changes()
+    workspace.subscribe(changes.changed.emit)
+    first = DashboardPage(workspace, changes)
+    qtbot.addWidget(first)
+    assert first.building is not None
+    assert _rows(first) == [] and "正在根据全部案件计算" in first.detail.text()
+    assert first.count_labels[Group.OVERDUE].text() == "逾期 …"
+    qtbot.waitUntil(lambda: first.building is None, timeout=20_000)
+    assert _rows(first) == [("（2025）黑0902民初123号", "urge")]
+    assert first.count_labels[Group.OVERDUE].text() == "逾期 1"
+    calls = len(built)
+    second = DashboardPage(workspace, changes)
+    qtbot.addWidget(second)
+    assert second.building is None and _rows(second) == _rows(first)
+    assert len(built) == calls + 1  # one look, at the board the first page had built
+
+
 def test_two_keystrokes_record_a_phone_call(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
     case_id = _overdue(workspace, "（2025）黑0902民初123号")
     page.table.setFocus()
