@@ -13,10 +13,10 @@ Writing (:func:`create_backup`):
    then read directly; if that cannot be had, SQLite's online backup API copies it to a hidden file;
 2. ``PRAGMA integrity_check`` on that same state (``quick_check`` above :data:`FULL_CHECK_LIMIT`, see
    below) and the row counts, in a second thread while the main thread encrypts and writes;
-3. the backup goes to ``.NAME.partial`` in the target folder and is read back in full from the device while
-   it is written (:class:`_ReadBack`: each 64 MiB segment is flushed, dropped from the OS cache where the OS
-   allows it and read again; every frame is authenticated, a plain backup's payload hashed again); after
-   the last fsync the header and the manifest are read back too;
+3. the backup goes to ``.NAME.partial`` in the target folder (:class:`_Output`: O_DIRECT where the OS
+   allows it) and is read back in full from the device while it is written (:class:`_ReadBack`, a 64 MiB
+   segment behind: every frame is authenticated, a plain backup's payload hashed again); after the last
+   fsync the header and the manifest are read back too;
 4. only then ``os.replace`` gives it its final name, so a file with the final name is always complete
    and verified: a power cut, a full disk or a stick pulled out leaves at most a ``.partial`` file, which
    :func:`verify_backup` refuses as incomplete.
@@ -1188,10 +1188,8 @@ class _ReadBack:
                 kind, size = _FRAME_HEAD.unpack(view[used : used + _FRAME_HEAD.size])
                 if kind != _DATA or size != self.sizes[self.index]:
                     raise _corrupt(self.path, f"第 {self.index + 1} 块的类型或长度不对")
-                try:
-                    data = self.seal.open(_DATA, self.index, view[used + _FRAME_HEAD.size : used + length])
-                except InvalidTag as exc:
-                    raise _corrupt(self.path, f"第 {self.index + 1}/{self.frames} 块数据校验失败") from exc
+                body = view[used + _FRAME_HEAD.size : used + length]
+                data = _open_data(self.seal, self.path, self.index, self.frames, body)
                 if self.sha is not None:
                     self.sha.update(data)
                 used += length
@@ -1349,20 +1347,14 @@ def create_backup(
                 report(STAGE_FLUSH, 0.88)
                 out.finish()
                 read_sha = readback.finish(manifest_at)
+            source.close()
+            report(STAGE_VERIFY, 0.95)
+            back = _read_ends(partial, password, aead, digest)
         except OSError as exc:
             raise _os_error(exc, partial, writing=True) from exc
         except BackupError as exc:
             if exc.problem not in (Problem.CORRUPT, Problem.TRUNCATED):
                 raise
-            raise BackupError(
-                exc.problem, f"备份写入后读回校验失败，已删除该文件（U盘可能有问题）：{exc}"
-            ) from exc
-        source.close()
-
-        report(STAGE_VERIFY, 0.95)
-        try:
-            back = _read_back_ends(partial, digest, aead)
-        except BackupError as exc:
             raise BackupError(
                 exc.problem, f"备份写入后读回校验失败，已删除该文件（U盘可能有问题）：{exc}"
             ) from exc
@@ -1527,6 +1519,16 @@ def _read_frame(
     return view
 
 
+def _open_data(
+    seal: _Seal, path: Path, index: int, frames: int, body: bytes | memoryview
+) -> bytes | memoryview:
+    """Data frame ``index``'s plaintext; refused as corrupt when it fails its check."""
+    try:
+        return seal.open(_DATA, index, body)
+    except InvalidTag as exc:
+        raise _corrupt(path, f"第 {index + 1}/{frames} 块数据校验失败") from exc
+
+
 def _read_manifest_frame(opened: _Opened, seal: _Seal) -> Manifest:
     opened.fh.seek(opened.manifest_at)
     index = opened.header.frame_count()
@@ -1546,14 +1548,16 @@ def _read_manifest_frame(opened: _Opened, seal: _Seal) -> Manifest:
     return manifest
 
 
-def _read_back_ends(path: Path, digest: bytes, aead: AESGCM | None) -> Manifest:
-    """The header and the manifest of a backup just written, read back (its data frames were read back
-    by :class:`_ReadBack`): the header must be the one written, the file must end after the manifest."""
+def _read_ends(
+    path: Path, password: str | None, aead: AESGCM | None = None, digest: bytes | None = None
+) -> Manifest:
+    """The manifest, read from the end of the file after the header; with ``digest`` (a backup just
+    written, its data frames read back by :class:`_ReadBack`) the header must be the one written."""
     opened = _open(path)
     try:
-        if opened.digest != digest:
+        if digest is not None and opened.digest != digest:
             raise _corrupt(path, "文件头与写入的不一致")
-        return _read_manifest_frame(opened, _unlock(opened, None, aead))
+        return _read_manifest_frame(opened, _unlock(opened, password, aead))
     except OSError as exc:
         raise _os_error(exc, opened.path, writing=False) from exc
     finally:
@@ -1562,14 +1566,7 @@ def _read_back_ends(path: Path, digest: bytes, aead: AESGCM | None) -> Manifest:
 
 def read_manifest(path: Path, password: str | None) -> Manifest:
     """The manifest, read from the end of the file (quick; :func:`verify_backup` checks every byte)."""
-    opened = _open(path)
-    try:
-        seal = _unlock(opened, password)
-        return _read_manifest_frame(opened, seal)
-    except OSError as exc:
-        raise _os_error(exc, opened.path, writing=False) from exc
-    finally:
-        opened.fh.close()
+    return _read_ends(path, password)
 
 
 class _Sink:
@@ -1642,10 +1639,7 @@ def _verify(
             buffers = (bytearray(largest), bytearray(largest))
             for index, expected in enumerate(header.frame_sizes()):
                 body = _read_frame(opened, _DATA, index, expected, buffers[index % 2])
-                try:
-                    data = seal.open(_DATA, index, body)
-                except InvalidTag as exc:
-                    raise _corrupt(path, f"第 {index + 1}/{frames} 块数据校验失败") from exc
+                data = _open_data(seal, path, index, frames, body)
                 hasher.update(data)
                 if sink is not None:
                     sink.write(data)
