@@ -655,6 +655,9 @@ class DashboardPage(QWidget):
         self.today = workspace.today()
         self.board: Board | None = None
         self.building: BoardBuild | None = None
+        # a slow build runs on a connection of its own; not for a read-only second instance (it must not
+        # write), nor after such a build failed
+        self.build_aside = not is_read_only(workspace.db)
         self.dialog: QDialog | None = None
         layout = QVBoxLayout(self)
 
@@ -808,9 +811,7 @@ class DashboardPage(QWidget):
         empty = Board(self.today, (), None, dict.fromkeys(Group, 0))
         if self.scope.currentData() == MINE and handler is None:
             board = empty
-        elif self.building is not None or (
-            not is_read_only(self.workspace.db) and self.service.slow_build_ahead(self.today)
-        ):
+        elif self.building is not None or (self.build_aside and self.service.slow_build_ahead(self.today)):
             # a first look (or new rules) at a large ledger: the board is built from every case meanwhile
             if self.building is None:
                 self.building = BoardBuild(self.workspace, self.today)
@@ -839,8 +840,8 @@ class DashboardPage(QWidget):
             self.detail.setText(
                 _("正在根据全部案件计算今日提醒，稍候即显示（首次打开或更改规则后需要数秒）……")
             )
-            for label in self.count_labels.values():
-                label.setText(label.text().split(" ")[0] + " …")
+            for group, label in self.count_labels.items():
+                label.setText(f"{group.value} …")
 
     def _built(self) -> None:
         self.building = None
@@ -848,12 +849,8 @@ class DashboardPage(QWidget):
 
     def _build_failed(self, message: str) -> None:
         self.building = None
+        self.build_aside = False
         QMessageBox.warning(self, _("督促看板"), _("后台计算提醒失败，将直接计算：{0}").format(message))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.service.board(self.today)
-        finally:
-            QApplication.restoreOverrideCursor()
         self.refresh()
 
     def _restore_selection(self, keys: list[tuple[int, str, date]], fallback: int) -> None:

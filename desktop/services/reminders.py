@@ -71,6 +71,16 @@ ROLL_DAYS = 31
 BACKGROUND_FROM = 50_000
 
 
+def _rolls(stored: store.BoardMeta | None, fingerprint_: str, today: date) -> bool:
+    """Whether the kept board can be brought to ``today`` case by case (else it is built from every case):
+    kept for the same rules and holiday table, for a day near enough."""
+    return (
+        stored is not None
+        and stored.fingerprint == fingerprint_
+        and abs((today - stored.day).days) <= ROLL_DAYS
+    )
+
+
 def fingerprint(rules: Sequence[Rule], table: HolidayTable) -> str:
     """What a stored board was built with: the engine version, every rule's settings, the holiday table."""
     described = [
@@ -213,11 +223,8 @@ class Reminders:
         meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         stored = store.board_meta(self.db)
         changed: set[int] | None = None
-        if (
-            stored is not None
-            and stored.fingerprint == meta.fingerprint
-            and abs((today - stored.day).days) <= ROLL_DAYS
-        ):
+        if _rolls(stored, meta.fingerprint, today):
+            assert stored is not None
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
             changed |= store.edge_cases(self.db, rules, stored.day, today, table)
         if changed is None or len(changed) > REBUILD_FROM:
@@ -238,12 +245,7 @@ class Reminders:
         if store.current_marks(self.db)[1] < BACKGROUND_FROM:
             return False
         rules = [r for r in self.rules() if r.enabled]
-        stored = store.board_meta(self.db)
-        return (
-            stored is None
-            or stored.fingerprint != fingerprint(rules, self.holiday_table())
-            or abs((today - stored.day).days) > ROLL_DAYS
-        )
+        return not _rolls(store.board_meta(self.db), fingerprint(rules, self.holiday_table()), today)
 
     def _board_of(self, today: date, items: list[ReminderItem], handler: str | None) -> Board:
         mine = [i for i in items if not handler or i.handler == handler]

@@ -30,6 +30,7 @@ from desktop.core.reminders import (
     ContactMark,
     EventKind,
     Exclusion,
+    Period,
     PeriodUnit,
     ReminderItem,
     ReminderState,
@@ -186,18 +187,15 @@ def _case_conditions(q: _Query, rule: Rule, handler_id: int | None) -> None:
         q.add("+c.handler_id = ?", handler_id)
 
 
-def _no_contact_since(q: _Query, event_sql: str, offset: int, rule: Rule | None = None) -> None:
+def _no_contact_since(q: _Query, event_sql: str, offset: int, rule_id: str | None = None) -> None:
     """No contact on or after ``event + offset`` days (a contact would have answered the reminder); with
-    ``rule``, no contact recorded for that rule (the rules only such a contact answers)."""
+    ``rule_id``, no contact recorded for that rule (the rules only such a contact answers)."""
     since = event_sql if offset == 0 else f"date({event_sql}, '{offset:+d} days')"
-    if rule is None:
-        q.add(f"NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.at >= {since})")
-    else:
-        q.add(
-            "NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.rule_id = ? "
-            f"AND t.at >= {since})",
-            rule.id,
-        )
+    for_rule = "" if rule_id is None else " AND t.rule_id = ?"
+    q.add(
+        f"NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id{for_rule} AND t.at >= {since})",
+        *(() if rule_id is None else (rule_id,)),
+    )
 
 
 def _unanswered(q: _Query, rule: Rule, event_sql: str) -> None:
@@ -206,16 +204,16 @@ def _unanswered(q: _Query, rule: Rule, event_sql: str) -> None:
     ``event_sql`` must be the event date itself, or a date no earlier (then fewer cases are left out,
     and the engine decides the rest)."""
     if rule.answered_by is AnsweredBy.RULE:
-        _no_contact_since(q, event_sql, rule.window_start, rule)
+        _no_contact_since(q, event_sql, rule.window_start, rule.id)
     else:
         _no_contact_since(q, event_sql, 0 if rule.answered_by is AnsweredBy.EVENT else rule.window_start)
 
 
-def _latest_period_end(period: Any, start_sql: str) -> str:
+def _latest_period_end(period: Period, start_sql: str) -> str:
     """A date no earlier than the end of ``period`` from ``start_sql`` (民诉法 §85): SQLite's month
-    arithmetic runs over a short month's end, and no run of rest days lasts a fortnight."""
+    arithmetic runs over a short month's end, and no run of rest days is longer than a fortnight."""
     unit = {PeriodUnit.DAY: "days", PeriodUnit.MONTH: "months", PeriodUnit.YEAR: "years"}[period.unit]
-    return f"date({start_sql}, '+{period.count} {unit}', '+15 days')"
+    return f"date({start_sql}, '+{period.count} {unit}', '+{_FORTNIGHT.days} days')"
 
 
 _HAS_INSTALLMENTS = (

@@ -139,6 +139,38 @@ def test_a_large_ledger_paints_at_once_and_shows_the_rows_when_its_board_is_buil
     assert len(built) == calls + 1  # one look, at the board the first page had built
 
 
+def test_a_failed_background_build_is_said_and_the_page_builds_the_board_itself(
+    qtbot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from desktop.gui import dashboard_page
+    from desktop.services import reminders as service
+
+    _overdue(workspace, "（2025）黑0902民初123号")
+    monkeypatch.setattr(service, "BACKGROUND_FROM", 1)
+    real_board = service.Reminders.board
+
+    def board(self: service.Reminders, *args: object, **kwargs: object) -> object:
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("disk on fire")
+        return real_board(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.Reminders, "board", board)
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        dashboard_page.QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text)
+    )
+    changes = Changes()
+    workspace.subscribe(changes.changed.emit)
+    page = DashboardPage(workspace, changes)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.building is None, timeout=20_000)
+    assert warnings == ["后台计算提醒失败，将直接计算：disk on fire"]
+    assert not page.build_aside
+    assert _rows(page) == [("（2025）黑0902民初123号", "urge")]
+
+
 def test_two_keystrokes_record_a_phone_call(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
     case_id = _overdue(workspace, "（2025）黑0902民初123号")
     page.table.setFocus()
