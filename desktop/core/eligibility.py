@@ -173,6 +173,20 @@ def _contact_known(case: Case) -> Eligibility | None:
     return _no("履行义务人没有登记电话或住址，联系方式不明确，无法送达")
 
 
+def _not_done(case: Case, reason: str) -> Eligibility | None:
+    """Refused with ``reason`` when the obligations are fully performed."""
+    return _no(reason) if fully_performed(case) else None
+
+
+def _urgeable(case: Case, doc: str) -> Eligibility | None:
+    """The urging documents before enforcement: 判后 or 执前督促, case open, not served by public notice."""
+    return _first(
+        _stage_in(case, (Stage.AFTER_JUDGMENT, Stage.PRE_ENFORCEMENT), doc),
+        _open(case, doc),
+        _not_public(case, doc),
+    )
+
+
 def _first(*checks: Eligibility | None) -> Eligibility | None:
     return next((c for c in checks if c is not None), None)
 
@@ -229,15 +243,9 @@ def _pledge(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
 
 def _prompt(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
     doc = "自动履行提示书"
-    refused = _first(
-        _stage_in(case, (Stage.AFTER_JUDGMENT, Stage.PRE_ENFORCEMENT), doc),
-        _open(case, doc),
-        _not_public(case, doc),
-    )
+    refused = _first(_urgeable(case, doc), _not_done(case, "义务已经履行完毕，无需提示"))
     if refused:
         return refused
-    if fully_performed(case):
-        return _no("义务已经履行完毕，无需提示")
     due = _deadline(case)
     if due is None:
         return _no("案件没有登记履行期限，无法确定提示的时间")
@@ -254,15 +262,9 @@ def _prompt(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
 
 def _demand(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
     doc = "自动履行催告书"
-    refused = _first(
-        _stage_in(case, (Stage.AFTER_JUDGMENT, Stage.PRE_ENFORCEMENT), doc),
-        _open(case, doc),
-        _not_public(case, doc),
-    )
+    refused = _first(_urgeable(case, doc), _not_done(case, "义务已经履行完毕，无需催告"))
     if refused:
         return refused
-    if fully_performed(case):
-        return _no("义务已经履行完毕，无需催告")
     due = _deadline(case)
     if due is None:
         return _no("案件没有登记履行期限，无法确定是否已届满")
@@ -279,11 +281,7 @@ def _demand(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
 
 def _pre_enforcement_application(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
     doc = "执前督促履行申请书"
-    refused = _first(
-        _stage_in(case, (Stage.AFTER_JUDGMENT, Stage.PRE_ENFORCEMENT), doc),
-        _open(case, doc),
-        _not_public(case, doc),
-    )
+    refused = _urgeable(case, doc)
     if refused:
         return refused
     if case.effective_date is None or case.effective_date > today:
@@ -309,11 +307,13 @@ def _pre_enforcement_notice(case: Case, today: date, facts: CaseFacts, w: Window
 
 def _enforcement_warning(doc: str) -> Rule:
     def rule(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
-        refused = _first(_stage_in(case, (Stage.ENFORCEMENT,), doc), _open(case, doc))
+        refused = _first(
+            _stage_in(case, (Stage.ENFORCEMENT,), doc),
+            _open(case, doc),
+            _not_done(case, "被执行人已经履行完毕，不再发送"),
+        )
         if refused:
             return refused
-        if fully_performed(case):
-            return _no("被执行人已经履行完毕，不再发送")
         return _ok(_unperformed(case))
 
     return rule
@@ -326,11 +326,13 @@ def _objection_risk(case: Case, today: date, facts: CaseFacts, w: Windows) -> El
 
 def _settlement_pledge(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
     doc = "信用承诺书"
-    refused = _first(_stage_in(case, (Stage.ENFORCEMENT,), doc), _open(case, doc))
+    refused = _first(
+        _stage_in(case, (Stage.ENFORCEMENT,), doc),
+        _open(case, doc),
+        _not_done(case, "被执行人已经履行完毕，无需信用承诺"),
+    )
     if refused:
         return refused
-    if fully_performed(case):
-        return _no("被执行人已经履行完毕，无需信用承诺")
     return _ok()
 
 
