@@ -74,7 +74,7 @@ def run(db_path: Path | None) -> int:
     ):
         return 0
     window = MainWindow(workspace)
-    window.show()
+    window.show_on_screen()
     code = app.exec()
     wait_for_builds()  # a reminder board still being built on its own connection
     backup_on_exit(workspace)

@@ -74,13 +74,27 @@ def _page_class(spec: str) -> type[QWidget]:
     return cls
 
 
+PREFERRED_SIZE = (1440, 860)
+
+
 class MainWindow(QMainWindow):
+    def show_on_screen(self) -> None:
+        """Show at the preferred size, or maximized where the screen is smaller (a 1366×768 laptop):
+        nothing may hang off the screen."""
+        available = self.screen().availableGeometry()
+        width, height = PREFERRED_SIZE
+        if available.width() < width or available.height() < height:
+            self.setGeometry(available)  # where no window manager maximizes (and before it does)
+            self.showMaximized()
+        else:
+            self.show()
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.changes = Changes(self)
         workspace.subscribe(self.changes.changed.emit)
-        self.resize(1440, 860)
+        self.resize(*PREFERRED_SIZE)
 
         central = QWidget(self)
         row = QHBoxLayout(central)

@@ -191,3 +191,26 @@ def test_first_run_court_setup(qtbot, db_path) -> None:  # type: ignore[no-untyp
     court = ws.court()
     assert court is not None and court.court_code == "黑0902" and court.departments == ("民一庭", "执行局")
     ws.close()
+
+
+def test_the_window_fits_a_small_screen(qtbot, workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a screen smaller than the preferred size (a 1366×768 laptop) nothing hangs off the screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from desktop.gui import main_window
+
+    screen = QRect(0, 0, 1366, 728)  # 768 less a taskbar
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: screen)
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show_on_screen()
+    qtbot.waitExposed(window)
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    assert window.isMaximized() or window.geometry() == screen
+    big = QRect(0, 0, 2560, 1400)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: big)
+    roomy = MainWindow(workspace)
+    qtbot.addWidget(roomy)
+    roomy.show_on_screen()
+    assert (roomy.width(), roomy.height()) == main_window.PREFERRED_SIZE
