@@ -12,7 +12,8 @@ with valid 统一社会信用代码, drawn again and again as repeat litigants a
 
 Every case passes :func:`desktop.core.validation.case_problems` and
 :func:`desktop.core.case_dates.override_problems`, and the derived columns of ``cases`` (due_fen,
-paid_fen, next_due_date, parties_text) are what :mod:`desktop.store.cases` computes for the same case
+paid_fen, next_due_date, parties_text) are what :mod:`desktop.store.cases` computes for the same case,
+and ``last_contact_at`` what the contacts triggers of db/0005 keep
 (``tests/unit/test_demo.py`` checks all of it). The output depends only on ``cases``, ``seed`` and
 ``today``.
 
@@ -461,7 +462,7 @@ class _Days:
 _CASE_LEAN = (
     "id, case_number, cn_year, cn_court_code, cn_type_code, cn_seq, cause, stage, disposition, procedure, "
     "status, handler_id, filing_date, judgment_date, effective_date, deadline, "
-    "due_fen, paid_fen, next_due_date, parties_text, created_at, updated_at"
+    "due_fen, paid_fen, next_due_date, parties_text, created_at, updated_at, last_contact_at"
 )
 _CASE_FULL = (
     _CASE_LEAN + ", cn_local, public_notice, enforcement_case_number, notes, "
@@ -1155,6 +1156,7 @@ class _Generator:
         # ---- the urging log, answering the shipped reminder rules (resources/rules/default-rules.json)
         handler = self._handler(stage, f)
         last_contact = 0
+        last_at = None  # cases.last_contact_at: the newest contacts.at (db/0005)
         if r() < (0.25 if confirmed_all else 0.6):
             moments = [deadline - 7 + int(r() * 7)]
             if paid < due or not due:
@@ -1178,6 +1180,7 @@ class _Generator:
                     at = f"{iso[moment - base]}T{_TIMES[int(r() * len(_TIMES))]}"
                     contacts.append((cid, at, method, handler, debtor_name, outcome_text, rule))
                     last_contact = max(last_contact, moment)
+                    last_at = max(last_at or at, at)
                     if "承诺" in outcome_text and paid < due and r() < 0.6:
                         promised = iso[moment + 7 + int(r() * 24) - base]
                         events.append(
@@ -1232,6 +1235,7 @@ class _Generator:
                         (cid, at, method, handler, debtor_name, outcomes[int(r() * len(outcomes))], rule)
                     )
                     last_contact = max(last_contact, moment)
+                    last_at = max(last_at or at, at)
 
         # ---- party rows: roles by stage, each party's own service date, consent to publication
         creditor_role, debtor_role = (
@@ -1277,7 +1281,7 @@ class _Generator:
             self.handler_ids[handler], iso[f - base], iso[judgment - base] if judgment else None,
             iso[effective - base] if effective else None, iso[deadline - base], due, paid, next_due,
             parties_text, f"{iso[f - base]}T{_TIMES[cid % len(_TIMES)]}+08:00",
-            f"{iso[updated - base]}T17:30:00+08:00",
+            f"{iso[updated - base]}T17:30:00+08:00", last_at,
         )  # fmt: skip
         if local or public_notice or enforcement or notes or effective_reason or deadline_reason:
             cases_full.append(
@@ -1493,9 +1497,11 @@ def _load(
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            # The secondary indexes and the search triggers go, and come back from the SQL SQLite kept
+            # The secondary indexes and the triggers go, and come back from the SQL SQLite kept
             # when the migrations created them: exactly the schema's, whatever later migrations change.
+            # The contacts triggers keeping cases.last_contact_at go too: the case rows carry it.
             triggers = _schema_objects(conn, "trigger", "cases") if search != "triggers" else []
+            triggers += _schema_objects(conn, "trigger", "contacts")
             indexes = [obj for table in TABLES for obj in _schema_objects(conn, "index", table)]
             for name, _ in triggers:
                 conn.execute(f'DROP TRIGGER "{name}"')

@@ -117,6 +117,7 @@ class _Query:
         self.sql = select
         self.where: list[str] = []
         self.params: list[object] = []
+        self.by_stage = False  # driven by reminders_open_stage: the stage condition is already there
 
     def add(self, condition: str, *params: object) -> None:
         self.where.append(condition)
@@ -132,7 +133,7 @@ class _Query:
         return self.sql + (" WHERE " + " AND ".join(self.where) if self.where else "")
 
 
-# The partial indexes of db/0002_reminders.sql (open cases only, covering the exclusion columns).
+# The partial indexes of db/0002_reminders.sql and 0005 (open cases only, covering the exclusion columns).
 _OPEN_INDEX = {
     "deadline": "reminders_open_deadline",
     "next_due_date": "reminders_open_next_due",
@@ -154,6 +155,32 @@ def _by_date(rule: Rule, column: str, low: date | None, high: date) -> _Query:
     return q
 
 
+def _stage_list(rule: Rule) -> list[str] | None:
+    """The rule's stages, or None when it applies to every stage."""
+    stages = sorted(s.value for s in rule.stages)
+    return stages if len(stages) < len(Stage) else None
+
+
+def _by_event(rule: Rule, kind: CaseEventKind) -> _Query:
+    """Cases with an event of ``kind`` (conditions on ``e`` to be added). A rule leaving closed cases out
+    is driven by the open cases of its stages, ordered by id, each looking up its events: over the years
+    the events of closed cases far outnumber them."""
+    if Exclusion.CLOSED in rule.exclusions:
+        q = _Query(
+            "SELECT DISTINCT c.id FROM cases c INDEXED BY reminders_open_stage "
+            "CROSS JOIN case_events e INDEXED BY case_events_case ON e.case_id = c.id"
+        )
+        q.add(f"c.status = '{_OPEN}'")
+        stages = _stage_list(rule)
+        if stages is not None:
+            q.add(f"c.stage IN ({', '.join('?' * len(stages))})", *stages)
+            q.by_stage = True
+    else:
+        q = _Query("SELECT DISTINCT c.id FROM case_events e JOIN cases c ON c.id = e.case_id")
+    q.add("e.kind = ?", kind.value)
+    return q
+
+
 def _by_installment(rule: Rule, low: date | None, high: date) -> _Query:
     """Cases with an installment due in [low, high] (driven by ``installments_due``)."""
     q = _Query(
@@ -172,8 +199,8 @@ def _case_conditions(q: _Query, rule: Rule, handler_id: int | None) -> None:
     The unary + keeps SQLite from driving the query by these low-selectivity columns' indexes: the date
     range is what narrows a million cases to a few thousand.
     """
-    stages = sorted(s.value for s in rule.stages)
-    if len(stages) < len(Stage):
+    stages = _stage_list(rule)
+    if stages is not None and not q.by_stage:
         q.add(f"+c.stage IN ({', '.join('?' * len(stages))})", *stages)
     if Exclusion.PERFORMED in rule.exclusions:
         q.add("(c.due_fen = 0 OR c.paid_fen < c.due_fen)")
@@ -189,13 +216,19 @@ def _case_conditions(q: _Query, rule: Rule, handler_id: int | None) -> None:
 
 def _no_contact_since(q: _Query, event_sql: str, offset: int, rule_id: str | None = None) -> None:
     """No contact on or after ``event + offset`` days (a contact would have answered the reminder); with
-    ``rule_id``, no contact recorded for that rule (the rules only such a contact answers)."""
+    ``rule_id``, no contact recorded for that rule (the rules only such a contact answers).
+
+    ``cases.last_contact_at`` (db/0005) answers it for most cases without a look at ``contacts``."""
     since = event_sql if offset == 0 else f"date({event_sql}, '{offset:+d} days')"
-    for_rule = "" if rule_id is None else " AND t.rule_id = ?"
-    q.add(
-        f"NOT EXISTS (SELECT 1 FROM contacts t WHERE t.case_id = c.id{for_rule} AND t.at >= {since})",
-        *(() if rule_id is None else (rule_id,)),
-    )
+    none_since = f"(c.last_contact_at IS NULL OR c.last_contact_at < {since}"  # from the index alone
+    if rule_id is None:
+        q.add(none_since + ")")
+    else:
+        q.add(
+            f"{none_since} OR NOT EXISTS "
+            f"(SELECT 1 FROM contacts t WHERE t.case_id = c.id AND t.rule_id = ? AND t.at >= {since}))",
+            rule_id,
+        )
 
 
 def _unanswered(q: _Query, rule: Rule, event_sql: str) -> None:
@@ -269,8 +302,7 @@ def _candidate_queries(
     elif kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
         queries.extend(_installment_queries(rule, low, high))
     elif kind is EventKind.PRE_ENFORCEMENT_END:
-        q = _Query("SELECT DISTINCT c.id FROM case_events e JOIN cases c ON c.id = e.case_id")
-        q.add("e.kind = ?", CaseEventKind.PRE_ENFORCEMENT.value)
+        q = _by_event(rule, CaseEventKind.PRE_ENFORCEMENT)
         starts_range = _period_start_range(rule, low, high, table)
         ends = _Query("")
         ends.range("e.end_date", low, high)
@@ -284,8 +316,6 @@ def _candidate_queries(
             *ends.params,
             *starts.params,
         )
-        if Exclusion.CLOSED in rule.exclusions:
-            q.add("+c.status = ?", _OPEN)
         assert rule.period is not None
         _unanswered(q, rule, f"coalesce(e.end_date, {_latest_period_end(rule.period, 'e.start_date')})")
         queries.append(q)
@@ -297,11 +327,8 @@ def _candidate_queries(
     elif kind in (EventKind.NOTICE_END, EventKind.CREDIT_REPAIR_END):
         notice = rule.notice if kind is EventKind.NOTICE_END else CaseEventKind.CREDIT_PROMISE
         assert notice is not None
-        q = _Query("SELECT DISTINCT c.id FROM case_events e JOIN cases c ON c.id = e.case_id")
-        q.add("e.kind = ?", notice.value)
+        q = _by_event(rule, notice)
         q.range("e.end_date", low, high)
-        if Exclusion.CLOSED in rule.exclusions:
-            q.add("+c.status = ?", _OPEN)
         _unanswered(q, rule, "e.end_date")
         queries.append(q)
     else:  # ENFORCEMENT_PERIOD_END: counted from the deadline

@@ -89,6 +89,27 @@ def test_derived_columns_equal_the_store_computation(generated, loaded) -> None:
         assert stored[case.id] == expected, case.case_number
 
 
+def test_last_contact_is_what_the_triggers_keep(generated) -> None:  # type: ignore[no-untyped-def]
+    conn = _conn(generated[0])
+    rows = conn.execute(
+        "SELECT c.id, c.last_contact_at, (SELECT max(t.at) FROM contacts t WHERE t.case_id = c.id) "
+        "FROM cases c"
+    ).fetchall()
+    assert sum(1 for r in rows if r[1] is not None) > N / 3
+    assert [r for r in rows if r[1] != r[2]] == []
+    # the triggers are back: a new contact moves the mark, deleting it moves it back
+    cid, before = rows[0][0], rows[0][1]
+    conn.execute(
+        "INSERT INTO contacts (case_id, at, method, by) VALUES (?, '2099-01-01T09:00:00', '电话', 't')", (cid,)
+    )
+    assert conn.execute("SELECT last_contact_at FROM cases WHERE id = ?", (cid,)).fetchone()[0] == (
+        "2099-01-01T09:00:00"
+    )
+    conn.execute("DELETE FROM contacts WHERE at = '2099-01-01T09:00:00'")
+    assert conn.execute("SELECT last_contact_at FROM cases WHERE id = ?", (cid,)).fetchone()[0] == before
+    conn.rollback()
+
+
 def test_every_stage_status_disposition_and_procedure_occurs(loaded: list) -> None:  # type: ignore[type-arg]
     assert {c.stage for c in loaded} == set(Stage)
     assert {c.status for c in loaded} == set(CaseStatus)

@@ -89,6 +89,44 @@ def test_failed_migration_leaves_database_as_it_was_and_copies_it_first(
     assert len(copies) == 1 and "cases" in tables(copies[0])
 
 
+def test_last_contact_mark_is_backfilled_by_the_migration_and_kept_by_every_write(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """cases.last_contact_at (db/0005) is the newest contacts.at of the case, whoever writes contacts."""
+    older = tmp_path / "older"
+    older.mkdir()
+    for m in migrations():
+        if m.version < 5:
+            (older / m.path.name).write_text(m.sql(), encoding="utf-8")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    migrate(conn, None, older)
+    now = "2026-01-01T00:00:00+08:00"
+    for cid in (1, 2):
+        conn.execute(
+            "INSERT INTO cases (id, case_number, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (cid, f"（2026）测{cid}号", now, now),
+        )
+    conn.executemany(
+        "INSERT INTO contacts (case_id, at, method, by) VALUES (?, ?, '电话', 't')",
+        [(1, "2026-03-01T09:00:00+08:00"), (1, "2026-05-01T09:00:00+08:00"), (1, "2026-04-01T09:00:00+08:00")],
+    )
+    migrate(conn, None)
+    marks = dict(conn.execute("SELECT id, last_contact_at FROM cases").fetchall())
+    assert marks == {1: "2026-05-01T09:00:00+08:00", 2: None}
+
+    def mark(cid: int) -> str | None:
+        return conn.execute("SELECT last_contact_at FROM cases WHERE id = ?", (cid,)).fetchone()[0]
+
+    conn.execute("INSERT INTO contacts (case_id, at, method, by) VALUES (2, '2026-02-01T09:00', '短信', 't')")
+    conn.execute("INSERT INTO contacts (case_id, at, method, by) VALUES (2, '2026-01-15T09:00', '短信', 't')")
+    assert mark(2) == "2026-02-01T09:00"  # an older contact does not move it back
+    conn.execute("UPDATE contacts SET case_id = 2 WHERE at = '2026-05-01T09:00:00+08:00'")
+    assert (mark(1), mark(2)) == ("2026-04-01T09:00:00+08:00", "2026-05-01T09:00:00+08:00")
+    conn.execute("DELETE FROM contacts WHERE case_id = 2")
+    assert mark(2) is None
+    conn.close()
+
+
 def test_garbage_file_is_refused_with_a_message(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
