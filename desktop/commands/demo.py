@@ -20,7 +20,8 @@ def _run(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(
         f"演示数据库已写入 {args.path}：{summary.cases:,} 件案件、{summary.parties:,} 名当事人、"
-        f"{summary.payments:,} 笔履行记录，用时 {time.perf_counter() - started:.1f} 秒"
+        f"{summary.payments:,} 笔履行记录，今日督促看板 {summary.reminders or 0:,} 条，"
+        f"用时 {time.perf_counter() - started:.1f} 秒"
     )
     return 0
 

@@ -110,6 +110,27 @@ def test_last_contact_is_what_the_triggers_keep(generated) -> None:  # type: ign
     conn.rollback()
 
 
+def test_the_day_s_reminder_board_is_kept(generated, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The demo ends as the app's first look at a database would: the board of its day is kept, and is
+    what the engine computes from every case."""
+    from desktop.services.reminders import Reminders
+    from desktop.services.workspace import Workspace
+
+    path, summary, _ = generated
+    ws = Workspace(open_database(path), "测试员", lambda: TODAY)
+    try:
+        service = Reminders(ws)
+        rules = [r for r in service.rules() if r.enabled]
+        expected = service._board_of(TODAY, service.compute(rules, service.holiday_table(), TODAY), None)
+        monkeypatch.setattr(service, "compute", lambda *a: pytest.fail("the kept board was not used"))
+        board = service.board(TODAY)
+        assert summary.reminders == len(board.items) > 0
+        assert list(board.items) == list(expected.items)
+        assert f"今日督促看板：{summary.reminders:,} 条" in summary.lines()
+    finally:
+        ws.close()
+
+
 def test_every_stage_status_disposition_and_procedure_occurs(loaded: list) -> None:  # type: ignore[type-arg]
     assert {c.stage for c in loaded} == set(Stage)
     assert {c.status for c in loaded} == set(CaseStatus)

@@ -489,7 +489,7 @@ def test_the_kept_board_follows_days_and_changes(tmp_path: Path, monkeypatch: py
     from desktop.services.demo import generate
 
     path = tmp_path / "kept.sqlite3"
-    generate(path, cases=700, seed=5, today=D("2026-03-20"), parallel=False)
+    generate(path, cases=700, seed=5, today=D("2026-03-20"), parallel=False, board=False)
     ws = Workspace.open(path, actor="测试员")
     service = Reminders(ws)
     rules = [r for r in service.rules() if r.enabled]
