@@ -161,11 +161,14 @@ def _stage_list(rule: Rule) -> list[str] | None:
     return stages if len(stages) < len(Stage) else None
 
 
-def _by_event(rule: Rule, kind: CaseEventKind) -> _Query:
-    """Cases with an event of ``kind`` (conditions on ``e`` to be added). A rule leaving closed cases out
-    is driven by the open cases of its stages, ordered by id, each looking up its events: over the years
-    the events of closed cases far outnumber them."""
-    if Exclusion.CLOSED in rule.exclusions:
+def _by_event(rule: Rule, kind: CaseEventKind, low: date | None) -> _Query:
+    """Cases with an event of ``kind`` (conditions on ``e`` to be added).
+
+    A bounded range of dates (``low`` given: a window, or the days between two boards) is driven by the
+    events' date index. An open-ended one reaches back over the years, whose events of closed cases far
+    outnumber the open cases: a rule leaving closed cases out is then driven by the open cases of its
+    stages, in id order, each looking up its events."""
+    if low is None and Exclusion.CLOSED in rule.exclusions:
         q = _Query(
             "SELECT DISTINCT c.id FROM cases c INDEXED BY reminders_open_stage "
             "CROSS JOIN case_events e INDEXED BY case_events_case ON e.case_id = c.id"
@@ -177,6 +180,8 @@ def _by_event(rule: Rule, kind: CaseEventKind) -> _Query:
             q.by_stage = True
     else:
         q = _Query("SELECT DISTINCT c.id FROM case_events e JOIN cases c ON c.id = e.case_id")
+        if Exclusion.CLOSED in rule.exclusions:
+            q.add("+c.status = ?", _OPEN)
     q.add("e.kind = ?", kind.value)
     return q
 
@@ -302,7 +307,7 @@ def _candidate_queries(
     elif kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
         queries.extend(_installment_queries(rule, low, high))
     elif kind is EventKind.PRE_ENFORCEMENT_END:
-        q = _by_event(rule, CaseEventKind.PRE_ENFORCEMENT)
+        q = _by_event(rule, CaseEventKind.PRE_ENFORCEMENT, low)
         starts_range = _period_start_range(rule, low, high, table)
         ends = _Query("")
         ends.range("e.end_date", low, high)
@@ -327,7 +332,7 @@ def _candidate_queries(
     elif kind in (EventKind.NOTICE_END, EventKind.CREDIT_REPAIR_END):
         notice = rule.notice if kind is EventKind.NOTICE_END else CaseEventKind.CREDIT_PROMISE
         assert notice is not None
-        q = _by_event(rule, notice)
+        q = _by_event(rule, notice, low)
         q.range("e.end_date", low, high)
         _unanswered(q, rule, "e.end_date")
         queries.append(q)

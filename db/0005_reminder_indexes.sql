@@ -1,3 +1,5 @@
+-- Reminders at scale: what a day's board built from a million cases, and its display, read from indexes.
+--
 -- cases.last_contact_at: the newest contacts.at of the case, NULL when none (derived, kept by the triggers
 -- below whatever writes a contact). Nearly every reminder rule leaves out a case that was contacted on or
 -- after its event; over a million cases that question is asked of hundreds of thousands of open cases a
@@ -47,3 +49,6 @@ CREATE INDEX reminders_open_filing
 CREATE INDEX reminders_open_stage
     ON cases(stage, id, public_notice, due_fen, paid_fen, handler_id, last_contact_at)
     WHERE status = '在办';
+
+-- The kept board in display order (desktop.store.reminders.read_board): read without sorting it first.
+CREATE INDEX reminder_board_order ON reminder_board(due_date, case_number, rule_id, handler);
