@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from desktop import paths
-from desktop.core.calendar import HolidayTable, to_json, validate_dates
+from desktop.core.calendar import HolidayTable, parse_holiday_json, to_json, validate_dates
 from desktop.core.case_dates import DateProposal, override_problems, propose_dates
 from desktop.core.errors import ValidationError
 from desktop.core.model import Case, Contact, ContactMethod
@@ -59,8 +59,10 @@ def default_rules() -> tuple[Rule, ...]:
     return parse_rules(path.read_text(encoding="utf-8"))
 
 
-def _seed_text() -> str:
-    return (paths.resources_dir() / "holidays" / "cn-holidays.json").read_text(encoding="utf-8")
+@functools.cache
+def _seed_table() -> HolidayTable:
+    text = (paths.resources_dir() / "holidays" / "cn-holidays.json").read_text(encoding="utf-8")
+    return parse_holiday_json(text)
 
 
 # More changed cases than this since the board was kept: rebuild it whole (cheaper than case by case).
@@ -156,9 +158,11 @@ class Reminders:
 
     # ------------------------------------------------------------ calendar and rules
     def holiday_table(self) -> HolidayTable:
-        """The database's holiday table, seeded from the shipped file the first time it is empty."""
-        if holiday_store.is_empty(self.db):
-            holiday_store.seed_if_empty(self.db, _seed_text(), self.workspace.actor)
+        """The database's holiday table, given the years of the shipped file it does not cover yet (all
+        of them on a fresh database)."""
+        seed = _seed_table()
+        if not seed.years <= holiday_store.stored_years(self.db):
+            holiday_store.seed_missing_years(self.db, seed, self.workspace.actor)
         return holiday_store.load_table(self.db)
 
     def import_holidays(self, text: str, file_name: str = "") -> HolidayTable:

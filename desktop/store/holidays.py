@@ -1,7 +1,8 @@
 """The legal calendar's holiday table in the database (tables ``holiday_years`` and ``holidays``).
 
 The product keeps its own table because court PCs are offline: a fresh database is seeded from the
-shipped file ``resources/holidays/cn-holidays.json`` the first time the table is read, and an
+shipped file ``resources/holidays/cn-holidays.json`` the first time the table is read (and gains the
+years a newer release's file adds, the years it already covers untouched), and an
 administrator imports each new year's file (the product's format or holiday-cn) as a whole: the file is
 parsed and checked completely before anything is written, then merged into the table in one audited
 transaction. A refused file leaves the table exactly as it was.
@@ -61,20 +62,34 @@ def _write(
     )
 
 
-def seed_if_empty(db: sqlite_utils.Database, seed_text: str, actor: str) -> bool:
-    """Fill an empty table from the shipped seed file; True when it did."""
-    if not is_empty(db):
-        return False
-    seed = parse_holiday_json(seed_text)
+def stored_years(db: sqlite_utils.Database) -> frozenset[int]:
+    return frozenset(int(r[0]) for r in db.execute("SELECT year FROM holiday_years"))
+
+
+def seed_missing_years(db: sqlite_utils.Database, seed: HolidayTable, actor: str) -> frozenset[int]:
+    """Add the years of the shipped seed the table does not cover, and return them: all of them on a
+    fresh database, and after an update of the program the years its newer seed knows. A year the
+    table already covers, seeded or imported by an administrator, is left exactly as it is."""
     with transaction(db) as conn:
-        if conn.execute("SELECT count(*) FROM holiday_years").fetchone()[0]:
-            return False  # another program seeded it meanwhile
-        _write(conn, seed, seed.years, seed.source or SEED_SOURCE_NOTE)
+        missing = seed.years - stored_years(db)  # read again inside: another program may have seeded
+        if not missing:
+            return frozenset()
+        before = load_table(db)
+        # a missing year's days, and the days next to it its holidays reach (元旦 from 12-31) unless the
+        # table has an entry of its own for them
+        days = [
+            e
+            for e in seed.entries
+            if e.day.year in missing
+            or ({e.day.year - 1, e.day.year + 1} & missing and before.entry(e.day) is None)
+        ]
+        part = HolidayTable.from_days(days, missing, seed.source or SEED_SOURCE_NOTE)
+        _write(conn, merge(before, part), missing, part.source)
         record(
             conn, actor, "holidays.seed", "holidays", None, "",
-            {"years": sorted(seed.years), "days": len(seed.entries), "source": seed.source},
+            {"years": sorted(missing), "days": len(part.entries), "source": seed.source},
         )  # fmt: skip
-    return True
+    return missing
 
 
 def import_file(db: sqlite_utils.Database, text: str, actor: str, file_name: str = "") -> HolidayTable:

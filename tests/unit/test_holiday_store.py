@@ -57,6 +57,30 @@ def test_a_fresh_database_is_seeded_once_from_the_shipped_file(workspace: Worksp
     assert _audit(workspace) == ["holidays.seed"]
 
 
+def test_years_a_newer_seed_adds_are_added_and_stored_years_kept(workspace: Workspace) -> None:
+    """A database seeded by an older release (here: without 2026), whose administrator changed a day of
+    2025, gains 2026 from the shipped file on the next look; 2025 stays as the administrator left it."""
+    service = Reminders(workspace)
+    full = service.holiday_table()
+    db = workspace.db
+    with db.conn:
+        db.execute("DELETE FROM holidays WHERE day LIKE '2026-%'")
+        db.execute("DELETE FROM holiday_years WHERE year = 2026")
+        db.execute("UPDATE holidays SET name = '管理员修改' WHERE day = '2025-10-08'")
+    assert 2026 not in store.load_table(db).years
+    table = service.holiday_table()
+    assert table.years == full.years
+    assert [e for e in table.entries if e.day.year == 2026] == [e for e in full.entries if e.day.year == 2026]
+    assert table.entry(D("2025-10-08")).name == "管理员修改"  # type: ignore[union-attr]
+    assert _audit(workspace) == ["holidays.seed", "holidays.seed"]
+    detail = json.loads(
+        db.execute("SELECT detail FROM audit_log WHERE action = 'holidays.seed' ORDER BY id DESC").fetchone()[0]
+    )
+    assert detail["years"] == [2026]
+    service.holiday_table()
+    assert _audit(workspace) == ["holidays.seed", "holidays.seed"]  # nothing more to add
+
+
 def test_the_stored_table_is_the_seed_file(workspace: Workspace) -> None:
     from desktop import paths
 
