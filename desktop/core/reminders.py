@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 RULES_FORMAT: Final = "tribunal-desk-rules/1"
-ENGINE_VERSION: Final = 3
+ENGINE_VERSION: Final = 4
 """Bump when the engine's results change for the same facts: stored boards are then rebuilt."""
 _RULES_FIELD: Final = "提醒规则"
 _MAX_OFFSET: Final = 3660  # ten years of days: a window further out is a typing error
@@ -84,6 +84,8 @@ class EventKind(StrEnum):
     )
     INSTALLMENT_DEFAULT = "installment_default"  # that slice, when it is an installment under an acceleration
     # clause (一并申请强制执行 / 恢复原诉讼请求): the rest of that obligation falls due
+    FIRST_INSTALLMENT_PAID = "first_installment_paid"  # the day payments first covered the first installment;
+    # shown until the next unpaid slice falls due (its own installment rules take over then)
     PRE_ENFORCEMENT_END = "pre_enforcement_end"  # 执前督促 start + period (§85)
     NOTICE_END = "notice_end"  # the 限期 of a 预纳入失信 / 预罚款 / 拘留风险 notice
     CREDIT_REPAIR_END = "credit_repair_end"  # end of a 信用承诺 temporary credit-repair period
@@ -193,9 +195,10 @@ class ContactMark(NamedTuple):
 class CaseFacts(NamedTuple):
     """What the rules read about one case (a named tuple: a million-case board builds tens of thousands).
 
-    ``schedule`` holds every money slice in the order :func:`desktop.core.ledger.balance` applies payments
-    (only needed when the case has installments; the store loads it for those). ``pre_enforcement_number``
-    is true for a local 执前督 / 执前调 number, whose filing date starts the 执前督促 month.
+    ``schedule`` holds every money slice in the order :func:`desktop.core.ledger.balance` applies payments,
+    and ``payments`` each payment's (date, fen) in date order (both only needed when the case has
+    installments; the store loads them for those). ``pre_enforcement_number`` is true for a local 执前督 /
+    执前调 number, whose filing date starts the 执前督促 month.
     """
 
     case_id: int
@@ -216,6 +219,7 @@ class CaseFacts(NamedTuple):
     events: tuple[CaseEvent, ...] = ()
     contacts: tuple[ContactMark, ...] = ()
     has_obligation: bool = True
+    payments: tuple[tuple[date, int], ...] = ()
 
     @property
     def owed_fen(self) -> int:
@@ -279,7 +283,26 @@ def facts_from_case(case: Case, events: Sequence[CaseEvent] = ()) -> CaseFacts:
         events=tuple(events),
         contacts=tuple(ContactMark(c.at.date(), c.rule_id) for c in case.contacts),
         has_obligation=bool(case.obligations),
+        payments=tuple(sorted((p.paid_on, p.amount_fen) for p in case.payments)),
     )
+
+
+def first_installment_paid(facts: CaseFacts) -> tuple[Slice, date] | None:
+    """The first installment (in the order payments apply) and the day the payments first covered it, with
+    everything due before it; None when the case has no installment or it is not paid yet."""
+    needed = 0
+    for s in facts.schedule:
+        needed += s.amount_fen
+        if s.seq:
+            break
+    else:
+        return None
+    paid = 0
+    for day, fen in facts.payments:
+        paid += fen
+        if paid >= needed:
+            return s, day
+    return None
 
 
 def unpaid_slices(facts: CaseFacts) -> list[tuple[Slice, int]]:
@@ -705,10 +728,11 @@ class _Found(NamedTuple):
 class _Window:
     """The event dates a rule shows a reminder for today, and the test whether one was answered."""
 
-    __slots__ = ("high", "low", "rule")
+    __slots__ = ("high", "low", "rule", "today")
 
     def __init__(self, rule: Rule, today: date) -> None:
         self.rule = rule
+        self.today = today
         self.high = today - timedelta(days=rule.window_start)
         self.low = (
             None if rule.keep_days is None else today - timedelta(days=rule.window_end + rule.keep_days)
@@ -742,6 +766,9 @@ def _events(rule: Rule, f: CaseFacts, table: HolidayTable, shows: _Window) -> li
 
     if kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
         return _installment_events(rule, f, form, shows)
+
+    if kind is EventKind.FIRST_INSTALLMENT_PAID:
+        return _first_paid_events(f, shows)
 
     if kind is EventKind.PERFORMANCE_START:
         start = f.effective_date or f.filing_date
@@ -839,6 +866,28 @@ def _installment_events(rule: Rule, f: CaseFacts, form: str, shows: _Window) -> 
         f"其余{len(rest)}期共{format_yuan(sum(x for _, x in rest))}视为全部到期，{consequence}"
     )
     return [_Found(due, text)]
+
+
+def _first_paid_events(f: CaseFacts, shows: _Window) -> list[_Found]:
+    """房县方案九（四）: when the first installment is paid, warn the debtor to go on paying, and ask the
+    creditor to report how the installments are paid.
+
+    The warning is about what is still to come: once the next unpaid slice falls due, its own reminders
+    (分期履行提醒 before, 分期逾期催告 after) urge the debtor, and this one is gone."""
+    found = first_installment_paid(f) if f.has_installments else None
+    if found is None:
+        return []
+    unpaid = unpaid_slices(f)
+    upcoming = unpaid[0][0].due_date if unpaid else None
+    if upcoming is None or upcoming <= shows.today or not shows(found[1], f):
+        return []
+    first, day = found
+    text = (
+        f"{_slice_label(first)}已于{day.isoformat()}履行，尚有{len(unpaid)}笔共"
+        f"{format_yuan(sum(x for _, x in unpaid))}未履行、下一笔于{upcoming.isoformat()}到期："
+        "告诫债务人按期自动履行后续义务，并告知债权人主动向法院报告分期履行情况"
+    )
+    return [_Found(day, text)]
 
 
 def _pre_enforcement_events(rule: Rule, f: CaseFacts, table: HolidayTable, shows: _Window) -> list[_Found]:

@@ -1159,6 +1159,19 @@ class _Generator:
         handler = self._handler(stage, f)
         last_contact = 0
         last_at = None  # cases.last_contact_at: the newest contacts.at (db/0005)
+
+        def log(moment: int, rule: str) -> str:
+            """A contact on day ``moment`` (answering ``rule``, or none); its outcome."""
+            nonlocal last_contact, last_at
+            method = self.contact_methods[int(r() * len(self.contact_methods))]
+            outcomes = _OUTCOMES[method]
+            outcome_text = outcomes[int(r() * len(outcomes))]
+            at = f"{iso[moment - base]}T{_TIMES[int(r() * len(_TIMES))]}"
+            contacts.append((cid, at, method, handler, debtor_name, outcome_text, rule))
+            last_contact = max(last_contact, moment)
+            last_at = max(last_at or at, at)
+            return outcome_text
+
         if r() < (0.25 if confirmed_all else 0.6):
             moments = [deadline - 7 + int(r() * 7)]
             if paid < due or not due:
@@ -1167,9 +1180,6 @@ class _Generator:
                 moments.append(stage_start + 1 + int(r() * 25))
             for moment in moments:
                 if start <= moment <= today:
-                    method = self.contact_methods[int(r() * len(self.contact_methods))]
-                    outcomes = _OUTCOMES[method]
-                    outcome_text = outcomes[int(r() * len(outcomes))]
                     rule = ""
                     if dur:
                         rule = (
@@ -1179,10 +1189,7 @@ class _Generator:
                             if moment <= deadline + 7
                             else ""
                         )
-                    at = f"{iso[moment - base]}T{_TIMES[int(r() * len(_TIMES))]}"
-                    contacts.append((cid, at, method, handler, debtor_name, outcome_text, rule))
-                    last_contact = max(last_contact, moment)
-                    last_at = max(last_at or at, at)
+                    outcome_text = log(moment, rule)
                     if "承诺" in outcome_text and paid < due and r() < 0.6:
                         promised = iso[moment + 7 + int(r() * 24) - base]
                         events.append(
@@ -1230,14 +1237,12 @@ class _Generator:
             follow_ups = [(today - 20 - int(r() * 25), ""), *own_rule_follow_ups]
             for moment, rule in follow_ups:
                 if max(start, deadline + 8) <= moment <= today - 15:
-                    method = self.contact_methods[int(r() * len(self.contact_methods))]
-                    outcomes = _OUTCOMES[method]
-                    at = f"{iso[moment - base]}T{_TIMES[int(r() * len(_TIMES))]}"
-                    contacts.append(
-                        (cid, at, method, handler, debtor_name, outcomes[int(r() * len(outcomes))], rule)
-                    )
-                    last_contact = max(last_contact, moment)
-                    last_at = max(last_at or at, at)
+                    log(moment, rule)
+        # 房县方案九（四）: most debtors are warned when they pay the first installment
+        if plan_dues and paid_plan and not in_court and r() < 0.9:
+            moment = pays[0][0] + int(r() * 4)
+            if moment <= today:
+                log(moment, "installment_first_paid")
 
         # ---- party rows: roles by stage, each party's own service date, consent to publication
         creditor_role, debtor_role = (

@@ -45,6 +45,12 @@ _ACCELERATING = (DefaultClause.ACCELERATE.value, DefaultClause.RESTORE_CLAIM.val
 
 
 _FORTNIGHT = timedelta(days=15)
+_INSTALLMENT_EVENTS = (
+    EventKind.INSTALLMENT_DUE,
+    EventKind.INSTALLMENT_LATE,
+    EventKind.INSTALLMENT_DEFAULT,
+    EventKind.FIRST_INSTALLMENT_PAID,
+)
 
 
 def _shift_months(d: date, months: int) -> date:
@@ -260,8 +266,36 @@ _HAS_INSTALLMENTS = (
 )
 
 
+def _first_paid_query(rule: Rule, low: date | None, high: date) -> _Query:
+    """Cases with installments and a payment in [low, high] (the payment that covered the first
+    installment is one of them) whose next unpaid slice is not due yet on the day asked about.
+
+    Open-ended, driven by the open cases paying whose next slice is still to come; a few days, by the
+    payments' date index."""
+    today = high + timedelta(days=rule.window_start)
+    if low is None and Exclusion.CLOSED in rule.exclusions:
+        q = _Query(
+            "SELECT DISTINCT c.id FROM cases c INDEXED BY reminders_open_next_due "
+            "CROSS JOIN payments p INDEXED BY payments_case ON p.case_id = c.id"
+        )
+        q.add(f"c.status = '{_OPEN}'")
+        q.add("c.next_due_date > ?", today.isoformat())
+        q.add("c.paid_fen > 0")
+    else:
+        q = _Query("SELECT DISTINCT c.id FROM payments p JOIN cases c ON c.id = p.case_id")
+        if Exclusion.CLOSED in rule.exclusions:
+            q.add("+c.status = ?", _OPEN)
+        q.add("+c.next_due_date > ?", today.isoformat())
+    q.range("p.paid_on", low, high)
+    q.add(_HAS_INSTALLMENTS.format(clause=""))
+    _unanswered(q, rule, "p.paid_on")
+    return q
+
+
 def _installment_queries(rule: Rule, low: date | None, high: date) -> list[_Query]:
     placeholders = ", ".join("?" * len(_ACCELERATING))
+    if rule.event is EventKind.FIRST_INSTALLMENT_PAID:
+        return [_first_paid_query(rule, low, high)]
     if rule.event is EventKind.INSTALLMENT_DUE:
         # every unpaid installment in the window; an unpaid one is due on or after the first unpaid slice
         q = _by_installment(rule, low, high)
@@ -304,7 +338,7 @@ def _candidate_queries(
         for q in (effective, filing):
             _unanswered(q, rule, "coalesce(c.effective_date, c.filing_date)")
             queries.append(q)
-    elif kind in (EventKind.INSTALLMENT_DUE, EventKind.INSTALLMENT_LATE, EventKind.INSTALLMENT_DEFAULT):
+    elif kind in _INSTALLMENT_EVENTS:
         queries.extend(_installment_queries(rule, low, high))
     elif kind is EventKind.PRE_ENFORCEMENT_END:
         q = _by_event(rule, CaseEventKind.PRE_ENFORCEMENT, low)
@@ -388,7 +422,8 @@ def edge_cases(
 
     A reminder's reason does not depend on the day, so between two days only the reminders whose event
     enters or leaves the rule's window change: the events in the two slices between the windows of the
-    two days. A 履行承诺 falling due in between changes the ``commitment_overdue`` exclusion.
+    two days. A 履行承诺 falling due in between changes the ``commitment_overdue`` exclusion, and a next
+    unpaid slice falling due ends a ``first_installment_paid`` reminder.
     """
     first, last = min(before, after), max(before, after)
     if first == last:
@@ -403,6 +438,14 @@ def edge_cases(
         if rule.keep_days is not None:
             gone = end + timedelta(days=rule.keep_days)
             ids |= _select(db, rule, first - gone, last - gone - one, None, table)  # leaving
+        if rule.event is EventKind.FIRST_INSTALLMENT_PAID:  # leaving when the next slice falls due
+            ids.update(
+                r[0]
+                for r in db.conn.execute(
+                    "SELECT id FROM cases WHERE next_due_date BETWEEN ? AND ? AND paid_fen > 0",
+                    (first.isoformat(), last.isoformat()),
+                )
+            )
     ids.update(
         r[0]
         for r in db.conn.execute(
@@ -487,12 +530,8 @@ def _payment_order(slices: list[Slice]) -> tuple[Slice, ...]:
 
 
 def needs_schedule(rule: Rule) -> bool:
-    """Whether ``rule`` reads a case's installments (its schedule or whether it has any)."""
-    return rule.event in (
-        EventKind.INSTALLMENT_DUE,
-        EventKind.INSTALLMENT_LATE,
-        EventKind.INSTALLMENT_DEFAULT,
-    ) or (Exclusion.INSTALLMENT_PLAN in rule.exclusions)
+    """Whether ``rule`` reads a case's installments (its schedule, its payments or whether it has any)."""
+    return rule.event in _INSTALLMENT_EVENTS or (Exclusion.INSTALLMENT_PLAN in rule.exclusions)
 
 
 def load_facts(
@@ -522,6 +561,13 @@ def load_facts(
             else:
                 piece = Slice(_d(inst_due, dates), inst_amount, position, seq, dc)
             schedules.setdefault(cid, []).append(piece)
+    payments: dict[int, list[tuple[date, int]]] = {}
+    if plans:
+        for cid, day, fen in conn.execute(
+            "SELECT p.case_id, p.paid_on, p.amount_fen FROM temp.reminder_plans k "
+            "CROSS JOIN payments p ON p.case_id = k.id ORDER BY p.case_id, p.paid_on, p.id"
+        ):
+            payments.setdefault(cid, []).append((dates[day], fen))
     events = _events_by_case(conn)
     contacts: dict[int, list[ContactMark]] = {}
     for cid, day, rule_id in conn.execute(
@@ -566,6 +612,7 @@ def load_facts(
             tuple(events[cid]) if cid in events else (),
             tuple(contacts[cid]) if cid in contacts else (),
             bool(has_obligation),
+            tuple(payments[cid]) if cid in payments else (),
         )
     return out
 

@@ -78,6 +78,16 @@ EVENT_ON_E: dict[str, CaseFacts] = {
     "prompt": _facts(deadline=E),
     "urge": _facts(deadline=E),
     "installment_before": _facts(**_plan()),
+    "installment_first_paid": _facts(  # the first installment paid on E in two payments; the second due
+        has_installments=True,  # long after
+        schedule=(
+            Slice(E + timedelta(days=2), 4_000_000, 0, 1),
+            Slice(E + timedelta(days=600), 6_000_000, 0, 2),
+        ),
+        deadline=E + timedelta(days=600),
+        paid_fen=4_000_000,
+        payments=((E - timedelta(days=20), 1_500_000), (E, 2_500_000)),
+    ),
     "installment_late": _facts(**_plan()),
     "installment_accelerated": _facts(**_plan(DefaultClause.ACCELERATE)),
     "pre_enforcement_expiry": _facts(
@@ -102,7 +112,7 @@ EVENT_ON_E: dict[str, CaseFacts] = {
 
 def test_every_default_rule_has_a_window_case() -> None:
     assert set(EVENT_ON_E) == set(RULES)
-    assert len(RULES) == 12
+    assert len(RULES) == 13
 
 
 def _edges(rule: Rule) -> list[tuple[str, int, bool]]:
@@ -141,6 +151,38 @@ def test_each_rule_at_the_edges_of_its_window(rule_id: str, label: str, offset: 
         assert item.suggested_form == rule.form_id
         assert item.reason
         assert item.provisional is False
+
+
+def test_the_first_installment_warning_lasts_until_the_next_slice_falls_due() -> None:
+    """房县方案九（四）: warned when the first installment is paid; once the next one falls due, its own
+    reminders take over."""
+    rule = RULES["installment_first_paid"]
+    f = _facts(**_plan(first=E - timedelta(days=3)), paid_fen=4_000_000, payments=((E, 4_000_000),))
+    second = E + timedelta(days=27)  # the second installment's due date
+    (item,) = evaluate_rule(rule, f, TABLE, E)
+    assert item.event_date == E and item.due_date == E + timedelta(days=3)
+    assert "第1期已于2025-06-10履行" in item.reason and "下一笔于2025-07-07到期" in item.reason
+    assert "告知债权人主动向法院报告分期履行情况" in item.reason
+    assert evaluate_rule(rule, f, TABLE, second - timedelta(days=1))
+    assert evaluate_rule(rule, f, TABLE, second) == []
+    # not paid in full yet: no warning; paid by instalments of the payments, the day the sum got there
+    assert evaluate_rule(rule, f._replace(paid_fen=3_999_999, payments=((E, 3_999_999),)), TABLE, E) == []
+    late = f._replace(paid_fen=4_500_000, payments=((E, 3_000_000), (E + timedelta(days=5), 1_500_000)))
+    (item,) = evaluate_rule(rule, late, TABLE, E + timedelta(days=5))
+    assert item.event_date == E + timedelta(days=5)
+    # a contact on the day of the payment answers it; one before does not
+    assert evaluate_rule(rule, f._replace(contacts=(ContactMark(E),)), TABLE, E) == []
+    assert evaluate_rule(rule, f._replace(contacts=(ContactMark(E - timedelta(days=1)),)), TABLE, E)
+    # a sum payable at once before the first installment is covered first
+    lump = f._replace(
+        schedule=(Slice(E - timedelta(days=30), 1_000_000, 1), *f.schedule), due_fen=11_000_000
+    )
+    assert evaluate_rule(rule, lump, TABLE, E) == []
+    (item,) = evaluate_rule(
+        rule, lump._replace(paid_fen=5_000_000, payments=((E, 4_000_000), (E + timedelta(days=1), 1_000_000))),
+        TABLE, E + timedelta(days=1),
+    )  # fmt: skip
+    assert item.event_date == E + timedelta(days=1)
 
 
 def test_the_default_windows_follow_the_seeds() -> None:
@@ -594,6 +636,27 @@ def test_board_acts_and_keeps_the_cached_board_current(workspace: Workspace) -> 
         service.compute([r for r in service.rules() if r.enabled], service.holiday_table(), workspace.today())
     )
     assert workspace.load_case(case_id).contacts[-1].outcome == "已接通，承诺本周履行"
+
+
+def test_a_kept_board_drops_the_first_installment_warning_when_the_next_falls_due(
+    workspace: Workspace,
+) -> None:
+    """make_case pays its first installment on 2025-05-30; the second is due 2025-06-30. Rolled from day
+    to day, the kept board shows the warning until then, and is always what computing it gives."""
+    service = Reminders(workspace)
+    case_id = workspace.save_case(make_case()).id
+    rules = [r for r in service.rules() if r.enabled]
+
+    def first_paid(day: date) -> set[int]:
+        board = service.board(day)
+        assert sorted(board.items) == sorted(service.compute(rules, service.holiday_table(), day)), day
+        return {i.case_id for i in board.items if i.rule_id == "installment_first_paid"}
+
+    assert first_paid(D("2025-06-13")) == {case_id}
+    assert first_paid(D("2025-06-29")) == {case_id}
+    assert store.board_meta(workspace.db).day == D("2025-06-29")  # type: ignore[union-attr]
+    assert first_paid(D("2025-06-30")) == set()
+    assert first_paid(D("2025-06-29")) == {case_id}  # and back
 
 
 def test_a_lazy_board_reads_the_same_lines_page_by_page(
