@@ -423,7 +423,8 @@ def edge_cases(
     A reminder's reason does not depend on the day, so between two days only the reminders whose event
     enters or leaves the rule's window change: the events in the two slices between the windows of the
     two days. A 履行承诺 falling due in between changes the ``commitment_overdue`` exclusion, and a next
-    unpaid slice falling due ends a ``first_installment_paid`` reminder.
+    unpaid slice falling due ends a ``first_installment_paid`` reminder (going forward, only one on the
+    kept board, which is the board of ``before``).
     """
     first, last = min(before, after), max(before, after)
     if first == last:
@@ -438,14 +439,13 @@ def edge_cases(
         if rule.keep_days is not None:
             gone = end + timedelta(days=rule.keep_days)
             ids |= _select(db, rule, first - gone, last - gone - one, None, table)  # leaving
-        if rule.event is EventKind.FIRST_INSTALLMENT_PAID:  # leaving when the next slice falls due
-            ids.update(
-                r[0]
-                for r in db.conn.execute(
-                    "SELECT id FROM cases WHERE next_due_date BETWEEN ? AND ? AND paid_fen > 0",
-                    (first.isoformat(), last.isoformat()),
-                )
-            )
+        if rule.event is EventKind.FIRST_INSTALLMENT_PAID:  # leaving (back: returning) as the next slice falls due
+            sql = "SELECT id FROM cases c WHERE next_due_date BETWEEN ? AND ? AND paid_fen > 0"
+            params: tuple[str, ...] = (first.isoformat(), last.isoformat())
+            if after > before:  # forward, only a warning on the kept board can leave
+                sql += " AND EXISTS (SELECT 1 FROM reminder_board b WHERE b.case_id = c.id AND b.rule_id = ?)"
+                params += (rule.id,)
+            ids.update(r[0] for r in db.conn.execute(sql, params))
     ids.update(
         r[0]
         for r in db.conn.execute(
