@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 RULES_FORMAT: Final = "tribunal-desk-rules/1"
-ENGINE_VERSION: Final = 4
+ENGINE_VERSION: Final = 5
 """Bump when the engine's results change for the same facts: stored boards are then rebuilt."""
 _RULES_FIELD: Final = "提醒规则"
 _MAX_OFFSET: Final = 3660  # ten years of days: a window further out is a typing error
@@ -89,7 +89,7 @@ class EventKind(StrEnum):
     PRE_ENFORCEMENT_END = "pre_enforcement_end"  # 执前督促 start + period (§85)
     NOTICE_END = "notice_end"  # the 限期 of a 预纳入失信 / 预罚款 / 拘留风险 notice
     CREDIT_REPAIR_END = "credit_repair_end"  # end of a 信用承诺 temporary credit-repair period
-    ENFORCEMENT_PERIOD_END = "enforcement_period_end"  # deadline + 2 years (§250), advisory
+    ENFORCEMENT_PERIOD_END = "enforcement_period_end"  # deadline (else effective date) + 2 years (§250)
     PERFORMANCE_START = "performance_start"  # effective date (or the filing date of 执 / 执前 cases)
 
 
@@ -803,15 +803,20 @@ def _events(rule: Rule, f: CaseFacts, table: HolidayTable, shows: _Window) -> li
                 out.append(_Found(e.end, text))
         return out
 
-    # ENFORCEMENT_PERIOD_END: counted from the deadline
+    # ENFORCEMENT_PERIOD_END: counted from the deadline, or, where the document sets no performance period
+    # (none recorded for an obligation), from its effective date (§250 second paragraph)
     assert rule.period is not None
-    if f.deadline is None:
+    if f.deadline is not None:
+        start, counted = f.deadline, "从履行期限最后一日起算"
+    elif f.effective_date is not None and f.has_obligation:
+        start, counted = f.effective_date, "法律文书未规定履行期间的，从生效之日起算"
+    else:
         return []
-    end = rule.period.end(f.deadline, table)
+    end = rule.period.end(start, table)
     if not shows(end.end, f):
         return []
     text = (
-        f"申请执行期间{rule.period.text}（民事诉讼法第二百五十条）从履行期限最后一日起算：{end.explanation}；"
+        f"申请执行期间{rule.period.text}（民事诉讼法第二百五十条）{counted}：{end.explanation}；"
         f"{_owed_text(f)}，提示申请执行人及时申请执行（参考）"
     )
     return [_Found(end.end, text, end.provisional)]

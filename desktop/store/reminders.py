@@ -370,10 +370,14 @@ def _candidate_queries(
         q.range("e.end_date", low, high)
         _unanswered(q, rule, "e.end_date")
         queries.append(q)
-    else:  # ENFORCEMENT_PERIOD_END: counted from the deadline
+    else:  # ENFORCEMENT_PERIOD_END: counted from the deadline, else from the effective date
         starts_range = _period_start_range(rule, low, high, table)
         if starts_range is not None:
             queries.append(_by_date(rule, "deadline", *starts_range))
+            q = _by_date(rule, "effective_date", *starts_range)
+            q.add("c.deadline IS NULL")
+            q.add("EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id)")
+            queries.append(q)
     for q in queries:
         _case_conditions(q, rule, handler_id)
     return queries

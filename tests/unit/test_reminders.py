@@ -464,6 +464,28 @@ def test_every_rule_id_is_documented() -> None:
         assert f"`{kind.value}`" in doc
 
 
+@pytest.mark.parametrize(
+    ("changes", "shown"),
+    [
+        ({"deadline": D("2023-06-10")}, "从履行期限最后一日起算"),
+        ({"deadline": None, "effective_date": D("2023-06-10")}, "法律文书未规定履行期间的，从生效之日起算"),
+        ({"deadline": None, "effective_date": D("2023-06-10"), "has_obligation": False}, None),
+        ({"deadline": None, "effective_date": None}, None),
+    ],
+)
+def test_the_enforcement_period_counts_from_the_effective_date_when_no_period_is_set(
+    changes: dict[str, object], shown: str | None
+) -> None:
+    """§250: from the last day of the performance period; where the document sets none, from the day it
+    took effect (2023-06-10 + 2 years = 2025-06-10)."""
+    found = evaluate_rule(RULES["enforcement_period"], _facts(**changes), TABLE, E)
+    if shown is None:
+        assert found == []
+    else:
+        (item,) = found
+        assert item.event_date == D("2025-06-10") and shown in item.reason
+
+
 def test_groups() -> None:
     (item,) = evaluate_rule(RULES["urge"], _facts(deadline=E), TABLE, E + timedelta(days=1))
     assert group_of(item, E + timedelta(days=1)) is Group.WEEK
@@ -636,6 +658,30 @@ def test_board_acts_and_keeps_the_cached_board_current(workspace: Workspace) -> 
         service.compute([r for r in service.rules() if r.enabled], service.holiday_table(), workspace.today())
     )
     assert workspace.load_case(case_id).contacts[-1].outcome == "已接通，承诺本周履行"
+
+
+def test_a_case_without_a_deadline_is_found_for_its_enforcement_period(workspace: Workspace) -> None:
+    """The candidate query finds a case whose judgment sets no performance period (no deadline) two years
+    after it took effect; today is 2025-06-13."""
+    obligation = replace(make_case().obligations[0], installments=())
+    saved = workspace.save_case(
+        make_case(
+            "（2023）黑0902民初88号",
+            filing_date=D("2023-03-01"),
+            judgment_date=D("2023-06-13"),
+            effective_date=D("2023-06-13"),
+            deadline=None,
+            obligations=(obligation,),
+            payments=(),
+        )
+    )
+    service = Reminders(workspace)
+    rules = [r for r in service.rules() if r.enabled]
+    assert store.candidates(workspace.db, rules, workspace.today(), service.holiday_table())[
+        "enforcement_period"
+    ] == [saved.id]
+    (item,) = [i for i in service.board().items if i.rule_id == "enforcement_period"]
+    assert item.case_id == saved.id and item.due_date == D("2025-06-13")
 
 
 def test_a_kept_board_drops_the_first_installment_warning_when_the_next_falls_due(
