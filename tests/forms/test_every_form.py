@@ -8,13 +8,15 @@ character lost, blank or replaced), and pdffonts must list only embedded, Unicod
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
 from desktop.documents.fill import Printable
 from desktop.documents.formdef import load_forms
-from desktop.documents.render import layout_document
+from desktop.documents.layout import A4_NOTICE, Page, Run
+from desktop.documents.render import MOST_LINES_PER_PAGE, _set, layout_document
 from desktop.services.documents import DocumentService, form_directories
 from tests.forms.conftest import PAGE_NUMBER, POPPLER, pdf_fonts, pdf_text, squeeze
 
@@ -104,3 +106,43 @@ def test_reprint_gives_the_same_bytes(demo: DocumentService) -> None:
     draft = demo.start("performance_notice_qth", case_id)
     issued = demo.issue("performance_notice_qth", case_id, draft.answers)
     assert demo.reprint([issued.doc_id]) == demo.pdf([issued])
+
+
+def _notice(paragraphs: int) -> Printable:
+    body = "逾期仍不履行的，权利人可以依法申请强制执行，人民法院可以依法采取限制消费等措施。" * 2
+    return Printable(
+        title="自动履行催告书",
+        court_name="七台河市新兴区人民法院",
+        number_line="（2025）黑0902民初123号",
+        blocks=(
+            ("addressee", "康博："),
+            *(("paragraph", body) for _ in range(paragraphs)),
+            ("paragraph", "特此催告。"),
+            ("signature", "七台河市新兴区人民法院\n二〇二六年十二月四日"),
+        ),
+    )
+
+
+def _body_pitch(page: Page) -> float:
+    """The smallest distance between two baselines of 16 pt text."""
+    ys = sorted({round(r.y, 2) for r in page.items if isinstance(r, Run) and r.size == 16})
+    return min(b - a for a, b in itertools.pairwise(ys))
+
+
+def test_a_notice_a_few_lines_too_long_is_set_on_one_page(demo: DocumentService) -> None:
+    """GB/T 9704 §7.3.5: rather than carry 特此催告 and the signature to a page of their own, the line
+    pitch is tightened (to at most 26 lines a page); a notice far too long keeps the 22-line grid."""
+
+    fits = next(n for n in range(1, 20) if len(_set(_notice(n + 1), demo.fonts, A4_NOTICE)) == 2)
+    over = _notice(fits + 1)  # one paragraph too many for the 22-line grid
+    assert len(_set(over, demo.fonts, A4_NOTICE)) == 2
+    (page,) = layout_document(over, demo.fonts)
+    assert _body_pitch(page) < A4_NOTICE.pitch - 0.5
+    assert (
+        _body_pitch(page)
+        >= (A4_NOTICE.height - A4_NOTICE.top - A4_NOTICE.bottom) / MOST_LINES_PER_PAGE - 0.01
+    )
+    assert "特此催告" in page.text() and "二〇二六年十二月四日" in page.text()
+
+    long = layout_document(_notice(fits + 8), demo.fonts)
+    assert len(long) >= 2 and abs(_body_pitch(long[0]) - A4_NOTICE.pitch) < 0.01
