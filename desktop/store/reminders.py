@@ -443,7 +443,9 @@ def edge_cases(
         if rule.keep_days is not None:
             gone = end + timedelta(days=rule.keep_days)
             ids |= _select(db, rule, first - gone, last - gone - one, None, table)  # leaving
-        if rule.event is EventKind.FIRST_INSTALLMENT_PAID:  # leaving (back: returning) as the next slice falls due
+        if (
+            rule.event is EventKind.FIRST_INSTALLMENT_PAID
+        ):  # leaving as the next slice falls due (back: returning)
             sql = "SELECT id FROM cases c WHERE next_due_date BETWEEN ? AND ? AND paid_fen > 0"
             params: tuple[str, ...] = (first.isoformat(), last.isoformat())
             if after > before:  # forward, only a warning on the kept board can leave

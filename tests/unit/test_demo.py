@@ -100,7 +100,8 @@ def test_last_contact_is_what_the_triggers_keep(generated) -> None:  # type: ign
     # the triggers are back: a new contact moves the mark, deleting it moves it back
     cid, before = rows[0][0], rows[0][1]
     conn.execute(
-        "INSERT INTO contacts (case_id, at, method, by) VALUES (?, '2099-01-01T09:00:00', '电话', 't')", (cid,)
+        "INSERT INTO contacts (case_id, at, method, by) VALUES (?, '2099-01-01T09:00:00', '电话', 't')",
+        (cid,),
     )
     assert conn.execute("SELECT last_contact_at FROM cases WHERE id = ?", (cid,)).fetchone()[0] == (
         "2099-01-01T09:00:00"

@@ -74,7 +74,9 @@ def test_years_a_newer_seed_adds_are_added_and_stored_years_kept(workspace: Work
     assert table.entry(D("2025-10-08")).name == "管理员修改"  # type: ignore[union-attr]
     assert _audit(workspace) == ["holidays.seed", "holidays.seed"]
     detail = json.loads(
-        db.execute("SELECT detail FROM audit_log WHERE action = 'holidays.seed' ORDER BY id DESC").fetchone()[0]
+        db.execute("SELECT detail FROM audit_log WHERE action = 'holidays.seed' ORDER BY id DESC").fetchone()[
+            0
+        ]
     )
     assert detail["years"] == [2026]
     service.holiday_table()

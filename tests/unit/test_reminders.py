@@ -174,14 +174,10 @@ def test_the_first_installment_warning_lasts_until_the_next_slice_falls_due() ->
     assert evaluate_rule(rule, f._replace(contacts=(ContactMark(E),)), TABLE, E) == []
     assert evaluate_rule(rule, f._replace(contacts=(ContactMark(E - timedelta(days=1)),)), TABLE, E)
     # a sum payable at once before the first installment is covered first
-    lump = f._replace(
-        schedule=(Slice(E - timedelta(days=30), 1_000_000, 1), *f.schedule), due_fen=11_000_000
-    )
+    lump = f._replace(schedule=(Slice(E - timedelta(days=30), 1_000_000, 1), *f.schedule), due_fen=11_000_000)
     assert evaluate_rule(rule, lump, TABLE, E) == []
-    (item,) = evaluate_rule(
-        rule, lump._replace(paid_fen=5_000_000, payments=((E, 4_000_000), (E + timedelta(days=1), 1_000_000))),
-        TABLE, E + timedelta(days=1),
-    )  # fmt: skip
+    paid = lump._replace(paid_fen=5_000_000, payments=((E, 4_000_000), (E + timedelta(days=1), 1_000_000)))
+    (item,) = evaluate_rule(rule, paid, TABLE, E + timedelta(days=1))
     assert item.event_date == E + timedelta(days=1)
 
 

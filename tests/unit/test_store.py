@@ -108,7 +108,11 @@ def test_last_contact_mark_is_backfilled_by_the_migration_and_kept_by_every_writ
         )
     conn.executemany(
         "INSERT INTO contacts (case_id, at, method, by) VALUES (?, ?, '电话', 't')",
-        [(1, "2026-03-01T09:00:00+08:00"), (1, "2026-05-01T09:00:00+08:00"), (1, "2026-04-01T09:00:00+08:00")],
+        [
+            (1, "2026-03-01T09:00:00+08:00"),
+            (1, "2026-05-01T09:00:00+08:00"),
+            (1, "2026-04-01T09:00:00+08:00"),
+        ],
     )
     migrate(conn, None)
     marks = dict(conn.execute("SELECT id, last_contact_at FROM cases").fetchall())
