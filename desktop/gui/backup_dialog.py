@@ -136,10 +136,10 @@ def release_workspace(workspace: Workspace) -> None:
 
 
 def backup_on_exit(workspace: Workspace) -> service.AutoResult | None:
-    """The automatic backup when the program closes (skipped when read-only or nothing changed)."""
+    """The automatic backup when the program closes (skipped when read-only, closed or nothing changed)."""
     for task in list(_RUNNING):
         task.wait()
-    if is_read_only(workspace):
+    if is_read_only(workspace) or not is_open(workspace):  # not open: a restore the next start finishes
         return None
     dialog = QProgressDialog(_("正在自动备份数据库…"), "", 0, 100)
     dialog.setCancelButton(None)
@@ -591,16 +591,24 @@ class RestoreDialog(QDialog):
         workspace = self.workspace
         path = prepared.db_path
         workspace.db.conn.close()
+        refused = ""
         try:
-            try:
-                self.outcome = prepared.install(workspace.actor)
-            finally:
-                workspace.db = open_database(path)
+            self.outcome = prepared.install(workspace.actor)
         except StoreError as exc:
-            self._failed(str(exc))
+            if not prepared.begun():
+                refused = str(exc)  # before anything changed: the database is as it was
+            # otherwise the install was cut short part-way: reopening below finishes it, if it can now
+        prepared.discard()
+        try:
+            workspace.db = open_database(path)
+        except StoreError as exc:
+            self._unfinished(str(exc))
             return
-        finally:
-            prepared.discard()
+        if refused:
+            self._failed(refused)
+            return
+        if self.outcome is None:
+            self.outcome = prepared.done()
         self._running(False)
         self.bar.setValue(1000)
         self.stage.setText(_("完成"))
@@ -609,6 +617,23 @@ class RestoreDialog(QDialog):
         self.restore_button.setEnabled(False)
         workspace.notify(Change("settings"))
         workspace.notify(Change("restore"))
+
+    def _unfinished(self, message: str) -> None:
+        """The install began but neither it nor the reopen could finish it (a file held by another program):
+        the program cannot go on without its database, so it says so and closes; the next start finishes."""
+        self._running(False)
+        self.stage.setText(_("未完成"))
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setText("✘ " + message)
+        QMessageBox.critical(
+            self,
+            _("恢复没有完成"),
+            _(
+                "{0}\n\n程序现在关闭。请关闭可能正在使用数据库或文书模板文件夹的其他程序，"
+                "再重新打开本程序，恢复会自动完成。"
+            ).format(message),
+        )
+        QApplication.quit()
 
     def _running(self, running: bool) -> None:
         for widget in (self.file, self.password, self.read_button, self.restore_button, self.close_button):

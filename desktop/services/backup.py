@@ -5,7 +5,8 @@
   4 weekly, 12 monthly), skipped when nothing changed, and never below a free-space floor;
 * :func:`read_manifest` / :func:`verify` — what a backup holds; every byte checked;
 * :func:`restore` — verify and unpack, refuse a newer schema, migrate an older one, save the current
-  database as a backup first, then swap the file in atomically and record it in the audit log;
+  database as a backup first, then swap the database and forms in and record it in the audit log (a crash
+  part-way is finished on the next open: :mod:`desktop.store.restore_journal`);
 * :func:`removable_drives` — Windows drive letters of removable drives, Linux mount points under /media,
   /run/media and /mnt.
 
@@ -31,8 +32,9 @@ from desktop.i18n import _
 from desktop.store import backup as store
 from desktop.store.audit import record
 from desktop.store.backup import BackupError, Manifest, Problem, Progress
-from desktop.store.database import StoreError, connect, schema_version, transaction
+from desktop.store.database import StoreError, schema_version, transaction
 from desktop.store.lock import DatabaseInUse, acquire
+from desktop.store.restore_journal import finish_restore, install_restore, journal_path
 
 log = logging.getLogger(__name__)
 
@@ -412,15 +414,32 @@ class PreparedRestore:
     safety: Path | None
     from_version: int
     to_version: int
+    restore_id: str
 
     def install(self, actor: str) -> RestoreDone:
-        """Swap the restored database in (no connection to it may be open) and record it in the audit log."""
-        store.install_database(self.new_db, self.db_path)
-        store.replace_forms(self.new_forms, self.forms)
-        _audit_restore(self, actor)
+        """Swap the restored database and forms in (no connection to the database may be open) and record
+        it in the audit log. Once begun it is finished even after a crash: on the next open."""
+        detail = {
+            "file": os.path.abspath(self.backup),
+            "backup_created": self.manifest.created,
+            "sha256": self.manifest.payload_sha256,
+            "safety_backup": str(self.safety) if self.safety else "",
+            "schema": [self.from_version, self.to_version],
+        }
+        install_restore(self.db_path, self.new_db, self.forms, self.new_forms, self.restore_id, actor, detail)
+        return self.done()
+
+    def begun(self) -> bool:
+        """True once the install has started changing files: from then on the next open finishes it."""
+        return journal_path(self.db_path).exists()
+
+    def done(self) -> RestoreDone:
         return RestoreDone(self.manifest, self.safety, self.from_version, self.to_version)
 
     def discard(self) -> None:
+        """Remove the unpacked files, unless an install has begun (its journal finishes it)."""
+        if self.begun():
+            return
         store.remove_sqlite_files(self.new_db)
         shutil.rmtree(self.new_forms, ignore_errors=True)
 
@@ -448,7 +467,8 @@ def prepare_restore(
     new_forms = forms.with_name(f".tdrestore-forms-{tag}")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     store.remove_stale_temporaries(db_path.parent)
-    prepared = PreparedRestore(db_path, backup, manifest, new_db, new_forms, forms, None, 0, 0)
+    store.remove_stale_temporaries(forms.parent)  # forms folders a killed restore unpacked
+    prepared = PreparedRestore(db_path, backup, manifest, new_db, new_forms, forms, None, 0, 0, tag)
     try:
         needed = manifest.payload_size + (db_path.stat().st_size if db_path.exists() else 0)
         store.check_free_space(db_path.parent, needed)
@@ -483,8 +503,8 @@ def restore(
     forms: Path | None = None,
     safety_dir: Path | None = None,
 ) -> RestoreDone:
-    """:func:`prepare_restore` then install, for a database no connection has open. A crash at any point
-    leaves the old or the new database, each whole."""
+    """:func:`prepare_restore` then install, for a database no connection has open. A crash before the
+    install leaves the old database and forms; once it has begun, the next open finishes it."""
     prepared = prepare_restore(
         db_path, backup, password, progress=progress, forms=forms, safety_dir=safety_dir
     )
@@ -492,29 +512,6 @@ def restore(
         return prepared.install(actor)
     finally:
         prepared.discard()
-
-
-def _audit_restore(prepared: PreparedRestore, actor: str) -> None:
-    db = sqlite_utils.Database(connect(prepared.db_path))
-    try:
-        with transaction(db) as conn:
-            record(
-                conn,
-                actor,
-                "backup.restore",
-                "database",
-                None,
-                "",
-                {
-                    "file": os.path.abspath(prepared.backup),
-                    "backup_created": prepared.manifest.created,
-                    "sha256": prepared.manifest.payload_sha256,
-                    "safety_backup": str(prepared.safety) if prepared.safety else "",
-                    "schema": [prepared.from_version, prepared.to_version],
-                },
-            )
-    finally:
-        db.conn.close()
 
 
 def _prune_before_restore(directory: Path, stem: str) -> None:
@@ -540,6 +537,7 @@ def restore_unopened(
     except DatabaseInUse as exc:
         raise StoreError(_("{0}请先关闭它再恢复。").format(exc)) from exc
     try:
+        finish_restore(db_path)  # an earlier restore a crash interrupted comes first
         return restore(
             db_path, backup, password, actor=actor, progress=progress, forms=forms, safety_dir=safety_dir
         )

@@ -393,7 +393,9 @@ def remove_sqlite_files(path: Path) -> None:
 
 
 def remove_stale_temporaries(directory: Path, max_age: float = _STALE_SECONDS) -> list[Path]:
-    """Remove what a killed run left in ``directory``: hidden temporaries older than ``max_age``."""
+    """Remove what a killed run left in ``directory``: hidden temporaries older than ``max_age``, files
+    and the forms folders a restore unpacks or moves aside (``.tdrestore-forms-…``). A restore's journal
+    never names a stale one: every open of the database finishes a journal first."""
     removed = []
     cutoff = time.time() - max_age
     try:
@@ -405,9 +407,15 @@ def remove_stale_temporaries(directory: Path, max_age: float = _STALE_SECONDS) -
         if not (name.endswith(".partial") or name.startswith((".tdsnap-", ".tdrestore-"))):
             continue
         try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if path.is_file():
                 path.unlink()
-                removed.append(path)
+            elif path.is_dir() and name.startswith(".tdrestore-forms-"):
+                shutil.rmtree(path)
+            else:
+                continue
+            removed.append(path)
         except OSError:
             continue
     return removed
@@ -1776,19 +1784,6 @@ def install_database(new_db: Path, db_path: Path) -> None:
     except OSError as exc:
         raise _os_error(exc, db_path, writing=True) from exc
     _fsync_dir(db_path.parent)
-
-
-def replace_forms(new_forms: Path, forms_dir: Path) -> None:
-    """Put the restored form overrides in place of the current ones (the safety backup has the old)."""
-    old = forms_dir.with_name(f".tdrestore-forms-old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    if forms_dir.exists():
-        os.replace(forms_dir, old)
-    if new_forms.exists() and any(new_forms.iterdir()):
-        os.replace(new_forms, forms_dir)
-    else:
-        shutil.rmtree(new_forms, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def newest_stamp(directory: Path, kind: str, db_stem: str) -> datetime | None:

@@ -131,12 +131,16 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, directory: Path 
 
 
 def open_database(path: Path | str | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the database at ``path`` (default: the user's)."""
+    """Open (creating if needed) and migrate the database at ``path`` (default: the user's), first
+    finishing a restore that a crash interrupted (the caller holds the single-instance lock)."""
     target = Path(path) if path is not None and str(path) != ":memory:" else None
     if path is None:
         target = paths.default_database()
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
+        from desktop.store.restore_journal import finish_restore  # it builds on this module
+
+        finish_restore(target)  # a restore a crash interrupted: finished before anything reads the file
     conn = connect(target if target is not None else ":memory:")
     try:
         conn.execute("PRAGMA schema_version").fetchone()

@@ -13,10 +13,11 @@ from desktop.gui import backup_dialog
 from desktop.gui.backup_dialog import BackupDialog, RestoreDialog, backup_on_exit, open_workspace
 from desktop.services import backup as service
 from desktop.services.workspace import Change, Workspace
-from desktop.store import audit
+from desktop.store import audit, restore_journal
 from desktop.store import backup as store
-from desktop.store.database import StoreError
+from desktop.store.database import StoreError, open_database
 from desktop.store.lock import acquire
+from desktop.store.restore_journal import journal_path
 from tests.conftest import make_case, type_text
 
 PASSWORD = "法院备份密码2025"
@@ -196,6 +197,79 @@ def test_restore_of_a_damaged_backup_changes_nothing(  # type: ignore[no-untyped
     assert dialog.outcome is None
     assert "已损坏" in dialog.message.text() and "保持原样" in dialog.message.text()
     assert filled.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+
+
+def _restore_with_forms_swap_failing(  # type: ignore[no-untyped-def]
+    qtbot, workspace: Workspace, usb: Path, forms: Path, dialogs, monkeypatch, times: int
+) -> RestoreDialog:
+    """Back up (with a form override), change the database, then restore while renaming the unpacked forms
+    folder into place fails ``times`` times (a file in it held open by another program on Windows)."""
+    forms.mkdir(exist_ok=True)
+    (forms / "override.txt").write_text("备份时的模板", encoding="utf-8")
+    done = service.make_backup(Path(workspace.path), usb, PASSWORD, kdf_log_n=10)
+    workspace.delete_case(workspace.db.execute("SELECT id FROM cases LIMIT 1").fetchone()[0])
+    (forms / "override.txt").write_text("恢复前的模板", encoding="utf-8")
+    real_replace = restore_journal.os.replace
+    left = [times]
+
+    def replace(source, target):  # type: ignore[no-untyped-def]
+        if Path(target) == forms and left[0] > 0:
+            left[0] -= 1
+            raise PermissionError(13, "另一个程序正在使用此文件", str(source))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(restore_journal.os, "replace", replace)
+    dialog = RestoreDialog(workspace)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(done.path), ""))
+    dialog.choose_file()
+    type_text(dialog.password, PASSWORD)
+    dialog.read()
+    dialogs.answer = QMessageBox.StandardButton.Yes
+    dialog.confirm_and_restore()
+    wait_for(qtbot, dialog)
+    return dialog
+
+
+def test_a_restore_cut_short_part_way_is_finished_by_the_reopen_and_shown_done(  # type: ignore[no-untyped-def]
+    qtbot, filled: Workspace, usb: Path, own_forms_folder: Path, dialogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quits: list[bool] = []
+    monkeypatch.setattr(backup_dialog.QApplication, "quit", lambda: quits.append(True))
+    dialog = _restore_with_forms_swap_failing(
+        qtbot, filled, usb, own_forms_folder, dialogs, monkeypatch, times=1
+    )
+    assert dialog.outcome is not None, dialog.message.text()
+    assert dialog.message.text().startswith("✔") and not quits
+    assert filled.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+    assert (own_forms_folder / "override.txt").read_text(encoding="utf-8") == "备份时的模板"
+    assert not journal_path(Path(filled.path)).exists()
+    assert [e["action"] for e in audit.entries(filled.db)].count("backup.restore") == 1
+
+
+def test_a_restore_that_cannot_be_finished_now_says_so_and_closes_the_program(  # type: ignore[no-untyped-def]
+    qtbot, filled: Workspace, usb: Path, own_forms_folder: Path, dialogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = Path(filled.path)
+    quits: list[bool] = []
+    monkeypatch.setattr(backup_dialog.QApplication, "quit", lambda: quits.append(True))
+    dialog = _restore_with_forms_swap_failing(
+        qtbot, filled, usb, own_forms_folder, dialogs, monkeypatch, times=2
+    )
+    assert quits == [True] and dialog.message.text().startswith("✘")
+    title, text = dialogs.shown[-1]
+    assert title == "恢复没有完成" and "另一个程序正在使用此文件" in text and "自动完成" in text
+    assert journal_path(path).exists()  # the next start finishes it
+    assert backup_on_exit(filled) is None  # nothing to back up while the restore is unfinished
+    monkeypatch.undo()  # the other program let go of the file
+    db = open_database(path)
+    try:
+        assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 4
+        assert [e["action"] for e in audit.entries(db)].count("backup.restore") == 1
+    finally:
+        db.conn.close()
+    assert (own_forms_folder / "override.txt").read_text(encoding="utf-8") == "备份时的模板"
+    assert not journal_path(path).exists()
 
 
 def test_second_instance_is_told_and_may_only_read(qtbot, db_path: Path, dialogs) -> None:  # type: ignore[no-untyped-def]

@@ -579,6 +579,178 @@ def test_restore_refuses_while_another_connection_is_open(
     assert filled.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 5
 
 
+# A crash part-way through installing a restore (restore_journal): every point of it.
+
+
+class Crash(BaseException):
+    """The process dying: nothing after it runs, no ``finally`` of the install cleans up."""
+
+
+def _crash_at(monkeypatch: pytest.MonkeyPatch, point: int) -> list[str]:
+    """Make the install "die" just before its ``point``-th file operation (counted from 0) and return the
+    names of the operations done before it."""
+    from desktop.store import restore_journal
+
+    done: list[str] = []
+
+    def step(name: str) -> None:
+        if len(done) == point:
+            raise Crash(name)
+        done.append(name)
+
+    def counted(name: str, real: object) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            step(name)
+            return real(*args, **kwargs)  # type: ignore[operator]
+
+        return call
+
+    class Os:
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+        replace = staticmethod(counted("os.replace", os.replace))
+        fsync = staticmethod(counted("os.fsync", os.fsync))
+
+    class Shutil:
+        rmtree = staticmethod(counted("shutil.rmtree", shutil.rmtree))
+
+    monkeypatch.setattr(restore_journal, "os", Os())
+    monkeypatch.setattr(restore_journal, "shutil", Shutil())
+    for name in ("_write_journal", "install_database", "_fsync_dir", "_record_once", "_remove_journal"):
+        monkeypatch.setattr(restore_journal, name, counted(name, getattr(restore_journal, name)))
+    return done
+
+
+def _leftovers(*folders: Path) -> list[str]:
+    return sorted(
+        p.name for f in set(folders) for p in f.iterdir() if p.name.startswith((".tdrestore", ".tdjournal"))
+    )
+
+
+def test_a_crash_at_any_point_of_the_install_is_finished_on_the_next_open(
+    filled: Workspace, forms: Path, encrypted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the journal is written the old database and forms stay; from then on the next open puts the
+    restored database and its forms in place and records the restore once, whatever was done before."""
+    from desktop.store.restore_journal import journal_path
+
+    live = Path(filled.path)
+    filled.delete_case(filled.db.execute("SELECT id FROM cases LIMIT 1").fetchone()[0])
+    filled.close()
+    restored_cases = sorted(f"（2025）黑0902民初{seq}号" for seq in range(123, 128))
+    restored_forms = store.read_forms(forms)
+    (forms / "notice.toml").write_text("changed", encoding="utf-8")
+    (forms / "local-only.toml").write_text("本地新增", encoding="utf-8")
+    old_cases, old_forms = cases_in(live), store.read_forms(forms)
+    assert old_cases != restored_cases and old_forms != restored_forms
+
+    points, outcomes = 0, set()
+    while True:
+        prepared = service.prepare_restore(live, encrypted, PASSWORD, forms=forms, safety_dir=tmp_path / "s")
+        with monkeypatch.context() as patch:
+            done = _crash_at(patch, points)
+            try:
+                prepared.install("测试员")
+                crashed = False
+            except Crash:
+                crashed = True
+        begun = journal_path(live).exists() or "_remove_journal" in done  # else died before it was in place
+        ws = Workspace.open(live)  # the next start
+        restores = [e for e in audit.entries(ws.db) if e["action"] == "backup.restore"]
+        ws.close()
+        if crashed and not begun:
+            assert (cases_in(live), store.read_forms(forms)) == (old_cases, old_forms), done
+            assert restores == []
+            prepared.discard()  # the unpacked files a dead process left (a later run removes them)
+            outcomes.add("old")
+        else:
+            assert cases_in(live) == restored_cases, done
+            assert store.read_forms(forms) == restored_forms, done
+            assert len(restores) == 1, done
+            assert integrity(live) == "ok"
+            outcomes.add("restored")
+        assert _leftovers(live.parent, forms.parent) == [], done
+        if not crashed:
+            break
+        # back to the state before the restore, for the next crash point
+        service.restore(live, prepared.safety, None, actor="测试员", forms=forms, safety_dir=tmp_path / "u")
+        assert (cases_in(live), store.read_forms(forms)) == (old_cases, old_forms)
+        ws = Workspace.open(live)
+        with ws.db.conn:
+            ws.db.conn.execute("DELETE FROM audit_log WHERE action = 'backup.restore'")
+        ws.close()
+        points += 1
+    assert outcomes == {"old", "restored"}
+    assert points >= 8  # journal (write, fsync, rename, folder), database, forms aside and in, audit, journal
+
+
+def test_an_unreadable_restore_journal_is_refused_with_the_database_untouched(filled: Workspace) -> None:
+    from desktop.store.restore_journal import journal_path
+
+    live = Path(filled.path)
+    filled.close()
+    before = cases_in(live)
+    journal_path(live).write_text('{"version": 1, "database": ', encoding="utf-8")
+    with pytest.raises(StoreError, match=r"上次恢复备份没有完成.*数据库没有被改动"):
+        Workspace.open(live)
+    assert cases_in(live) == before and journal_path(live).exists()
+
+
+def test_forms_folders_a_killed_restore_unpacked_are_removed_by_the_next_restore(
+    filled: Workspace, forms: Path, encrypted: Path, tmp_path: Path
+) -> None:
+    """A restore killed while unpacking (before its journal) leaves an unpacked forms folder; one killed
+    by an older release could leave one moved aside. A later restore removes those half a day old."""
+    live = Path(filled.path)
+    filled.close()
+    forms = shutil.copytree(forms, tmp_path / "program" / "forms")  # not beside the database
+    day_old = time.time() - 13 * 3600
+    stale = [forms.with_name(".tdrestore-forms-999-0badc0de"), forms.with_name(".tdrestore-forms-old-1-2")]
+    fresh = forms.with_name(".tdrestore-forms-998-00000000")  # may belong to a restore running right now
+    for folder in (*stale, fresh):
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "a.toml").write_text("x", encoding="utf-8")
+    for folder in stale:
+        os.utime(folder, (day_old, day_old))
+    service.restore(live, encrypted, PASSWORD, actor="测试员", forms=forms, safety_dir=tmp_path / "s")
+    assert not any(folder.exists() for folder in stale)
+    assert fresh.exists() and (forms / "notice.toml").exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+def test_a_restore_killed_between_the_database_and_the_forms_is_finished_on_the_next_open(
+    filled: Workspace, forms: Path, encrypted: Path, tmp_path: Path
+) -> None:
+    """A real death (SIGKILL) right after the database was swapped: the forms follow on the next open."""
+    live = Path(filled.path)
+    filled.close()
+    restored_forms = store.read_forms(forms)
+    (forms / "notice.toml").write_text("changed", encoding="utf-8")
+    script = (
+        "import os, signal\n"
+        "from pathlib import Path\n"
+        "from desktop.services import backup as service\n"
+        "from desktop.store import restore_journal\n"
+        "real = restore_journal.install_database\n"
+        "def then_die(*args):\n"
+        "    real(*args)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "restore_journal.install_database = then_die\n"
+        f"service.restore(Path({str(live)!r}), Path({str(encrypted)!r}), {PASSWORD!r}, actor='测试员', "
+        f"forms=Path({str(forms)!r}), safety_dir=Path({str(tmp_path / 's')!r}))\n"
+    )
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert child.returncode == -9, child.stderr
+    assert (forms / "notice.toml").read_text(encoding="utf-8") == "changed"  # the window: old forms
+    ws = Workspace.open(live)
+    restores = [e for e in audit.entries(ws.db) if e["action"] == "backup.restore"]
+    ws.close()
+    assert store.read_forms(forms) == restored_forms
+    assert len(restores) == 1 and json.loads(restores[0]["detail"])["file"] == str(encrypted)
+    assert _leftovers(live.parent, forms.parent) == []
+
+
 # --------------------------------------------------------------------------------------------- rotation
 
 
