@@ -56,8 +56,8 @@ def application() -> QApplication:
 def run(db_path: Path | None) -> int:
     from desktop.gui.backup_dialog import backup_on_exit, open_workspace, release_workspace
     from desktop.gui.court_dialog import CourtDialog
-    from desktop.gui.dashboard_page import wait_for_builds
     from desktop.gui.main_window import MainWindow
+    from desktop.gui.threads import wait_for_all
 
     app = application()
     sys.excepthook = _excepthook
@@ -76,7 +76,7 @@ def run(db_path: Path | None) -> int:
     window = MainWindow(workspace)
     window.show_on_screen()
     code = app.exec()
-    wait_for_builds()  # a reminder board still being built on its own connection
+    wait_for_all()  # a reminder board or statistics still being read on a connection of their own
     backup_on_exit(workspace)
     workspace.close()
     release_workspace(workspace)

@@ -53,6 +53,7 @@ from desktop.core.model import ContactMethod
 from desktop.core.money import format_money
 from desktop.core.reminders import CaseEvent, CaseEventKind, Group, Period, ReminderItem, Rule
 from desktop.gui.fields import ERROR_STYLE, DateLine, combo_value, enum_combo
+from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services.reminders import Board, Reminders
 from desktop.services.workspace import CaseInvalid, Change, Workspace
@@ -107,8 +108,7 @@ class BoardBuild(QThread):
     def __init__(self, workspace: Workspace, today: date) -> None:
         super().__init__()
         self.path, self.actor, self.today = workspace.path, workspace.actor, today
-        _BUILDS.add(self)
-        self.finished.connect(lambda: _BUILDS.discard(self))
+        keep(self)
 
     def run(self) -> None:
         try:
@@ -122,15 +122,6 @@ class BoardBuild(QThread):
             self.failed.emit(str(exc))
         else:
             self.built.emit()
-
-
-_BUILDS: set[BoardBuild] = set()  # running builds, kept from the garbage collector until they finish
-
-
-def wait_for_builds() -> None:
-    """Let running builds finish (at exit: a QThread must not be destroyed while it runs)."""
-    for build in list(_BUILDS):
-        build.wait()
 
 
 class DashboardModel(QAbstractTableModel):
