@@ -1,0 +1,96 @@
+"""统计: the ledger read once into day-by-day tallies (:mod:`desktop.core.statistics`), then any period's
+report from them. Definitions: ``docs/statistics.md``.
+
+One pass over the cases and their payments; on the 1,000,000-case demo it takes seconds
+(``tests/bench/bench_statistics.py``), so the page runs it off the GUI thread and keeps the result until
+a case changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from desktop.core.statistics import Metric, Period, Report, Tallies, Tally, report
+
+# A case performed before enforcement: not a formal enforcement number (执, 执恢 …; the local 执前 numbers
+# are before enforcement), money due and paid in full, any act marked done, never transferred.
+_BEFORE_ENFORCEMENT = "(c.cn_local = 1 OR c.cn_type_code NOT LIKE '执%')"
+_TRANSFERRED = "(c.status = '移送执行' OR c.enforcement_case_number <> '')"
+_ACTS_DONE = (
+    "(c.status IN ('履行完毕', '已归档') OR NOT EXISTS "
+    "(SELECT 1 FROM obligations o WHERE o.case_id = c.id AND o.kind = '行为履行'))"
+)
+
+# (metrics, query): each row is (day, handler id, one value per metric)
+_QUERIES: tuple[tuple[tuple[Metric, ...], str], ...] = (
+    # the day the payments (in date order, as desktop.core.eligibility.performed_on) reached the amount due
+    (
+        (Metric.VOLUNTARY, Metric.VOLUNTARY_FEN),
+        f"""WITH run AS (SELECT case_id, paid_on,
+                                sum(amount_fen) OVER (PARTITION BY case_id ORDER BY paid_on, id) AS total
+                         FROM payments)
+            SELECT day, handler_id, count(*), sum(due_fen) FROM (
+              SELECT c.handler_id, c.due_fen, min(r.paid_on) AS day
+              FROM cases c JOIN run r ON r.case_id = c.id AND r.total >= c.due_fen
+              WHERE c.due_fen > 0 AND c.paid_fen >= c.due_fen AND {_BEFORE_ENFORCEMENT}
+                AND NOT {_TRANSFERRED} AND {_ACTS_DONE}
+              GROUP BY c.id)
+            GROUP BY 1, 2""",
+    ),
+    (
+        (Metric.FIRST_ENFORCEMENT,),
+        """SELECT filing_date, handler_id, count(*) FROM cases
+           WHERE cn_type_code = '执' AND cn_local = 0 AND filing_date IS NOT NULL GROUP BY 1, 2""",
+    ),
+    (
+        (Metric.DUE, Metric.DUE_VOLUNTARY, Metric.DUE_TRANSFERRED),
+        f"""SELECT c.deadline, c.handler_id, count(*),
+                   sum(CASE WHEN c.paid_fen < c.due_fen OR {_TRANSFERRED} THEN 0 WHEN {_ACTS_DONE} THEN 1
+                            ELSE 0 END),
+                   sum({_TRANSFERRED})
+            FROM cases c
+            WHERE c.due_fen > 0 AND c.deadline IS NOT NULL AND {_BEFORE_ENFORCEMENT}
+            GROUP BY 1, 2""",
+    ),
+    (
+        (Metric.URGINGS,),
+        """SELECT substr(t.at, 1, 10), c.handler_id, count(*) FROM contacts t JOIN cases c ON c.id = t.case_id
+           GROUP BY 1, 2""",
+    ),
+    (
+        (Metric.CERTIFICATES,),
+        """SELECT d.issued_on, c.handler_id, count(*) FROM documents d LEFT JOIN cases c ON c.id = d.case_id
+           WHERE d.series = '自动履行证明书' GROUP BY 1, 2""",
+    ),
+    (
+        (Metric.WHITELIST_BATCHES, Metric.WHITELIST_ENTRIES),
+        """SELECT b.published_on, NULL, count(*),
+                  sum((SELECT count(*) FROM whitelist_entries e WHERE e.batch_id = b.id))
+           FROM whitelist_batches b GROUP BY 1""",
+    ),
+)
+
+
+def load_tallies(conn: sqlite3.Connection) -> Tallies:
+    """Everything the statistics count, by day and handler, in one read transaction."""
+    tallies: list[Tally] = []
+    own = not conn.in_transaction  # one snapshot for every query
+    if own:
+        conn.execute("BEGIN")
+    try:
+        names = dict(conn.execute("SELECT id, name FROM handlers"))
+        for metrics, sql in _QUERIES:
+            for day, handler_id, *values in conn.execute(sql):
+                when, handler = date.fromisoformat(day[:10]), names.get(handler_id, "")
+                for metric, value in zip(metrics, values, strict=True):
+                    if value:
+                        tallies.append(Tally(metric, when, handler, int(value)))
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    return Tallies(tallies)
+
+
+def statistics(conn: sqlite3.Connection, period: Period) -> Report:
+    return report(load_tallies(conn), period)
