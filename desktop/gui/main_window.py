@@ -63,7 +63,11 @@ AREAS: tuple[tuple[str, str | None, str], ...] = (
         "desktop.gui.whitelist_page:WhitelistPage",
         _("诚信履行名单的审核、分批发布、打印与报送。"),
     ),
-    (_("统计"), None, _("自动履行率、执行收案变化等统计。")),
+    (
+        _("统计"),
+        "desktop.gui.statistics_page:StatisticsPage",
+        _("自动履行案件与金额、首次执行收案、自动履行率等，环比与同比。"),
+    ),
 )
 
 
