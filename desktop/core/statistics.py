@@ -1,9 +1,10 @@
 """Statistics of automatic performance (统计): periods, their comparisons and the figures (no Qt, no SQL).
 
 The figures are those the seeds report (镇海, seed 003; DOMAIN.md §8): voluntary-performance cases and
-their amount, first-enforcement filings, the ratio of the two, certificates issued, white-list batches and
-entries; and, per handler, the 自动履行率 of the cases whose performance period ended in the period. Each
-is compared with the previous period (环比) and the same period a year before (同比).
+their amount, first-enforcement filings, the ratio of the two, certificates issued, white-list batches
+and entries, fee reductions granted; and, per handler, the 自动履行率 of the cases whose performance
+period ended in the period. Each is compared with the previous period (环比) and the same period a year
+before (同比).
 
 The ledger is read once into :class:`Tallies`: what happened on which day for which handler. A period's
 figure is then a sum over its days, so any period (a half-year, a month, dates a clerk picks) costs no
@@ -31,6 +32,7 @@ class Metric(StrEnum):
     CERTIFICATES = "自动履行证明书"  # issued
     WHITELIST_BATCHES = "诚信履行名单批次"  # published
     WHITELIST_ENTRIES = "诚信履行名单人次"  # entries of those batches
+    FEE_RELIEVED = "减免诉讼费"  # fen granted (decision date), desktop.core.fee_relief
     URGINGS = "督促记录"  # contacts recorded
     DUE = "履行期限届满案件"  # non-enforcement cases with money due whose deadline is the day
     DUE_VOLUNTARY = "其中已自动履行"  # of those, fully performed and not transferred to enforcement
@@ -334,6 +336,7 @@ _COUNTED: tuple[tuple[str, Metric, Unit], ...] = (
     ("出具自动履行证明书", Metric.CERTIFICATES, Unit.COPIES),
     ("发布诚信履行名单", Metric.WHITELIST_BATCHES, Unit.BATCHES),
     ("诚信履行名单公布", Metric.WHITELIST_ENTRIES, Unit.ENTRIES),
+    ("减免诉讼费", Metric.FEE_RELIEVED, Unit.YUAN),
     ("督促记录", Metric.URGINGS, Unit.TIMES),
     ("履行期限届满案件", Metric.DUE, Unit.CASES),
 )

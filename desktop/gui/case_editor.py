@@ -57,6 +57,7 @@ from desktop.core.model import (
     Stage,
 )
 from desktop.core.money import format_money, format_yuan, parse_money
+from desktop.gui.fee_relief import FeeReliefTab
 from desktop.gui.fields import (
     ERROR_STYLE,
     DateLine,
@@ -155,6 +156,8 @@ class CaseEditor(QDialog):
         self.tabs.addTab(self._obligations_tab(), _("履行义务"))
         self.tabs.addTab(self._payments_tab(), _("履行记录"))
         self.tabs.addTab(self._contacts_tab(), _("督促记录"))
+        self.fee_reliefs = FeeReliefTab(workspace, self.case, self)
+        self.tabs.addTab(self.fee_reliefs, _("诉讼费减免"))
         self.summary = QLabel(self)
         layout.addWidget(self.summary)
 

@@ -57,6 +57,7 @@ TABLE_LABELS = {
     "case_events": _("督促事项"),
     "reminder_state": _("提醒处理记录"),
     "case_flags": _("案件情形登记"),
+    "fee_reliefs": _("诉讼费减免"),
     "whitelist_checks": _("诚信名单核查记录"),
     "whitelist_exclusions": _("诚信名单排除情形"),
     "whitelist_batches": _("诚信名单批次"),

@@ -64,6 +64,12 @@ _QUERIES: tuple[tuple[tuple[Metric, ...], str], ...] = (
            WHERE d.series = '自动履行证明书' GROUP BY 1, 2""",
     ),
     (
+        (Metric.FEE_RELIEVED,),
+        """SELECT f.decided_on, c.handler_id, sum(f.relieved_fen)
+           FROM fee_reliefs f JOIN cases c ON c.id = f.case_id
+           WHERE f.outcome = '准予减免' GROUP BY 1, 2""",
+    ),
+    (
         (Metric.WHITELIST_BATCHES, Metric.WHITELIST_ENTRIES),
         """SELECT b.published_on, NULL, count(*),
                   sum((SELECT count(*) FROM whitelist_entries e WHERE e.batch_id = b.id))

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import sqlite_utils
 
 from desktop.core.errors import ValidationError
+from desktop.core.fee_relief import FeeRelief, relief_problems
 from desktop.core.model import Case, Contact, CourtSettings
 from desktop.core.validation import case_problems, check_text
 from desktop.store import cases as case_store
+from desktop.store import fee_relief as relief_store
 from desktop.store import settings as settings_store
 from desktop.store.database import StoreError, open_database
 
@@ -119,6 +121,30 @@ class Workspace:
     def delete_case(self, case_id: int) -> None:
         case_store.delete_case(self.db, case_id, self.actor)
         self.notify(Change("case", (case_id,)))
+
+    # ------------------------------------------------------------ 诉讼费减免
+    def fee_reliefs(self, case_id: int) -> list[FeeRelief]:
+        return relief_store.list_reliefs(self.db, case_id)
+
+    def save_fee_relief(self, case_id: int, relief: FeeRelief) -> FeeRelief:
+        """Record an application or its decision (refused with every problem, nothing written)."""
+        relief = replace(
+            relief,
+            applicant=relief.applicant.strip(),
+            basis=relief.basis.strip(),
+            decided_by=relief.decided_by.strip(),
+            note=relief.note.strip(),
+        )
+        problems = relief_problems(relief, self.today())
+        if problems:
+            raise CaseInvalid(problems)
+        saved = relief_store.save_relief(self.db, case_id, relief, self.actor)
+        self.notify(Change("fee_relief", (case_id,)))
+        return saved
+
+    def delete_fee_relief(self, case_id: int, relief_id: int) -> None:
+        relief_store.delete_relief(self.db, relief_id, self.actor)
+        self.notify(Change("fee_relief", (case_id,)))
 
     def add_contact(self, case_id: int, contact: Contact) -> Contact:
         try:
