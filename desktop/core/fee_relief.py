@@ -15,7 +15,7 @@ from enum import StrEnum
 from desktop.core.errors import ValidationError
 from desktop.core.money import format_yuan
 
-BASIS_EXAMPLE = "《诉讼费用交纳办法》第四十五条"
+BASIS_EXAMPLE = "《诉讼费用交纳办法》第四十四条"
 MAX_TEXT = 200
 
 

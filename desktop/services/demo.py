@@ -1491,6 +1491,29 @@ _SEARCH_BATCH = (
 _SET_HASHSIZE = "INSERT INTO case_search(case_search, rank) VALUES('hashsize', ?)"
 
 
+# 诉讼费减免: one in four debtors who paid in full (and owed the acceptance fee) applies three days after
+# the last payment; ten days later the court decides: one in nine refused, else waived (one in three
+# halved). Applications of the last ten days are still pending. From the rows, so deterministic.
+_FEE_RELIEFS = """
+INSERT INTO fee_reliefs (case_id, applicant, applied_on, fee_fen, outcome, decided_on, relieved_fen, basis,
+                         decided_by)
+SELECT id, debtor, applied, fee,
+       CASE WHEN decided > :today THEN '待决定' WHEN id % 9 = 0 THEN '不予减免' ELSE '准予减免' END,
+       CASE WHEN decided > :today THEN NULL ELSE decided END,
+       CASE WHEN decided > :today OR id % 9 = 0 THEN 0 WHEN id % 3 = 0 THEN (fee + 1) / 2 ELSE fee END,
+       CASE WHEN decided > :today THEN '' WHEN id % 9 = 0 THEN '申请人不符合减免条件'
+            ELSE '《诉讼费用交纳办法》第四十四条' END,
+       CASE WHEN decided > :today THEN '' ELSE '院长' END
+FROM (SELECT c.id, o.debtor, o.amount_fen AS fee, date(p.done, '+3 days') AS applied,
+             date(p.done, '+13 days') AS decided
+      FROM cases c
+      JOIN obligations o ON o.case_id = c.id AND o.description LIKE '案件受理费%' AND o.amount_fen > 0
+      JOIN (SELECT case_id, max(paid_on) AS done FROM payments GROUP BY case_id) p ON p.case_id = c.id
+      WHERE c.id % 4 = 0 AND c.due_fen > 0 AND c.paid_fen >= c.due_fen AND c.status <> '移送执行')
+WHERE applied <= :today
+"""
+
+
 def _load(
     conn: sqlite3.Connection,
     chunks: Iterator[Chunk],
@@ -1559,6 +1582,8 @@ def _load(
             for _, sql in indexes:
                 conn.execute(sql)
             timings["indexes"], mark = time.perf_counter() - mark, time.perf_counter()
+            conn.execute(_FEE_RELIEFS, {"today": today.isoformat()})
+            timings["fee_reliefs"], mark = time.perf_counter() - mark, time.perf_counter()
             detail = {"cases": cases, "seed": seed, "today": today.isoformat()}
             record(conn, DEMO_ACTOR, "demo.generate", "database", None, "", detail)
             conn.execute("COMMIT")

@@ -45,7 +45,7 @@ def test_an_application_then_its_decision(qtbot, workspace: Workspace, dialogs) 
     assert "请写明减免的依据" in _error(decision, "依据")
     decision.relieved.setText("625")
     type_text(decision.decided_by, "刘院长")
-    type_text(decision.basis, "《诉讼费用交纳办法》第四十五条")
+    type_text(decision.basis, "《诉讼费用交纳办法》第四十四条")
     decision.save()
     assert decision.result() == QDialog.DialogCode.Accepted
     (granted,) = workspace.fee_reliefs(case.id)  # type: ignore[arg-type]

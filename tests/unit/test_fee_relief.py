@@ -52,7 +52,7 @@ REFUSED = replace(GRANTED, outcome=ReliefOutcome.REFUSED, relieved_fen=0, basis=
         (replace(GRANTED, decided_by=""), ["决定人：请填写作出决定的审判人员或院长"]),
         (replace(GRANTED, relieved_fen=0), ["减免金额：准予减免时应大于0"]),
         (replace(GRANTED, relieved_fen=125_001), ["减免金额：1,250.01元超过案件受理费1,250.00元"]),
-        (replace(GRANTED, basis=""), ["依据：请写明减免的依据，例如《诉讼费用交纳办法》第四十五条"]),
+        (replace(GRANTED, basis=""), ["依据：请写明减免的依据，例如《诉讼费用交纳办法》第四十四条"]),
         (replace(REFUSED, relieved_fen=100), ["减免金额：不予减免时减免金额应为0"]),
         (replace(REFUSED, basis=" "), ["依据：请写明不予减免的理由"]),
         (replace(APPLIED, note="备" * 201), ["备注：不能超过200字，实际201字"]),
@@ -139,3 +139,19 @@ def test_deleting_the_case_deletes_its_records(workspace: Workspace) -> None:
     workspace.save_fee_relief(case_id, GRANTED)
     workspace.delete_case(case_id)
     assert _table(workspace) == []
+
+
+def test_the_demo_records_reliefs_the_rules_accept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.demo import generate
+
+    today = D(2026, 12, 4)
+    generate(tmp_path / "demo.sqlite3", cases=800, today=today, board=False)
+    ws = Workspace.open(tmp_path / "demo.sqlite3")
+    try:
+        case_ids = [r[0] for r in ws.db.execute("SELECT DISTINCT case_id FROM fee_reliefs")]
+        reliefs = [f for cid in case_ids for f in ws.fee_reliefs(cid)]
+    finally:
+        ws.close()
+    assert {f.outcome for f in reliefs} >= {ReliefOutcome.GRANTED, ReliefOutcome.REFUSED}
+    for relief in reliefs:
+        assert relief_problems(relief, today) == [], relief
