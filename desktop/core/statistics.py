@@ -252,11 +252,11 @@ class Line:
 
     @property
     def versus_previous(self) -> str:
-        return change_text(self.current, self.previous)
+        return change_text(self.current, self.previous, "上期")
 
     @property
     def versus_year_before(self) -> str:
-        return change_text(self.current, self.year_before)
+        return change_text(self.current, self.year_before, "去年同期")
 
 
 def _per_ten_thousand(numerator: int, denominator: int) -> int | None:
@@ -277,9 +277,9 @@ def ratio(numerator: int, denominator: int) -> Value:
     return Value(None if value is None else (value + 50) // 100, Unit.RATIO)
 
 
-def change_text(current: Value, before: Value) -> str:
-    """How a figure moved, in the seeds' words: 增加94%, 下降22%, 持平, 为上期的8.0倍; rates and
-    ratios by points or difference; — when there is nothing to compare with."""
+def change_text(current: Value, before: Value, what: str = "上期") -> str:
+    """How a figure moved against ``what`` (上期, 去年同期), in the seeds' words: 增加94%, 下降22%, 持平,
+    为上期的8.0倍; rates and ratios by points or difference; — when there is nothing to compare with."""
     a, b = current.number, before.number
     if a is None or b is None:
         return "—"
@@ -297,7 +297,7 @@ def change_text(current: Value, before: Value) -> str:
     if a == b:
         return "持平"
     if a >= 2 * b:
-        return f"为其{a / b:.1f}倍"
+        return f"为{what}的{a / b:.1f}倍"
     percent = (abs(a - b) * 100 * 2 + b) // (2 * b)
     if percent == 0:
         return f"{'增加' if a > b else '下降'}不足1%"

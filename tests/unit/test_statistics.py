@@ -127,9 +127,9 @@ def test_recent_periods_offer_the_half_years_and_years_cut_at_today() -> None:
     ("current", "before", "text"),
     [
         (Value(1940, Unit.CASES), Value(1000, Unit.CASES), "增加94%"),  # 镇海 2019 下半年 环比
-        (Value(800, Unit.YUAN), Value(100, Unit.YUAN), "为其8.0倍"),  # the amount ×8
+        (Value(800, Unit.YUAN), Value(100, Unit.YUAN), "为上期的8.0倍"),  # the amount ×8
         (Value(780, Unit.CASES), Value(1000, Unit.CASES), "下降22%"),  # first-enforcement filings
-        (Value(2200, Unit.CASES), Value(1000, Unit.CASES), "为其2.2倍"),  # 同比上升120%
+        (Value(2200, Unit.CASES), Value(1000, Unit.CASES), "为上期的2.2倍"),  # 同比上升120%
         (Value(5, Unit.CASES), Value(5, Unit.CASES), "持平"),
         (Value(1001, Unit.CASES), Value(1000, Unit.CASES), "增加不足1%"),
         (Value(5, Unit.CASES), Value(0, Unit.CASES), "新增"),
@@ -146,6 +146,11 @@ def test_recent_periods_offer_the_half_years_and_years_cut_at_today() -> None:
 )
 def test_changes_are_said_as_the_seeds_say_them(current: Value, before: Value, text: str) -> None:
     assert stats.change_text(current, before) == text
+
+
+def test_a_multiple_names_what_it_is_a_multiple_of() -> None:
+    eight = stats.Line("自动履行金额", Value(800, Unit.YUAN), Value(100, Unit.YUAN), Value(100, Unit.YUAN))
+    assert (eight.versus_previous, eight.versus_year_before) == ("为上期的8.0倍", "为去年同期的8.0倍")
 
 
 @pytest.mark.parametrize(
@@ -222,7 +227,7 @@ def test_the_report_compares_each_figure_and_lists_the_handlers() -> None:
     assert lines["自动履行案件"].versus_year_before == "新增"
     assert (
         lines["自动履行金额"].current.text == "800.00"
-        and lines["自动履行金额"].versus_previous == "为其8.0倍"
+        and lines["自动履行金额"].versus_previous == "为上期的8.0倍"
     )
     assert lines["自动履行与首次执行之比"].current.text == "0.98:1"
     assert lines["自动履行率"].current.text == "70.0%"
