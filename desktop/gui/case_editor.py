@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -169,7 +170,7 @@ class CaseEditor(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         self._load(self.case)
         self._dirty = False
@@ -501,7 +502,7 @@ class CaseEditor(QDialog):
             (_("生效日期"), self.effective_date),
             (_("履行期限"), self.deadline),
         ):
-            dates[label] = form.attempt(label, lambda w=widget, lb=label: w.value(lb), errors)
+            dates[label] = form.attempt(label, partial(widget.value, label), errors)
         parties = self._collect_parties(errors)
         obligations = self._collect_obligations(errors)
         payments = self._collect_payments(errors)

@@ -26,6 +26,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.money import format_money, parse_money
 
 E = TypeVar("E", bound=Enum)
+W = TypeVar("W", bound=QWidget)
 
 ERROR_STYLE = "color: #b3261e;"
 INVALID_BG = "#fde2e1"
@@ -84,7 +85,7 @@ class Form(QWidget):
         self._errors: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
 
-    def add(self, label: str, widget: QWidget, required: bool = False) -> QWidget:
+    def add(self, label: str, widget: W, required: bool = False) -> W:
         box = QWidget(self)
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)

@@ -111,9 +111,9 @@ class LedgerPage(QWidget):
         self.export_button.clicked.connect(lambda: import_dialog.export_ledger_page(self))
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_case)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_current)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, self.add_case)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_current)
         self.search.returnPressed.connect(self._search_enter)
         self._update_count()
 

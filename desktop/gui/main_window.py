@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
                 item.setForeground(Qt.GlobalColor.gray)
                 item.setToolTip(_("尚未开放"))
             else:
-                page = _page_class(spec)(workspace, self.changes, self)  # type: ignore[call-arg]
+                page = _page_class(spec)(workspace, self.changes, self)  # type: ignore[call-arg, arg-type]
                 self.area_pages[title] = page
                 self._add_page(title, page)
         self.settings_page = self._settings_page()
