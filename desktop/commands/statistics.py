@@ -1,6 +1,6 @@
-"""``tribunal-desk stats [--half YYYY-1|YYYY-2 | --year YYYY | --from D --to D] [--json]``: the 统计 page
-headless: each figure of the period against the period before (环比) and a year before (同比), and the
-自动履行率 by handler. Definitions: docs/statistics.md.
+"""``tribunal-desk stats [--half YYYY-1|YYYY-2 | --year YYYY | --from D --to D] [--json] [--pdf F]``:
+the 统计 page headless (and its printed table): each figure of the period against the period before
+(环比) and a year before (同比), and the 自动履行率 by handler. Definitions: docs/statistics.md.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import json
 import re
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desktop.commands import open_workspace
@@ -97,8 +98,15 @@ def _run(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 2
         result = statistics(workspace.db.conn, period)
+        court = workspace.court()
+        made_on = workspace.today()
     finally:
         workspace.close()
+    if args.pdf is not None:
+        from desktop.services.statistics import write_report_pdf
+
+        write_report_pdf(args.pdf, result, court.court_name if court else "", made_on)
+        print(f"已写入 {args.pdf}", file=sys.stderr)
     if args.json:
         sys.stdout.write(json.dumps(report_json(result), ensure_ascii=False, indent=1) + "\n")
     else:
@@ -116,4 +124,5 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     which.add_argument("--from", dest="start", type=_date, default=None, help="自定义期间的开始日期")
     cmd.add_argument("--to", dest="end", type=_date, default=None, help="自定义期间的结束日期")
     cmd.add_argument("--json", action="store_true", help="输出JSON（字段见 docs/statistics.md）")
+    cmd.add_argument("--pdf", type=Path, default=None, help="另存为打印用的 PDF（A4横向）")
     cmd.set_defaults(func=_run)

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,8 +34,9 @@ from desktop.core.errors import ValidationError
 from desktop.core.statistics import Period, Report, Tallies
 from desktop.gui.threads import keep
 from desktop.i18n import _
-from desktop.services.statistics import load_tallies
+from desktop.services.statistics import load_tallies, write_report_pdf
 from desktop.services.workspace import Change, Workspace
+from desktop.store.database import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,9 @@ class StatisticsPage(QWidget):
         top.addWidget(self.to_label)
         top.addWidget(self.end)
         top.addStretch(1)
+        self.print_button = QPushButton(_("打印（PDF）…"), self)
+        self.print_button.setToolTip(_("另存为 A4 横向的 PDF，打印或报送"))
+        top.addWidget(self.print_button)
         self.copy_button = QPushButton(_("复制表格"), self)
         self.copy_button.setToolTip(_("复制为制表符分隔的文字，可粘贴到 Excel 或 Word"))
         top.addWidget(self.copy_button)
@@ -166,6 +172,7 @@ class StatisticsPage(QWidget):
         self.end.dateChanged.connect(self._show)
         self.refresh_button.clicked.connect(self.reload)
         self.copy_button.clicked.connect(self.copy)
+        self.print_button.clicked.connect(self.print_pdf)
         changes.changed.connect(self._on_change)
         self._period_chosen()
 
@@ -292,3 +299,21 @@ class StatisticsPage(QWidget):
     def copy(self) -> None:
         if self.report is not None:
             QGuiApplication.clipboard().setText(stats.report_text(self.report))
+
+    def print_pdf(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        court = self.workspace.court()
+        name = f"{report.period.label}自动履行工作统计.pdf"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("保存统计表 PDF"), str(Path.home() / name), "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        try:
+            write_report_pdf(Path(path), report, court.court_name if court else "", self.workspace.today())
+        except StoreError as exc:
+            QMessageBox.warning(self, _("统计"), str(exc))
+            return
+        self.caption.setText(_("已写入 {0}").format(path))

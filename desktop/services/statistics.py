@@ -9,9 +9,16 @@ a case changes.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
-from desktop.core.statistics import Metric, Period, Report, Tallies, Tally, report
+from desktop.core.chinese_dates import format_date_cn
+from desktop.core.statistics import Metric, Period, Report, Tallies, Tally, Unit, report
+from desktop.documents.fonts import HEADING, TITLE, FontSet, default_fonts
+from desktop.documents.layout import A4_NOTICE, CENTER, LEFT, MM, RIGHT, Page, TextStyle, Typesetter
+from desktop.documents.pdf import PdfPart, write_pdf
+from desktop.store.files import write_whole
 
 # A case performed before enforcement: not a formal enforcement number (执, 执恢 …; the local 执前 numbers
 # are before enforcement), money due and paid in full, any act marked done, never transferred.
@@ -100,3 +107,62 @@ def load_tallies(conn: sqlite3.Connection) -> Tallies:
 
 def statistics(conn: sqlite3.Connection, period: Period) -> Report:
     return report(load_tallies(conn), period)
+
+
+# ------------------------------------------------------------------------------------------------ print
+
+# A4 landscape: the six columns of figures fit with amounts of a million cases in full.
+PAGE = replace(
+    A4_NOTICE, width=297 * MM, height=210 * MM, top=20 * MM, bottom=22 * MM, left=20 * MM, right=20 * MM,
+    lines_per_page=16, page_numbers="of_total", page_number_size=10.5, page_number_gap=8 * MM,
+)  # fmt: skip
+TITLE_STYLE = TextStyle(role=TITLE, size=18, align=CENTER, first_indent=0, grid=False)
+TEXT = TextStyle(size=12, align=LEFT, first_indent=0, grid=False)
+HEAD = TextStyle(role=HEADING, size=12, align=LEFT, first_indent=0, grid=False)
+CELL = TextStyle(size=10.5, align=CENTER, first_indent=0, grid=False)
+CELL_HEAD = TextStyle(role=HEADING, size=10.5, align=CENTER, first_indent=0, grid=False)
+SIGN = TextStyle(size=12, align=RIGHT, first_indent=0, grid=False)
+FIGURE_WIDTHS = (0.22, 0.16, 0.16, 0.15, 0.16, 0.15)
+HANDLER_WIDTHS = (0.2, 0.16, 0.16, 0.16, 0.16, 0.16)
+
+
+def layout_report(r: Report, court_name: str, made_on: date, fonts: FontSet | None = None) -> list[Page]:
+    """The printed report: court and title, the periods compared, the figures, the handlers, the date."""
+    ts = Typesetter(fonts or default_fonts(), PAGE)
+    ts.paragraph(court_name, TITLE_STYLE)
+    ts.paragraph(f"{r.period.label}自动履行工作统计", TITLE_STYLE)
+    ts.paragraph(
+        f"本期：{r.period.start.isoformat()}至{r.period.end.isoformat()}；"
+        f"上期：{r.previous.label}（{r.previous.start.isoformat()}至{r.previous.end.isoformat()}）；"
+        f"去年同期：{r.year_before.label}",
+        TEXT,
+    )
+    rows = [["指标", "本期", "上期", "环比", "去年同期", "同比"]]
+    for line in r.lines:
+        unit = line.current.unit
+        label = line.label if unit in (Unit.PERCENT, Unit.RATIO) else f"{line.label}（{unit}）"
+        rows.append([label, line.current.text, line.previous.text, line.versus_previous,
+                     line.year_before.text, line.versus_year_before])  # fmt: skip
+    ts.table(rows, FIGURE_WIDTHS, CELL, header_rows=1, padding=3, header_style=CELL_HEAD)
+    if r.handlers:
+        ts.skip(1)
+        ts.paragraph("按承办人（履行期限在本期届满的案件）", HEAD)
+        rows = [["承办人", "期限届满", "已自动履行", "自动履行率", "移送执行", "督促记录"]]
+        for h in sorted(r.handlers, key=lambda h: -h.due):
+            rows.append([h.handler or "（未指定）", f"{h.due:,}", f"{h.voluntary:,}", h.rate.text,
+                         f"{h.transferred:,}", f"{h.urgings:,}"])  # fmt: skip
+        ts.table(rows, HANDLER_WIDTHS, CELL, header_rows=1, padding=3, header_style=CELL_HEAD)
+    ts.skip(1)
+    ts.paragraph(f"制表日期：{format_date_cn(made_on)}", SIGN)
+    return ts.finish()
+
+
+def report_pdf(r: Report, court_name: str, made_on: date, fonts: FontSet | None = None) -> bytes:
+    title = f"{court_name}{r.period.label}自动履行工作统计"
+    return write_pdf([PdfPart(title, layout_report(r, court_name, made_on, fonts))], title=title,
+                     author=court_name)  # fmt: skip
+
+
+def write_report_pdf(path: Path, r: Report, court_name: str, made_on: date) -> None:
+    """Write the printed report to ``path``, whole or not at all."""
+    write_whole(path, report_pdf(r, court_name, made_on))

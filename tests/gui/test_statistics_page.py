@@ -66,3 +66,16 @@ def test_the_page_counts_the_ledger_and_follows_a_change(qtbot, workspace: Works
     page.copy()
     copied = QApplication.clipboard().text()
     assert copied.startswith("2024年统计") and "自动履行率" in copied
+
+
+def test_the_page_prints_its_report_to_a_pdf(qtbot, workspace: Workspace, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    paid = (Payment(date(2025, 5, 30), 4_000_000), Payment(date(2025, 6, 10), 6_000_000))
+    workspace.save_case(make_case("（2025）黑0902民初1号", payments=paid, status=CaseStatus.PERFORMED))
+    page = _page(qtbot, workspace)
+    out = tmp_path / "统计.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    page.print_pdf()
+    assert out.read_bytes().startswith(b"%PDF") and str(out) in page.caption.text()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tdwrite-")]  # no temporary left

@@ -3,6 +3,8 @@ own definition of performance (desktop.core.eligibility)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -408,3 +410,33 @@ def test_the_command_prints_the_report_and_refuses_bad_periods(
     with pytest.raises(SystemExit):
         main(["stats", "--db", str(db_path), "--half", "2025-3"])
     assert "半年应写作YYYY-1" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) 未安装")
+@pytest.mark.usefixtures("quiet_cli")
+def test_the_printed_report_holds_every_figure_in_an_embedded_font(
+    workspace: Workspace, db_path, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.cli import main
+
+    paid = (Payment(D(2025, 5, 30), 4_000_000), Payment(D(2025, 6, 10), 6_000_000))
+    workspace.save_case(make_case("（2025）黑0902民初1号", payments=paid, status=CaseStatus.PERFORMED))
+    workspace.close()
+    out = tmp_path / "统计.pdf"
+    assert main(["stats", "--db", str(db_path), "--half", "2025-1", "--pdf", str(out)]) == 0
+    printed = capsys.readouterr().out
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = text.split()
+    assert words[:2] == ["七台河市新兴区人民法院", "2025年上半年自动履行工作统计"]
+    from desktop.core.chinese_dates import format_date_cn
+
+    assert f"制表日期：{format_date_cn(date.today())}" in words  # the command's today
+    for line in printed.splitlines()[4:15]:  # every figure the command printed is on the page
+        for cell in line.split("\t"):
+            assert cell in words, cell
+    assert "王建国" in words and "100.0%" in words
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # emb

@@ -1,0 +1,35 @@
+"""Files the program hands to people (PDFs, exports): written whole or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from desktop.store.database import StoreError
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, flushed, then renamed:
+    a crash or a full disk leaves the old file or none, never half of one. Refused with a message."""
+    path = Path(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=".tdwrite-", suffix=".partial", dir=path.parent)
+    except OSError as exc:
+        raise StoreError(f"无法写入 {path}（{exc.strerror or exc}）") from exc
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it what any new file gets
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise StoreError(f"无法写入 {path}（{exc.strerror or exc}）") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
