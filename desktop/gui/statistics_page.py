@@ -178,10 +178,16 @@ class StatisticsPage(QWidget):
 
     # ------------------------------------------------------------ period
     def _fill_periods(self) -> None:
+        """The periods up to today (again when the page is shown on a later day), keeping the choice."""
+        self.periods_on = self.workspace.today()
+        chosen = self.period.currentText()
+        self.period.blockSignals(True)
         self.period.clear()
-        for label, period in stats.recent_periods(self.workspace.today()):
+        for label, period in stats.recent_periods(self.periods_on):
             self.period.addItem(label, period)
         self.period.addItem(CUSTOM, None)
+        self.period.setCurrentIndex(max(self.period.findText(chosen), 0))
+        self.period.blockSignals(False)
 
     def chosen_period(self) -> Period:
         period = self.period.currentData()
@@ -207,6 +213,9 @@ class StatisticsPage(QWidget):
     # ------------------------------------------------------------ loading
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self.workspace.today() != self.periods_on:
+            self._fill_periods()
+            self._period_chosen()
         if self.stale:
             self.reload()
 

@@ -79,3 +79,14 @@ def test_the_page_prints_its_report_to_a_pdf(qtbot, workspace: Workspace, tmp_pa
     page.print_pdf()
     assert out.read_bytes().startswith(b"%PDF") and str(out) in page.caption.text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tdwrite-")]  # no temporary left
+
+
+def test_a_new_day_brings_the_periods_up_to_it(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, workspace)
+    page.choose("2024年")
+    page.hide()
+    workspace.today = lambda: date(2025, 7, 1)  # the app left open into the second half-year
+    page.show()
+    _settle(qtbot, page)
+    assert page.period.itemText(0) == "2025年下半年（截至7月1日）"
+    assert page.period.currentText() == "2024年"  # the choice is kept
