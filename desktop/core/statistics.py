@@ -201,10 +201,6 @@ class Tallies:
                 out += running[hi - 1] - (running[lo - 1] if lo else 0)
         return out
 
-    def first_day(self) -> date | None:
-        firsts = [days[0] for days, _r in self._series.values() if days]
-        return min(firsts) if firsts else None
-
 
 # ------------------------------------------------------------------------------------------------ report
 
@@ -257,6 +253,23 @@ class Line:
     @property
     def versus_year_before(self) -> str:
         return change_text(self.current, self.year_before, "去年同期")
+
+    @property
+    def heading(self) -> str:
+        """The label with its unit: 自动履行金额（元）; a rate or a ratio carries its own."""
+        unit = self.current.unit
+        return self.label if unit in (Unit.PERCENT, Unit.RATIO) else f"{self.label}（{unit}）"
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The row under :data:`FIGURE_HEADER` (the page, the copy and the print show the same)."""
+        return (self.heading, self.current.text, self.previous.text, self.versus_previous,
+                self.year_before.text, self.versus_year_before)  # fmt: skip
+
+
+FIGURE_HEADER: tuple[str, ...] = ("指标", "本期", "上期", "环比", "去年同期", "同比")
+HANDLER_HEADER: tuple[str, ...] = ("承办人", "期限届满", "已自动履行", "自动履行率", "移送执行", "督促记录")
+NO_HANDLER = "（未指定）"
 
 
 def _per_ten_thousand(numerator: int, denominator: int) -> int | None:
@@ -328,6 +341,12 @@ class HandlerLine:
     def rate(self) -> Value:
         return rate(self.voluntary, self.due)
 
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The row under :data:`HANDLER_HEADER`."""
+        return (self.handler or NO_HANDLER, f"{self.due:,}", f"{self.voluntary:,}", self.rate.text,
+                f"{self.transferred:,}", f"{self.urgings:,}")  # fmt: skip
+
 
 _COUNTED: tuple[tuple[str, Metric, Unit], ...] = (
     ("自动履行案件", Metric.VOLUNTARY, Unit.CASES),
@@ -382,20 +401,11 @@ def report_text(r: Report) -> str:
         f"{r.period.label}统计" + ("" if r.period.label == dates else f"（{dates}）"),
         f"环比：{r.previous.label}；同比：{r.year_before.label}",
         "",
-        "指标\t本期\t上期\t环比\t去年同期\t同比",
+        "\t".join(FIGURE_HEADER),
     ]
-    for line in r.lines:
-        unit = "" if line.current.unit in (Unit.PERCENT, Unit.RATIO) else f"（{line.current.unit}）"
-        out.append(
-            f"{line.label}{unit}\t{line.current.text}\t{line.previous.text}\t{line.versus_previous}\t"
-            f"{line.year_before.text}\t{line.versus_year_before}"
-        )
-    out += ["", "承办人\t期限届满\t已自动履行\t自动履行率\t移送执行\t督促记录"]
-    for h in r.handlers:
-        out.append(
-            f"{h.handler or '（未指定）'}\t{h.due:,}\t{h.voluntary:,}\t{h.rate.text}\t{h.transferred:,}\t"
-            f"{h.urgings:,}"
-        )
+    out += ["\t".join(line.cells) for line in r.lines]
+    out += ["", "\t".join(HANDLER_HEADER)]
+    out += ["\t".join(h.cells) for h in r.handlers]
     return "\n".join(out) + "\n"
 
 

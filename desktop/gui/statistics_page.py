@@ -41,8 +41,6 @@ from desktop.store.database import StoreError
 log = logging.getLogger(__name__)
 
 CUSTOM = _("自定义期间…")
-FIGURE_COLUMNS = (_("指标"), _("本期"), _("上期"), _("环比"), _("去年同期"), _("同比"))
-HANDLER_COLUMNS = (_("承办人"), _("期限届满"), _("已自动履行"), _("自动履行率"), _("移送执行"), _("督促记录"))
 
 
 class TallyLoad(QThread):
@@ -147,10 +145,10 @@ class StatisticsPage(QWidget):
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
-        self.figures = _table(self, FIGURE_COLUMNS)
+        self.figures = _table(self, stats.FIGURE_HEADER)
         layout.addWidget(self.figures, 3)
         layout.addWidget(QLabel(_("按承办人（履行期限在本期届满的案件）"), self))
-        self.handlers = _table(self, HANDLER_COLUMNS)
+        self.handlers = _table(self, stats.HANDLER_HEADER)
         self.handlers.setSortingEnabled(True)
         self.handlers.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # the largest caseload first
         layout.addWidget(self.handlers, 2)
@@ -251,11 +249,6 @@ class StatisticsPage(QWidget):
         if self.stale and self.isVisible():
             self.reload()
 
-    def wait(self) -> None:
-        """Wait for a load in progress (tests; the program's exit)."""
-        if self.loading is not None:
-            self.loading.wait()
-
     # ------------------------------------------------------------ showing
     def _show(self) -> None:
         if self.tallies is None:
@@ -276,33 +269,16 @@ class StatisticsPage(QWidget):
         )  # fmt: skip
         self.figures.setRowCount(len(report.lines))
         for row, line in enumerate(report.lines):
-            unit = line.current.unit
-            label = (
-                line.label if unit in (stats.Unit.PERCENT, stats.Unit.RATIO) else f"{line.label}（{unit}）"
-            )
-            cells = [
-                _item(label),
-                _item(line.current.text, True),
-                _item(line.previous.text, True),
-                _item(line.versus_previous),
-                _item(line.year_before.text, True),
-                _item(line.versus_year_before),
-            ]
-            for col, cell in enumerate(cells):
-                self.figures.setItem(row, col, cell)
+            for col, text in enumerate(line.cells):
+                self.figures.setItem(row, col, _item(text, number=col in (1, 2, 4)))
         self.handlers.setSortingEnabled(False)
         self.handlers.setRowCount(len(report.handlers))
         for row, h in enumerate(report.handlers):
-            cells = [
-                _item(h.handler or _("（未指定）")),
-                _Count(h.due, f"{h.due:,}"),
-                _Count(h.voluntary, f"{h.voluntary:,}"),
-                _Count(h.rate.number, h.rate.text),
-                _Count(h.transferred, f"{h.transferred:,}"),
-                _Count(h.urgings, f"{h.urgings:,}"),
-            ]
-            for col, cell in enumerate(cells):
-                self.handlers.setItem(row, col, cell)
+            values = (h.due, h.voluntary, h.rate.number, h.transferred, h.urgings)  # what the columns sort by
+            name, *texts = h.cells
+            self.handlers.setItem(row, 0, _item(name))
+            for col, (value, text) in enumerate(zip(values, texts, strict=True), start=1):
+                self.handlers.setItem(row, col, _Count(value, text))
         self.handlers.setSortingEnabled(True)
 
     def copy(self) -> None:

@@ -14,7 +14,16 @@ from datetime import date
 from pathlib import Path
 
 from desktop.core.chinese_dates import format_date_cn
-from desktop.core.statistics import Metric, Period, Report, Tallies, Tally, Unit, report
+from desktop.core.statistics import (
+    FIGURE_HEADER,
+    HANDLER_HEADER,
+    Metric,
+    Period,
+    Report,
+    Tallies,
+    Tally,
+    report,
+)
 from desktop.documents.fonts import HEADING, TITLE, FontSet, default_fonts
 from desktop.documents.layout import A4_NOTICE, CENTER, LEFT, MM, RIGHT, Page, TextStyle, Typesetter
 from desktop.documents.pdf import PdfPart, write_pdf
@@ -137,20 +146,12 @@ def layout_report(r: Report, court_name: str, made_on: date, fonts: FontSet | No
         f"去年同期：{r.year_before.label}",
         TEXT,
     )
-    rows = [["指标", "本期", "上期", "环比", "去年同期", "同比"]]
-    for line in r.lines:
-        unit = line.current.unit
-        label = line.label if unit in (Unit.PERCENT, Unit.RATIO) else f"{line.label}（{unit}）"
-        rows.append([label, line.current.text, line.previous.text, line.versus_previous,
-                     line.year_before.text, line.versus_year_before])  # fmt: skip
+    rows = [FIGURE_HEADER, *(line.cells for line in r.lines)]
     ts.table(rows, FIGURE_WIDTHS, CELL, header_rows=1, padding=3, header_style=CELL_HEAD)
     if r.handlers:
         ts.skip(1)
         ts.paragraph("按承办人（履行期限在本期届满的案件）", HEAD)
-        rows = [["承办人", "期限届满", "已自动履行", "自动履行率", "移送执行", "督促记录"]]
-        for h in sorted(r.handlers, key=lambda h: -h.due):
-            rows.append([h.handler or "（未指定）", f"{h.due:,}", f"{h.voluntary:,}", h.rate.text,
-                         f"{h.transferred:,}", f"{h.urgings:,}"])  # fmt: skip
+        rows = [HANDLER_HEADER, *(h.cells for h in sorted(r.handlers, key=lambda h: -h.due))]
         ts.table(rows, HANDLER_WIDTHS, CELL, header_rows=1, padding=3, header_style=CELL_HEAD)
     ts.skip(1)
     ts.paragraph(f"制表日期：{format_date_cn(made_on)}", SIGN)
