@@ -13,7 +13,9 @@ from datetime import date
 from enum import StrEnum
 
 from desktop.core.errors import ValidationError
+from desktop.core.model import Case, ObligationKind
 from desktop.core.money import format_yuan
+from desktop.core.validation import check_text
 
 BASIS_EXAMPLE = "《诉讼费用交纳办法》第四十四条"
 MAX_TEXT = 200
@@ -47,6 +49,14 @@ class FeeRelief:
         return f"{self.outcome.value}（受理费{format_yuan(self.fee_fen)}）"
 
 
+def fee_ordered(case: Case) -> int:
+    """The acceptance fee the judgment ordered the debtor to pay (an obligation 案件受理费…), else 0."""
+    for ob in case.obligations:
+        if ob.kind is ObligationKind.MONEY and "受理费" in ob.description:
+            return ob.amount_fen
+    return 0
+
+
 def relief_problems(relief: FeeRelief, today: date) -> list[ValidationError]:
     """Everything wrong with ``relief`` as entered, each naming its field; empty when it can be recorded."""
     problems: list[ValidationError] = []
@@ -60,6 +70,11 @@ def relief_problems(relief: FeeRelief, today: date) -> list[ValidationError]:
                         ("备注", relief.note)):  # fmt: skip
         if len(text) > MAX_TEXT:
             problem(field, f"不能超过{MAX_TEXT}字，实际{len(text)}字")
+        else:
+            try:
+                check_text(field, text, max_len=MAX_TEXT)  # the ledger's rule: no control characters
+            except ValidationError as exc:
+                problems.append(exc)
     if relief.applied_on > today:
         problem("申请日期", f"{relief.applied_on.isoformat()}晚于今天{today.isoformat()}")
     if relief.fee_fen <= 0:

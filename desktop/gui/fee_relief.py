@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ValidationError
-from desktop.core.fee_relief import BASIS_EXAMPLE, FeeRelief, ReliefOutcome
-from desktop.core.model import Case, ObligationKind
+from desktop.core.fee_relief import BASIS_EXAMPLE, FeeRelief, ReliefOutcome, fee_ordered
+from desktop.core.model import Case
 from desktop.core.money import format_money
 from desktop.gui.fields import DateLine, Form, MoneyLine, combo_value, enum_combo, fill_combo
 from desktop.i18n import _
@@ -37,14 +37,6 @@ from desktop.store.database import StoreError
 
 COLUMNS = (_("申请人"), _("申请日期"), _("案件受理费（元）"), _("结果"), _("决定日期"), _("减免金额（元）"),
            _("依据"), _("决定人"))  # fmt: skip
-
-
-def _fee_of(case: Case) -> int:
-    """The acceptance fee the judgment ordered paid, when an obligation says so (else 0: typed in)."""
-    for ob in case.obligations:
-        if ob.kind is ObligationKind.MONEY and "受理费" in ob.description:
-            return ob.amount_fen
-    return 0
 
 
 class FeeReliefDialog(QDialog):
@@ -96,7 +88,7 @@ class FeeReliefDialog(QDialog):
         r = self.relief
         fill_combo(self.applicant, debtors, r.applicant if r else (debtors[0] if debtors else ""))
         self.applied_on.set_value(r.applied_on if r else self.workspace.today())
-        self.fee.set_value(r.fee_fen if r else _fee_of(self.case))
+        self.fee.set_value(r.fee_fen if r else fee_ordered(self.case))
         self.outcome.setCurrentIndex(self.outcome.findData(r.outcome if r else ReliefOutcome.PENDING))
         self.decided_on.set_value(r.decided_on if r else None)
         self.relieved.set_value(r.relieved_fen if r else 0)

@@ -52,6 +52,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop.core.fee_relief import BASIS_EXAMPLE
 from desktop.core.fees import acceptance_fee, reduced_acceptance_fee
 from desktop.core.identifiers import make_id_number, make_uscc
 from desktop.core.model import (
@@ -1501,8 +1502,7 @@ SELECT id, debtor, applied, fee,
        CASE WHEN decided > :today THEN '待决定' WHEN id % 9 = 0 THEN '不予减免' ELSE '准予减免' END,
        CASE WHEN decided > :today THEN NULL ELSE decided END,
        CASE WHEN decided > :today OR id % 9 = 0 THEN 0 WHEN id % 3 = 0 THEN (fee + 1) / 2 ELSE fee END,
-       CASE WHEN decided > :today THEN '' WHEN id % 9 = 0 THEN '申请人不符合减免条件'
-            ELSE '《诉讼费用交纳办法》第四十四条' END,
+       CASE WHEN decided > :today THEN '' WHEN id % 9 = 0 THEN '申请人不符合减免条件' ELSE :basis END,
        CASE WHEN decided > :today THEN '' ELSE '院长' END
 FROM (SELECT c.id, o.debtor, o.amount_fen AS fee, date(p.done, '+3 days') AS applied,
              date(p.done, '+13 days') AS decided
@@ -1582,7 +1582,7 @@ def _load(
             for _, sql in indexes:
                 conn.execute(sql)
             timings["indexes"], mark = time.perf_counter() - mark, time.perf_counter()
-            conn.execute(_FEE_RELIEFS, {"today": today.isoformat()})
+            conn.execute(_FEE_RELIEFS, {"today": today.isoformat(), "basis": BASIS_EXAMPLE})
             timings["fee_reliefs"], mark = time.perf_counter() - mark, time.perf_counter()
             detail = {"cases": cases, "seed": seed, "today": today.isoformat()}
             record(conn, DEMO_ACTOR, "demo.generate", "database", None, "", detail)

@@ -8,15 +8,14 @@ import sqlite_utils
 
 from desktop.core.fee_relief import FeeRelief
 from desktop.store.audit import record
-from desktop.store.cases import CaseNotFound, _insert, _update
+from desktop.store.cases import CaseNotFound, _insert, _rows, _update
 from desktop.store.convert import from_row, to_row
 from desktop.store.database import StoreError, transaction
 
 
 def list_reliefs(db: sqlite_utils.Database, case_id: int) -> list[FeeRelief]:
-    cur = db.conn.execute("SELECT * FROM fee_reliefs WHERE case_id = ? ORDER BY id", (case_id,))
-    names = [d[0] for d in cur.description]
-    return [from_row(FeeRelief, dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+    rows = _rows(db.conn, "SELECT * FROM fee_reliefs WHERE case_id = ? ORDER BY id", (case_id,))
+    return [from_row(FeeRelief, row) for row in rows]
 
 
 def save_relief(db: sqlite_utils.Database, case_id: int, relief: FeeRelief, actor: str) -> FeeRelief:

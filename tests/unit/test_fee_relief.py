@@ -155,3 +155,18 @@ def test_the_demo_records_reliefs_the_rules_accept(tmp_path) -> None:  # type: i
     assert {f.outcome for f in reliefs} >= {ReliefOutcome.GRANTED, ReliefOutcome.REFUSED}
     for relief in reliefs:
         assert relief_problems(relief, today) == [], relief
+
+
+def test_text_with_a_control_character_is_refused_as_in_the_ledger() -> None:
+    problems = relief_problems(replace(APPLIED, note="已付\u200b清"), TODAY)
+    assert [p.field for p in problems] == ["备注"] and "控制字符" in problems[0].message
+
+
+def test_the_fee_at_stake_is_the_acceptance_fee_the_judgment_ordered() -> None:
+    from desktop.core.fee_relief import fee_ordered
+    from desktop.core.model import Obligation, ObligationKind
+
+    case = make_case()
+    assert fee_ordered(case) == 0  # nothing ordered: the clerk types it
+    fee = Obligation(ObligationKind.MONEY, description="案件受理费1,250.00元由被告负担", amount_fen=125_000)
+    assert fee_ordered(replace(case, obligations=(*case.obligations, fee))) == 125_000
