@@ -79,6 +79,7 @@ class FeeReliefDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._hints = (self.decided_on.placeholderText(), self.relieved.placeholderText())
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self._load()
         self.resize(560, self.sizeHint().height())
@@ -103,6 +104,10 @@ class FeeReliefDialog(QDialog):
         for widget in (self.decided_on, self.basis, self.decided_by):
             widget.setEnabled(decided)
         self.relieved.setEnabled(outcome is ReliefOutcome.GRANTED)
+        # a disabled field shows why it is empty, not a sample value that reads like one
+        self.decided_on.setPlaceholderText(self._hints[0] if decided else _("决定后填写"))
+        granted = outcome is ReliefOutcome.GRANTED
+        self.relieved.setPlaceholderText(self._hints[1] if granted else _("准予减免时填写"))
         if decided and not self.decided_on.text().strip():
             self.decided_on.set_value(self.workspace.today())
         if outcome is ReliefOutcome.GRANTED and not self.relieved.text().strip():
