@@ -38,19 +38,6 @@ CREATE INDEX documents_case ON documents(case_id, id);
 CREATE INDEX documents_issued ON documents(issued_on, id);
 CREATE INDEX documents_form ON documents(form_id, id);
 
--- What was issued stays as issued: the register is append-only.
-CREATE TRIGGER documents_immutable
-BEFORE UPDATE OF form_id, series, court_code, doc_number, doc_year, doc_seq, title, case_number, party,
-                 issued_on, issued_by, snapshot, snapshot_sha256, form_sha256, batch ON documents
-BEGIN
-    SELECT RAISE(ABORT, '已登记的文书不能修改');
-END;
-CREATE TRIGGER documents_undeletable
-BEFORE DELETE ON documents
-BEGIN
-    SELECT RAISE(ABORT, '已登记的文书不能删除');
-END;
-
 -- Facts recorded beside a case that decide eligibility (desktop/core/eligibility.py CaseFlag):
 -- the creditor's consent to a 证明书 after the main part was performed, and the exclusions
 -- (transfer or concealment of assets, other refusal to perform, referral for 拒执罪).

@@ -93,48 +93,6 @@ CREATE TABLE whitelist_exports (
 );
 CREATE INDEX whitelist_exports_batch ON whitelist_exports(batch_id, id);
 
--- A published list never changes: entries, withdrawals and the export log are append-only, and a batch
--- may only change its status from 已发布 to 已全部撤回 (when its last entry is withdrawn).
-CREATE TRIGGER whitelist_entries_no_update BEFORE UPDATE ON whitelist_entries
-BEGIN
-    SELECT RAISE(ABORT, '已发布的诚信履行名单条目不能修改，只能撤回');
-END;
-CREATE TRIGGER whitelist_entries_no_delete BEFORE DELETE ON whitelist_entries
-BEGIN
-    SELECT RAISE(ABORT, '已发布的诚信履行名单条目不能删除，只能撤回');
-END;
-CREATE TRIGGER whitelist_batches_no_update
-BEFORE UPDATE OF court_code, court_name, year, number, published_on, approved_by, published_by,
-                 period_start, period_end, created_at, id ON whitelist_batches
-BEGIN
-    SELECT RAISE(ABORT, '已发布的诚信履行名单批次不能修改');
-END;
-CREATE TRIGGER whitelist_batches_status BEFORE UPDATE OF status ON whitelist_batches
-WHEN NOT (old.status = '已发布' AND new.status = '已全部撤回')
-BEGIN
-    SELECT RAISE(ABORT, '名单批次的状态只能由“已发布”变为“已全部撤回”');
-END;
-CREATE TRIGGER whitelist_batches_no_delete BEFORE DELETE ON whitelist_batches
-BEGIN
-    SELECT RAISE(ABORT, '已发布的诚信履行名单批次不能删除');
-END;
-CREATE TRIGGER whitelist_withdrawals_no_update BEFORE UPDATE ON whitelist_withdrawals
-BEGIN
-    SELECT RAISE(ABORT, '撤回记录不能修改');
-END;
-CREATE TRIGGER whitelist_withdrawals_no_delete BEFORE DELETE ON whitelist_withdrawals
-BEGIN
-    SELECT RAISE(ABORT, '撤回记录不能删除');
-END;
-CREATE TRIGGER whitelist_exports_no_update BEFORE UPDATE ON whitelist_exports
-BEGIN
-    SELECT RAISE(ABORT, '报送记录不能修改');
-END;
-CREATE TRIGGER whitelist_exports_no_delete BEFORE DELETE ON whitelist_exports
-BEGIN
-    SELECT RAISE(ABORT, '报送记录不能删除');
-END;
-
 -- Candidates for a period are the cases with a payment in it: find those payments by date.
 CREATE INDEX payments_paid_on ON payments(paid_on, case_id);
 -- A debtor without an ID number or credit code is matched to other cases by exact name.

@@ -12,19 +12,6 @@ UPDATE cases SET last_contact_at = m.at
 FROM (SELECT case_id, max(at) AS at FROM contacts GROUP BY case_id) AS m
 WHERE m.case_id = cases.id;
 
-CREATE TRIGGER contacts_last_ai AFTER INSERT ON contacts BEGIN
-    UPDATE cases SET last_contact_at = new.at
-    WHERE id = new.case_id AND (last_contact_at IS NULL OR last_contact_at < new.at);
-END;
-CREATE TRIGGER contacts_last_ad AFTER DELETE ON contacts BEGIN
-    UPDATE cases SET last_contact_at = (SELECT max(at) FROM contacts WHERE case_id = old.case_id)
-    WHERE id = old.case_id;
-END;
-CREATE TRIGGER contacts_last_au AFTER UPDATE OF case_id, at ON contacts BEGIN
-    UPDATE cases SET last_contact_at = (SELECT max(t.at) FROM contacts t WHERE t.case_id = cases.id)
-    WHERE id IN (old.case_id, new.case_id);
-END;
-
 -- The partial indexes of 0002 again, carrying last_contact_at among the columns the exclusions test.
 DROP INDEX reminders_open_deadline;
 DROP INDEX reminders_open_next_due;

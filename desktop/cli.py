@@ -56,15 +56,28 @@ def _cmd_gui(args: argparse.Namespace) -> int:
     return run(_demo_database() if args.demo else args.db)
 
 
+DB_HELP = (
+    "数据库文件（默认在用户数据目录），或服务器 postgresql://用户@主机[:端口]/数据库"
+    "（密码取自 PGPASSWORD 或 .pgpass）"
+)
+
+
+def database_arg(value: str) -> Path | str:
+    """``--db``: a file's path, or a server's URL kept as written (a Path would fold its ``//``)."""
+    from desktop.store.engine import is_server_url
+
+    return value if is_server_url(value) else Path(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tribunal-desk", description="法庭自动履行工作台 Tribunal Desk")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
+    parser.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时生成）")
     parser.set_defaults(func=_cmd_gui)
     # --db after the command too; SUPPRESS keeps a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件（默认在用户数据目录）")
+    common.add_argument("--db", type=database_arg, default=argparse.SUPPRESS, help=DB_HELP)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"desktop.commands.{name}").register(sub, common)

@@ -37,6 +37,84 @@ settings.load_profile("tribunal")
 
 TODAY = date(2025, 6, 13)
 
+# Server mode: with TRIBUNAL_DESK_TEST_PG set to a PostgreSQL URL (`python -m tests.pgserver start` gives
+# one), every test that takes `workspace` runs on both engines, as `test_x[sqlite]` and
+# `test_x[postgresql]`, each PostgreSQL run in a database of its own cloned from a migrated template.
+# A test about the SQLite file itself is marked `sqlite_only`.
+PG_URL = os.environ.get("TRIBUNAL_DESK_TEST_PG", "")
+ENGINES = ("sqlite", "postgresql") if PG_URL else ("sqlite",)
+PG_TEMPLATE = "td_template"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about the SQLite file; not run on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept, dropped = [], []
+    for item in items:
+        on_server = "[postgresql" in item.nodeid or "-postgresql" in item.nodeid
+        (dropped if on_server and item.get_closest_marker("sqlite_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not PG_URL:
+        terminalreporter.write_line("PostgreSQL: not tested (TRIBUNAL_DESK_TEST_PG is not set)")
+        return
+    counts: dict[str, int] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "postgresql" in getattr(report, "nodeid", "") and report.when in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts[outcome] = counts.get(outcome, 0) + 1
+    text = ", ".join(f"{n} {k}" for k, n in counts.items()) or "none ran"
+    terminalreporter.write_line(f"PostgreSQL: {text}")
+
+
+def _admin_url(name: str) -> str:
+    base, _, _ = PG_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    import psycopg
+
+    from desktop.store.database import open_database
+
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
+        admin.execute(
+            f"CREATE DATABASE {PG_TEMPLATE} ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'zh-Hans-CN' "
+            "LOCALE 'C.UTF-8' TEMPLATE template0"
+        )
+    open_database(_admin_url(PG_TEMPLATE)).close()
+    return PG_TEMPLATE
+
+
+@pytest.fixture
+def pg_url(pg_template: str) -> str:
+    """A fresh, migrated PostgreSQL database of this test's own."""
+    import uuid
+
+    import psycopg
+
+    name = f"td_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template} STRATEGY FILE_COPY")
+    yield _admin_url(name)
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
@@ -44,8 +122,16 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def workspace(db_path: Path) -> Workspace:
-    ws = Workspace.open(db_path, actor="测试员")
+def db_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where this test's database is: an SQLite file, or a PostgreSQL database of its own."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return db_path
+
+
+@pytest.fixture
+def workspace(db_target: Path | str) -> Workspace:
+    ws = Workspace.open(db_target, actor="测试员")
     ws.today = lambda: TODAY
     ws.set_court(CourtSettings("七台河市新兴区人民法院", "黑0902", "长兴人民法庭", ("民一庭", "执行局")))
     yield ws

@@ -108,11 +108,12 @@ class BoardBuild(QThread):
     def __init__(self, workspace: Workspace, today: date) -> None:
         super().__init__()
         self.path, self.actor, self.today = workspace.path, workspace.actor, today
+        self.password = workspace.password
         keep(self)
 
     def run(self) -> None:
         try:
-            other = Workspace.open(self.path, actor=self.actor)
+            other = Workspace.open(self.path, actor=self.actor, password=self.password)
             try:
                 Reminders(other).board(self.today)
             finally:

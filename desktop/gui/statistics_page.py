@@ -7,7 +7,6 @@ connection of its own) and again only after a case changes; picking another peri
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.statistics import Period, Report, Tallies
 from desktop.gui.threads import keep
 from desktop.i18n import _
-from desktop.services.statistics import load_tallies, write_report_pdf
+from desktop.services.statistics import read_tallies, write_report_pdf
 from desktop.services.workspace import Change, Workspace
 from desktop.store.database import StoreError
 
@@ -49,18 +48,14 @@ class TallyLoad(QThread):
     loaded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, password: str | None = None) -> None:
         super().__init__()
-        self.path = path
+        self.path, self.password = path, password
         keep(self)
 
     def run(self) -> None:
         try:
-            conn = sqlite3.connect(Path(self.path).resolve().as_uri() + "?mode=ro", uri=True)
-            try:
-                tallies = load_tallies(conn)
-            finally:
-                conn.close()
+            tallies = read_tallies(self.path, self.password)
         except Exception as exc:  # shown on the page
             log.exception("statistics failed")
             self.failed.emit(str(exc))
@@ -230,7 +225,7 @@ class StatisticsPage(QWidget):
         self.stale = False
         self.caption.setText(_("正在统计…"))
         self.refresh_button.setEnabled(False)
-        self.loading = TallyLoad(self.workspace.path)
+        self.loading = TallyLoad(self.workspace.path, self.workspace.password)
         self.loading.loaded.connect(self._loaded)
         self.loading.failed.connect(self._failed)
         self.loading.finished.connect(self._load_ended)

@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from desktop import paths
 from desktop.i18n import _
 from desktop.store import backup as store
 from desktop.store.audit import record
 from desktop.store.backup import BackupError, Manifest, Problem, Progress
 from desktop.store.database import StoreError, schema_version, transaction
+from desktop.store.engine import Database
 from desktop.store.lock import DatabaseInUse, acquire
 from desktop.store.restore_journal import finish_restore, install_restore, journal_path
 
@@ -58,6 +57,7 @@ TABLE_LABELS = {
     "reminder_state": _("提醒处理记录"),
     "case_flags": _("案件情形登记"),
     "fee_reliefs": _("诉讼费减免"),
+    "schema_migrations": _("结构版本记录"),
     "whitelist_checks": _("诚信名单核查记录"),
     "whitelist_exclusions": _("诚信名单排除情形"),
     "whitelist_batches": _("诚信名单批次"),
@@ -223,7 +223,7 @@ def make_backup(
     return BackupDone(target, manifest)
 
 
-def audit_backup(db: sqlite_utils.Database, actor: str, done: BackupDone) -> None:
+def audit_backup(db: Database, actor: str, done: BackupDone) -> None:
     """Record in the audit log that a copy of the records left this computer (个人信息保护: log access)."""
     with transaction(db) as conn:
         record(

@@ -311,10 +311,11 @@ class Reminders:
                 )
                 row = to_row(contact, exclude=("id",))
                 cur = conn.execute(
-                    f"INSERT INTO contacts (case_id, {', '.join(row)}) VALUES (?{', ?' * len(row)})",
+                    f"INSERT INTO contacts (case_id, {', '.join(row)}) "
+                    f"VALUES (?{', ?' * len(row)}) RETURNING id",
                     [item.case_id, *row.values()],
                 )
-                contact_id = int(cur.lastrowid or 0)
+                contact_id = int(cur.fetchone()[0])
                 record(conn, self.workspace.actor, "contact.create", "contact", contact_id, number, row)
                 saved.append(replace(contact, id=contact_id))
         self.workspace.notify(Change("contact", tuple(sorted({i.case_id for i in items}))))

@@ -8,7 +8,6 @@ a case changes.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,8 @@ from desktop.core.statistics import (
 from desktop.documents.fonts import HEADING, TITLE, FontSet, default_fonts
 from desktop.documents.layout import A4_NOTICE, CENTER, LEFT, MM, RIGHT, Page, TextStyle, Typesetter
 from desktop.documents.pdf import PdfPart, write_pdf
+from desktop.store.database import open_reader
+from desktop.store.engine import Connection
 from desktop.store.files import write_whole
 
 # A case performed before enforcement: not a formal enforcement number (执, 执恢 …; the local 执前 numbers
@@ -51,7 +52,7 @@ _QUERIES: tuple[tuple[tuple[Metric, ...], str], ...] = (
               FROM cases c JOIN run r ON r.case_id = c.id AND r.total >= c.due_fen
               WHERE c.due_fen > 0 AND c.paid_fen >= c.due_fen AND {_BEFORE_ENFORCEMENT}
                 AND NOT {_TRANSFERRED} AND {_ACTS_DONE}
-              GROUP BY c.id)
+              GROUP BY c.id) AS performed
             GROUP BY 1, 2""",
     ),
     (
@@ -64,7 +65,7 @@ _QUERIES: tuple[tuple[tuple[Metric, ...], str], ...] = (
         f"""SELECT c.deadline, c.handler_id, count(*),
                    sum(CASE WHEN c.paid_fen < c.due_fen OR {_TRANSFERRED} THEN 0 WHEN {_ACTS_DONE} THEN 1
                             ELSE 0 END),
-                   sum({_TRANSFERRED})
+                   sum(CASE WHEN {_TRANSFERRED} THEN 1 ELSE 0 END)
             FROM cases c
             WHERE c.due_fen > 0 AND c.deadline IS NOT NULL AND {_BEFORE_ENFORCEMENT}
             GROUP BY 1, 2""",
@@ -87,14 +88,16 @@ _QUERIES: tuple[tuple[tuple[Metric, ...], str], ...] = (
     ),
     (
         (Metric.WHITELIST_BATCHES, Metric.WHITELIST_ENTRIES),
-        """SELECT b.published_on, NULL, count(*),
-                  sum((SELECT count(*) FROM whitelist_entries e WHERE e.batch_id = b.id))
-           FROM whitelist_batches b GROUP BY 1""",
+        """SELECT b.published_on, NULL, count(*), sum(coalesce(e.n, 0))
+           FROM whitelist_batches b
+           LEFT JOIN (SELECT batch_id, count(*) AS n FROM whitelist_entries GROUP BY batch_id) e
+             ON e.batch_id = b.id
+           GROUP BY 1""",
     ),
 )
 
 
-def load_tallies(conn: sqlite3.Connection) -> Tallies:
+def load_tallies(conn: Connection) -> Tallies:
     """Everything the statistics count, by day and handler, in one read transaction."""
     tallies: list[Tally] = []
     own = not conn.in_transaction  # one snapshot for every query
@@ -114,7 +117,17 @@ def load_tallies(conn: sqlite3.Connection) -> Tallies:
     return Tallies(tallies)
 
 
-def statistics(conn: sqlite3.Connection, period: Period) -> Report:
+def read_tallies(target: str, password: str | None = None) -> Tallies:
+    """The tallies of the database at ``target`` (a file or a server), on a read-only connection of
+    their own: for a worker thread, beside the program's connection."""
+    conn = open_reader(target, password)
+    try:
+        return load_tallies(conn)
+    finally:
+        conn.close()
+
+
+def statistics(conn: Connection, period: Period) -> Report:
     return report(load_tallies(conn), period)
 
 

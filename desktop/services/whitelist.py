@@ -25,8 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from desktop.core.errors import ValidationError
 from desktop.core.model import CourtSettings, Party, PartyKind
 from desktop.core.validation import check_text
@@ -60,6 +58,7 @@ from desktop.documents.pdf import write_pdf
 from desktop.services.workspace import Change, Workspace
 from desktop.store import whitelist as store
 from desktop.store.database import StoreError, transaction
+from desktop.store.engine import Database
 from desktop.store.holidays import load_table
 
 FORMATS = ("xlsx", "csv")
@@ -133,7 +132,7 @@ class WhitelistService:
         self.ws = workspace
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> Database:
         return self.ws.db
 
     # ------------------------------------------------------------------ settings

@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import sqlite_utils
-
 from desktop.core.errors import ValidationError
 from desktop.core.fee_relief import FeeRelief, relief_problems
 from desktop.core.model import Case, Contact, CourtSettings
@@ -22,6 +20,7 @@ from desktop.store import cases as case_store
 from desktop.store import fee_relief as relief_store
 from desktop.store import settings as settings_store
 from desktop.store.database import StoreError, open_database
+from desktop.store.engine import Database, is_server
 
 
 class CaseInvalid(StoreError):
@@ -46,7 +45,7 @@ Listener = Callable[[Change], None]
 class Workspace:
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: Database,
         actor: str | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
@@ -56,12 +55,34 @@ class Workspace:
         self._listeners: list[Listener] = []
 
     @classmethod
-    def open(cls, path: Path | str | None = None, actor: str | None = None) -> Workspace:
-        return cls(open_database(path), actor)
+    def open(
+        cls, path: Path | str | None = None, actor: str | None = None, password: str | None = None
+    ) -> Workspace:
+        """Open the SQLite file at ``path`` (default: the user's), or the server at a ``postgresql://``
+        URL, signing in with ``password`` when one is needed (kept in memory only)."""
+        ws = cls(open_database(path, password), actor)
+        ws.password = password
+        return ws
+
+    password: str | None = None  # the server's, for the connections a worker thread opens
+
+    @property
+    def is_server(self) -> bool:
+        return is_server(self.db)
 
     @property
     def path(self) -> str:
+        """The SQLite file's path, or the server's URL (without a password): where another connection
+        (a worker thread's) opens the same database."""
+        if self.is_server:
+            return str(self.db.conn.url)
         return str(self.db.execute("PRAGMA database_list").fetchone()[2])
+
+    def reopen(self, actor: str | None = None) -> Workspace:
+        """Another workspace on the same database, for another thread."""
+        ws = Workspace.open(self.path, actor or self.actor, self.password)
+        ws.today = self.today
+        return ws
 
     def close(self) -> None:
         self.db.conn.close()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
 from desktop.store.convert import to_json
+from desktop.store.engine import Connection, Database
 
 
 def record(
-    conn: sqlite3.Connection,
+    conn: Connection,
     actor: str,
     action: str,
     entity: str,
@@ -35,7 +33,7 @@ def record(
     )
 
 
-def entries(db: sqlite_utils.Database, entity: str | None = None, entity_id: int | None = None) -> list[Any]:
+def entries(db: Database, entity: str | None = None, entity_id: int | None = None) -> list[Any]:
     sql = "SELECT * FROM audit_log"
     params: list[object] = []
     if entity is not None:

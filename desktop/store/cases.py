@@ -14,8 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-import sqlite_utils
-
 from desktop.core import ledger
 from desktop.core.casenumber import parse_case_number
 from desktop.core.model import (
@@ -29,6 +27,7 @@ from desktop.core.model import (
 from desktop.store.audit import record
 from desktop.store.convert import from_row, to_db, to_row
 from desktop.store.database import StoreError, transaction
+from desktop.store.engine import Connection, Database, dialect
 
 
 class CaseNotFound(StoreError):
@@ -58,7 +57,7 @@ def parties_text(parties: Iterable[Party]) -> str:
 # ---------------------------------------------------------------- handlers
 
 
-def handler_id(conn: sqlite3.Connection, name: str) -> int | None:
+def handler_id(conn: Connection, name: str) -> int | None:
     """The id of handler ``name``, creating the handler on first use; None for no handler."""
     name = name.strip()
     if not name:
@@ -66,24 +65,23 @@ def handler_id(conn: sqlite3.Connection, name: str) -> int | None:
     row = conn.execute("SELECT id FROM handlers WHERE name = ?", (name,)).fetchone()
     if row:
         return int(row[0])
-    cur = conn.execute("INSERT INTO handlers (name) VALUES (?)", (name,))
-    return int(cur.lastrowid or 0)
+    return int(conn.execute("INSERT INTO handlers (name) VALUES (?) RETURNING id", (name,)).fetchone()[0])
 
 
-def handler_names(db: sqlite_utils.Database) -> list[str]:
+def handler_names(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM handlers WHERE active = 1 ORDER BY name")]
 
 
 # ---------------------------------------------------------------- load
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[dict[str, Any]]:
+def _rows(conn: Connection, sql: str, params: Sequence[object]) -> list[dict[str, Any]]:
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def load_case(db: sqlite_utils.Database, case_id: int) -> Case:
+def load_case(db: Database, case_id: int) -> Case:
     conn = db.conn
     rows = _rows(
         conn,
@@ -124,7 +122,7 @@ def load_case(db: sqlite_utils.Database, case_id: int) -> Case:
     )
 
 
-def find_case_id(db: sqlite_utils.Database, case_number: str) -> int | None:
+def find_case_id(db: Database, case_number: str) -> int | None:
     canonical = parse_case_number(case_number).canonical
     row = db.execute("SELECT id FROM cases WHERE case_number = ?", [canonical]).fetchone()
     return int(row[0]) if row else None
@@ -133,7 +131,7 @@ def find_case_id(db: sqlite_utils.Database, case_number: str) -> int | None:
 # ---------------------------------------------------------------- save
 
 
-def _case_columns(case: Case, conn: sqlite3.Connection) -> dict[str, object]:
+def _case_columns(case: Case, conn: Connection) -> dict[str, object]:
     cn = parse_case_number(case.case_number)
     bal = ledger.balance(case)
     row = to_row(case, exclude=("id", "version", "handler"))
@@ -154,20 +152,20 @@ def _case_columns(case: Case, conn: sqlite3.Connection) -> dict[str, object]:
     return row
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> int:
+def _insert(conn: Connection, table: str, row: dict[str, object]) -> int:
     cols = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
-    return int(cur.lastrowid or 0)
+    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING id", list(row.values()))
+    return int(cur.fetchone()[0])
 
 
-def _update(conn: sqlite3.Connection, table: str, row_id: int, row: dict[str, object]) -> None:
+def _update(conn: Connection, table: str, row_id: int, row: dict[str, object]) -> None:
     sets = ", ".join(f"{c} = ?" for c in row)
     conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), row_id])
 
 
 def _sync(
-    conn: sqlite3.Connection,
+    conn: Connection,
     table: str,
     parent_col: str,
     parent_id: int,
@@ -189,7 +187,7 @@ def _sync(
     return ids
 
 
-def _write_children(conn: sqlite3.Connection, case_id: int, case: Case) -> Case:
+def _write_children(conn: Connection, case_id: int, case: Case) -> Case:
     party_ids = _sync(
         conn,
         "parties",
@@ -255,7 +253,7 @@ def diff(before: Case | None, after: Case | None) -> dict[str, list[object]]:
     return {k: [old.get(k), new.get(k)] for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)}
 
 
-def save_case(db: sqlite_utils.Database, case: Case, actor: str) -> Case:
+def save_case(db: Database, case: Case, actor: str) -> Case:
     """Insert or update ``case`` and its children in one transaction; return it with ids and version.
 
     An update only succeeds over the version the caller loaded (``ConcurrentEdit`` otherwise).
@@ -299,14 +297,14 @@ def save_case(db: sqlite_utils.Database, case: Case, actor: str) -> Case:
         return saved
 
 
-def delete_case(db: sqlite_utils.Database, case_id: int, actor: str) -> None:
+def delete_case(db: Database, case_id: int, actor: str) -> None:
     with transaction(db) as conn:
         before = load_case(db, case_id)
         conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
         record(conn, actor, "case.delete", "case", case_id, before.case_number, diff(before, None))
 
 
-def add_contact(db: sqlite_utils.Database, case_id: int, contact: Contact, actor: str) -> Contact:
+def add_contact(db: Database, case_id: int, contact: Contact, actor: str) -> Contact:
     with transaction(db) as conn:
         row = conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
@@ -355,14 +353,23 @@ LEDGER_COLUMNS = (
 SEARCH_LIMIT = 5000
 
 
-def _text_subquery(text: str) -> tuple[str, list[object]]:
+# The text a search looks in, as indexed on PostgreSQL (db/postgresql/0001_initial.sql, pg_trgm).
+_SEARCHED_PG = "(case_number || ' ' || parties_text || ' ' || cause)"
+
+
+def _text_subquery(text: str, engine: str = "sqlite") -> tuple[str, list[object]]:
     """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain ``text``."""
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if engine == "postgresql":  # the trigram index for 3+ characters, newest first by id below that
+        return (
+            f"SELECT id FROM cases WHERE {_SEARCHED_PG} LIKE ? ORDER BY id DESC LIMIT ?",
+            [like, SEARCH_LIMIT],
+        )
     if len(text) >= 3:  # trigram index
         return (
             "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?",
             ['"' + text.replace('"', '""') + '"', SEARCH_LIMIT],
         )
-    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return (
         "SELECT id FROM cases WHERE case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' "
         "OR cause LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?",
@@ -374,12 +381,12 @@ def _search_text(f: LedgerFilter) -> str:
     return "".join(f.text.split())
 
 
-def _where(f: LedgerFilter) -> tuple[str, list[object]]:
+def _where(f: LedgerFilter, engine: str = "sqlite") -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     text = _search_text(f)
     if text:
-        sub, sub_params = _text_subquery(text)
+        sub, sub_params = _text_subquery(text, engine)
         clauses.append(f"c.id IN ({sub})")
         params += sub_params
     if f.stage:
@@ -397,22 +404,22 @@ def _where(f: LedgerFilter) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def ledger_count(db: sqlite_utils.Database, f: LedgerFilter) -> int:
-    where, params = _where(f)
+def ledger_count(db: Database, f: LedgerFilter) -> int:
+    where, params = _where(f, dialect(db))
     return int(db.execute(f"SELECT count(*) FROM cases c{where}", params).fetchone()[0])
 
 
-def search_is_capped(db: sqlite_utils.Database, f: LedgerFilter) -> bool:
+def search_is_capped(db: Database, f: LedgerFilter) -> bool:
     """True when the search text matched more cases than a search shows (``SEARCH_LIMIT``)."""
     text = _search_text(f)
     if not text:
         return False
-    sub, params = _text_subquery(text)
-    return int(db.execute(f"SELECT count(*) FROM ({sub})", params).fetchone()[0]) >= SEARCH_LIMIT
+    sub, params = _text_subquery(text, dialect(db))
+    return int(db.execute(f"SELECT count(*) FROM ({sub}) AS found", params).fetchone()[0]) >= SEARCH_LIMIT
 
 
 def ledger_page(
-    db: sqlite_utils.Database,
+    db: Database,
     f: LedgerFilter,
     sort: str = "id",
     descending: bool = True,
@@ -424,7 +431,7 @@ def ledger_page(
     The window's ids come first from the sort index alone (a deep OFFSET then skips index entries, not
     rows: ~10 ms at row 500,000 of a million instead of a second); the rows are read by id after.
     """
-    where, params = _where(f)
+    where, params = _where(f, dialect(db))
     order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
     ids = [
         r[0]

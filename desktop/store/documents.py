@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import sqlite_utils
-
 from desktop.core.eligibility import CaseFacts, CaseFlag
 from desktop.store.audit import record
 from desktop.store.database import StoreError
+from desktop.store.engine import Connection, Database
 
 
 class DocumentNotFound(StoreError):
@@ -82,7 +80,7 @@ def format_number(court_code: str, abbr: str, year: int, seq: int) -> str:
     return f"{court_code}{abbr}〔{year}〕{seq}号"
 
 
-def next_seq(conn: sqlite3.Connection, court_code: str, series: str, year: int) -> int:
+def next_seq(conn: Connection, court_code: str, series: str, year: int) -> int:
     row = conn.execute(
         "SELECT coalesce(max(doc_seq), 0) FROM documents"
         " WHERE court_code = ? AND series = ? AND doc_year = ?",
@@ -91,14 +89,14 @@ def next_seq(conn: sqlite3.Connection, court_code: str, series: str, year: int) 
     return int(row[0]) + 1
 
 
-def allocate(conn: sqlite3.Connection, court_code: str, series: str, abbr: str, year: int) -> tuple[int, str]:
+def allocate(conn: Connection, court_code: str, series: str, abbr: str, year: int) -> tuple[int, str]:
     """The next (sequence, number) of a series; call inside the transaction that inserts it."""
     seq = next_seq(conn, court_code, series, year)
     return seq, format_number(court_code, abbr, year, seq)
 
 
 def insert_document(
-    conn: sqlite3.Connection, doc: NewDocument, seq: int, number: str, snapshot: dict[str, Any]
+    conn: Connection, doc: NewDocument, seq: int, number: str, snapshot: dict[str, Any]
 ) -> int:
     """Insert a document numbered by :func:`allocate` with its snapshot, and audit it."""
     year = doc.issued_on.year
@@ -106,7 +104,7 @@ def insert_document(
     cur = conn.execute(
         "INSERT INTO documents (case_id, form_id, series, court_code, doc_number, doc_year, doc_seq, title,"
         " case_number, party, issued_on, issued_by, snapshot, snapshot_sha256, form_sha256, batch)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             doc.case_id,
             doc.form_id,
@@ -126,7 +124,7 @@ def insert_document(
             doc.batch,
         ),
     )
-    doc_id = int(cur.lastrowid or 0)
+    doc_id = int(cur.fetchone()[0])
     record(
         conn,
         doc.issued_by,
@@ -140,7 +138,7 @@ def insert_document(
 
 
 def add_contact(
-    conn: sqlite3.Connection,
+    conn: Connection,
     case_id: int,
     at: datetime,
     method: str,
@@ -163,10 +161,10 @@ def add_contact(
     }
     cur = conn.execute(
         "INSERT INTO contacts (case_id, at, method, by, party, outcome, note, rule_id)"
-        " VALUES (:case_id, :at, :method, :by, :party, :outcome, :note, :rule_id)",
+        " VALUES (:case_id, :at, :method, :by, :party, :outcome, :note, :rule_id) RETURNING id",
         row,
     )
-    contact_id = int(cur.lastrowid or 0)
+    contact_id = int(cur.fetchone()[0])
     record(conn, by, "contact.create", "contact", contact_id, case_number, row)
     return contact_id
 
@@ -199,7 +197,7 @@ def _record(row: Sequence[Any]) -> DocumentRecord:
     )
 
 
-def load_document(db: sqlite_utils.Database, doc_id: int, verify: bool = True) -> DocumentRecord:
+def load_document(db: Database, doc_id: int, verify: bool = True) -> DocumentRecord:
     row = db.execute(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
     if row is None:
         raise DocumentNotFound(f"文书登记不存在（编号 {doc_id}）")
@@ -238,14 +236,12 @@ def _where(f: RegisterFilter) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def register_count(db: sqlite_utils.Database, f: RegisterFilter) -> int:
+def register_count(db: Database, f: RegisterFilter) -> int:
     where, params = _where(f)
     return int(db.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0])
 
 
-def register_page(
-    db: sqlite_utils.Database, f: RegisterFilter, offset: int = 0, limit: int = 200
-) -> list[dict[str, Any]]:
+def register_page(db: Database, f: RegisterFilter, offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
     """Rows for the register list, newest first (no snapshots: they are read on reprint)."""
     where, params = _where(f)
     cur = db.execute(
@@ -260,7 +256,7 @@ def register_page(
 # ------------------------------------------------------------------------------------ case facts
 
 
-def case_facts(db: sqlite_utils.Database, case_id: int) -> CaseFacts:
+def case_facts(db: Database, case_id: int) -> CaseFacts:
     """Flags recorded for the case and the bankruptcy screening counts for its organisation debtor."""
     flags = tuple(
         (CaseFlag(str(r[0])), date.fromisoformat(str(r[1])))
@@ -270,7 +266,7 @@ def case_facts(db: sqlite_utils.Database, case_id: int) -> CaseFacts:
     return CaseFacts(flags=flags, debtor_cases_in_year=count, debtor_due_in_year_fen=total)
 
 
-def _debtor_cases(db: sqlite_utils.Database, case_id: int) -> tuple[int, int]:
+def _debtor_cases(db: Database, case_id: int) -> tuple[int, int]:
     """Money cases in the case's year against the same organisation (by 统一社会信用代码, else by name)."""
     row = db.execute(
         "SELECT p.uscc, p.name, c.cn_year FROM parties p JOIN cases c ON c.id = p.case_id"
@@ -292,7 +288,7 @@ def _debtor_cases(db: sqlite_utils.Database, case_id: int) -> tuple[int, int]:
 
 
 def set_flag(
-    db_conn: sqlite3.Connection,
+    db_conn: Connection,
     case_id: int,
     flag: CaseFlag,
     since: date,
@@ -319,16 +315,14 @@ def set_flag(
     )
 
 
-def clear_flag(
-    db_conn: sqlite3.Connection, case_id: int, flag: CaseFlag, actor: str, case_number: str
-) -> bool:
+def clear_flag(db_conn: Connection, case_id: int, flag: CaseFlag, actor: str, case_number: str) -> bool:
     cur = db_conn.execute("DELETE FROM case_flags WHERE case_id = ? AND flag = ?", (case_id, flag.value))
     if cur.rowcount:
         record(db_conn, actor, "case_flag.clear", "case", case_id, case_number, {"flag": flag.value})
     return bool(cur.rowcount)
 
 
-def flags_of(db: sqlite_utils.Database, case_id: int) -> list[dict[str, Any]]:
+def flags_of(db: Database, case_id: int) -> list[dict[str, Any]]:
     cur = db.execute(
         "SELECT flag, since, note, recorded_by, recorded_at FROM case_flags WHERE case_id = ? ORDER BY id",
         [case_id],
@@ -337,7 +331,7 @@ def flags_of(db: sqlite_utils.Database, case_id: int) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def case_ids_by_number(db: sqlite_utils.Database, numbers: Iterable[str]) -> dict[str, int]:
+def case_ids_by_number(db: Database, numbers: Iterable[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for n in numbers:
         row = db.execute("SELECT id FROM cases WHERE case_number = ?", [n]).fetchone()

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import sqlite_utils
-
 from desktop.core.fee_relief import FeeRelief
 from desktop.store.audit import record
 from desktop.store.cases import CaseNotFound, _insert, _rows, _update
 from desktop.store.convert import from_row, to_row
 from desktop.store.database import StoreError, transaction
+from desktop.store.engine import Database
 
 
-def list_reliefs(db: sqlite_utils.Database, case_id: int) -> list[FeeRelief]:
+def list_reliefs(db: Database, case_id: int) -> list[FeeRelief]:
     rows = _rows(db.conn, "SELECT * FROM fee_reliefs WHERE case_id = ? ORDER BY id", (case_id,))
     return [from_row(FeeRelief, row) for row in rows]
 
 
-def save_relief(db: sqlite_utils.Database, case_id: int, relief: FeeRelief, actor: str) -> FeeRelief:
+def save_relief(db: Database, case_id: int, relief: FeeRelief, actor: str) -> FeeRelief:
     """Insert (no id) or update the record of ``case_id``, with its audit entry, in one transaction."""
     row = to_row(relief, exclude=("id", "case_id"))
     with transaction(db) as conn:
@@ -38,7 +37,7 @@ def save_relief(db: sqlite_utils.Database, case_id: int, relief: FeeRelief, acto
     return replace(relief, id=relief_id, case_id=case_id)
 
 
-def delete_relief(db: sqlite_utils.Database, relief_id: int, actor: str) -> None:
+def delete_relief(db: Database, relief_id: int, actor: str) -> None:
     with transaction(db) as conn:
         row = conn.execute(
             "SELECT c.case_number FROM fee_reliefs f JOIN cases c ON c.id = f.case_id WHERE f.id = ?",

@@ -10,23 +10,21 @@ transaction. A refused file leaves the table exactly as it was.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-
-import sqlite_utils
 
 from desktop.core.calendar import HolidayDay, HolidayKind, HolidayTable, merge, parse_holiday_json
 from desktop.store.audit import record
 from desktop.store.database import transaction
+from desktop.store.engine import Connection, Database
 
 SEED_SOURCE_NOTE = "随软件提供的节假日表"
 
 
-def is_empty(db: sqlite_utils.Database) -> bool:
+def is_empty(db: Database) -> bool:
     return bool(db.execute("SELECT count(*) FROM holiday_years").fetchone()[0] == 0)
 
 
-def load_table(db: sqlite_utils.Database) -> HolidayTable:
+def load_table(db: Database) -> HolidayTable:
     """The table as stored (empty when nothing was seeded or imported)."""
     years = {int(y): str(s) for y, s in db.execute("SELECT year, source FROM holiday_years ORDER BY year")}
     days = [
@@ -45,9 +43,7 @@ def _kind(value: str) -> HolidayKind:
     return "work" if value == "work" else "rest"
 
 
-def _write(
-    conn: sqlite3.Connection, table: HolidayTable, incoming_years: frozenset[int], source: str
-) -> None:
+def _write(conn: Connection, table: HolidayTable, incoming_years: frozenset[int], source: str) -> None:
     """Replace the stored table with ``table`` (already merged); ``incoming_years`` get ``source``."""
     old_sources = dict(conn.execute("SELECT year, source FROM holiday_years").fetchall())
     conn.execute("DELETE FROM holidays")
@@ -62,11 +58,11 @@ def _write(
     )
 
 
-def stored_years(db: sqlite_utils.Database) -> frozenset[int]:
+def stored_years(db: Database) -> frozenset[int]:
     return frozenset(int(r[0]) for r in db.execute("SELECT year FROM holiday_years"))
 
 
-def seed_missing_years(db: sqlite_utils.Database, seed: HolidayTable, actor: str) -> frozenset[int]:
+def seed_missing_years(db: Database, seed: HolidayTable, actor: str) -> frozenset[int]:
     """Add the years of the shipped seed the table does not cover, and return them: all of them on a
     fresh database, and after an update of the program the years its newer seed knows. A year the
     table already covers, seeded or imported by an administrator, is left exactly as it is."""
@@ -92,7 +88,7 @@ def seed_missing_years(db: sqlite_utils.Database, seed: HolidayTable, actor: str
     return missing
 
 
-def import_file(db: sqlite_utils.Database, text: str, actor: str, file_name: str = "") -> HolidayTable:
+def import_file(db: Database, text: str, actor: str, file_name: str = "") -> HolidayTable:
     """Import a holiday file as a whole and return the new table.
 
     The file is parsed and validated first (``ValidationError`` naming the line and the reason: nothing is

@@ -33,6 +33,7 @@ from urllib.parse import quote
 import sqlite_utils
 
 from desktop.store.database import StoreError, explain
+from desktop.store.engine import Database
 
 _WINDOWS_LOCK_OFFSET = 1 << 30  # one byte here is locked; the holder's details at the start stay readable
 
@@ -213,9 +214,9 @@ class _ReadOnlyConnection(sqlite3.Connection):
             raise
 
 
-def is_read_only(db: sqlite_utils.Database) -> bool:
-    """Whether ``db`` was opened by :func:`open_read_only`."""
-    return isinstance(db.conn, _ReadOnlyConnection)
+def is_read_only(db: Database) -> bool:
+    """Whether ``db`` was opened by :func:`open_read_only` (or is a read-only server connection)."""
+    return isinstance(db.conn, _ReadOnlyConnection) or bool(getattr(db.conn, "read_only", False))
 
 
 def open_read_only(db_path: Path | str) -> sqlite_utils.Database:

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, overload
 
-import sqlite_utils
-
 from desktop.core.calendar import HolidayTable
 from desktop.core.errors import ValidationError
 from desktop.core.model import CaseStatus, DefaultClause, Stage
@@ -40,6 +38,7 @@ from desktop.core.reminders import (
     debtor_names,
 )
 from desktop.store.audit import record
+from desktop.store.engine import Connection, Database
 
 _ACCELERATING = (DefaultClause.ACCELERATE.value, DefaultClause.RESTORE_CLAIM.value)
 
@@ -347,7 +346,7 @@ def _candidate_queries(
         ends.range("e.end_date", low, high)
         starts = _Query("")
         if starts_range is None:
-            starts.add("0")
+            starts.add("1 = 0")
         else:
             starts.range("e.start_date", *starts_range)
         q.add(
@@ -383,13 +382,13 @@ def _candidate_queries(
     return queries
 
 
-def handler_id(db: sqlite_utils.Database, name: str) -> int | None:
+def handler_id(db: Database, name: str) -> int | None:
     row = db.execute("SELECT id FROM handlers WHERE name = ?", [name]).fetchone()
     return None if row is None else int(row[0])
 
 
 def candidates(
-    db: sqlite_utils.Database,
+    db: Database,
     rules: Sequence[Rule],
     today: date,
     table: HolidayTable,
@@ -411,7 +410,7 @@ def candidates(
 
 
 def _select(
-    db: sqlite_utils.Database, rule: Rule, low: date | None, high: date, hid: int | None, table: HolidayTable
+    db: Database, rule: Rule, low: date | None, high: date, hid: int | None, table: HolidayTable
 ) -> set[int]:
     ids: set[int] = set()
     for q in _candidate_queries(rule, low, high, hid, table):
@@ -420,7 +419,7 @@ def _select(
 
 
 def edge_cases(
-    db: sqlite_utils.Database, rules: Sequence[Rule], before: date, after: date, table: HolidayTable
+    db: Database, rules: Sequence[Rule], before: date, after: date, table: HolidayTable
 ) -> set[int]:
     """The cases whose reminders may differ between the boards of two days (everything else is kept).
 
@@ -462,9 +461,7 @@ def edge_cases(
     return ids
 
 
-def explain_candidates(
-    db: sqlite_utils.Database, rules: Sequence[Rule], today: date, table: HolidayTable
-) -> list[str]:
+def explain_candidates(db: Database, rules: Sequence[Rule], today: date, table: HolidayTable) -> list[str]:
     """The query plans of the candidate queries (for tests and benchmarks: every one uses an index)."""
     plans = []
     for rule in rules:
@@ -478,7 +475,7 @@ def explain_candidates(
 # ---------------------------------------------------------------- facts
 
 
-def _fill_temp(conn: sqlite3.Connection, name: str, ids: Iterable[int]) -> None:
+def _fill_temp(conn: Connection, name: str, ids: Iterable[int]) -> None:
     """A temporary table of ids, filled by one statement (one implicit transaction, not one per row).
 
     Queries put it first with CROSS JOIN: SQLite has no statistics on it and would otherwise scan the
@@ -540,9 +537,7 @@ def needs_schedule(rule: Rule) -> bool:
     return rule.event in _INSTALLMENT_EVENTS or (Exclusion.INSTALLMENT_PLAN in rule.exclusions)
 
 
-def load_facts(
-    db: sqlite_utils.Database, ids: Iterable[int], detail: Iterable[int] | None = None
-) -> dict[int, CaseFacts]:
+def load_facts(db: Database, ids: Iterable[int], detail: Iterable[int] | None = None) -> dict[int, CaseFacts]:
     """The facts of the cases ``ids`` (missing ids are left out).
 
     ``has_installments`` and ``schedule`` are read only for the cases in ``detail`` (default: all): the
@@ -627,7 +622,7 @@ def _event_of(row: Sequence[Any]) -> CaseEvent:
     return CaseEvent(CaseEventKind(row[1]), date.fromisoformat(row[2]), _d(row[3]), row[4], row[5])
 
 
-def _events_by_case(conn: sqlite3.Connection) -> dict[int, list[CaseEvent]]:
+def _events_by_case(conn: Connection) -> dict[int, list[CaseEvent]]:
     out: dict[int, list[CaseEvent]] = {}
     for row in conn.execute(
         "SELECT e.case_id, e.kind, e.start_date, e.end_date, e.note, e.id FROM temp.reminder_cases k "
@@ -644,12 +639,12 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def case_number(conn: sqlite3.Connection, case_id: int) -> str | None:
+def case_number(conn: Connection, case_id: int) -> str | None:
     row = conn.execute("SELECT case_number FROM cases WHERE id = ?", (case_id,)).fetchone()
     return None if row is None else str(row[0])
 
 
-def write_state(conn: sqlite3.Connection, state: ReminderState, actor: str, number: str) -> None:
+def write_state(conn: Connection, state: ReminderState, actor: str, number: str) -> None:
     before = conn.execute(
         "SELECT state, until, reason FROM reminder_state WHERE case_id = ? AND rule_id = ? AND due_date = ?",
         (state.case_id, state.rule_id, state.due_date.isoformat()),
@@ -682,13 +677,13 @@ def write_state(conn: sqlite3.Connection, state: ReminderState, actor: str, numb
     record(conn, actor, f"reminder.{state.state.value}", "case", state.case_id, number, detail)
 
 
-def insert_event(conn: sqlite3.Connection, case_id: int, event: CaseEvent, actor: str, number: str) -> int:
+def insert_event(conn: Connection, case_id: int, event: CaseEvent, actor: str, number: str) -> int:
     cur = conn.execute(
         "INSERT INTO case_events (case_id, kind, start_date, end_date, note, created_at, created_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (case_id, event.kind.value, event.start.isoformat(), _iso(event.end), event.note, _now(), actor),
     )
-    event_id = int(cur.lastrowid or 0)
+    event_id = int(cur.fetchone()[0])
     record(
         conn, actor, "case_event.create", "case_event", event_id, number,
         {"case_id": case_id, "kind": event.kind.value, "start": event.start.isoformat(),
@@ -697,7 +692,7 @@ def insert_event(conn: sqlite3.Connection, case_id: int, event: CaseEvent, actor
     return event_id
 
 
-def delete_event(conn: sqlite3.Connection, event_id: int, actor: str) -> int | None:
+def delete_event(conn: Connection, event_id: int, actor: str) -> int | None:
     row = conn.execute(
         "SELECT e.case_id, e.kind, e.start_date, e.end_date, e.note, e.id, c.case_number "
         "FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.id = ?",
@@ -713,7 +708,7 @@ def delete_event(conn: sqlite3.Connection, event_id: int, actor: str) -> int | N
     return int(row[0])
 
 
-def events_of_case(db: sqlite_utils.Database, case_id: int) -> list[CaseEvent]:
+def events_of_case(db: Database, case_id: int) -> list[CaseEvent]:
     rows = db.conn.execute(
         "SELECT case_id, kind, start_date, end_date, note, id FROM case_events WHERE case_id = ? "
         "ORDER BY start_date, id",
@@ -732,21 +727,21 @@ class BoardMeta(NamedTuple):
     fingerprint: str
 
 
-def board_meta(db: sqlite_utils.Database) -> BoardMeta | None:
+def board_meta(db: Database) -> BoardMeta | None:
     row = db.conn.execute(
         "SELECT day, audit_id, max_case_id, fingerprint FROM reminder_board_meta WHERE id = 1"
     ).fetchone()
     return None if row is None else BoardMeta(date.fromisoformat(row[0]), row[1], row[2], row[3])
 
 
-def current_marks(db: sqlite_utils.Database) -> tuple[int, int]:
+def current_marks(db: Database) -> tuple[int, int]:
     """The newest audit entry and the highest case id: what a board built now reflects."""
     audit = db.conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
     case = db.conn.execute("SELECT coalesce(max(id), 0) FROM cases").fetchone()[0]
     return int(audit), int(case)
 
 
-def changed_cases(db: sqlite_utils.Database, since_audit_id: int, since_case_id: int) -> set[int]:
+def changed_cases(db: Database, since_audit_id: int, since_case_id: int) -> set[int]:
     """The cases changed after audit entry ``since_audit_id``, and any case added after ``since_case_id``.
 
     Every write is audited in its transaction, naming its case (``entity`` case, or the 案号 of a
@@ -775,6 +770,8 @@ _BOARD_COLUMNS = (
     "suggested_form_title, provisional, advisory, handler, party, owed_fen, stage, answerable"
 )
 
+_BOARD_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _BOARD_COLUMNS.replace(" ", "").split(",")[3:])
+
 
 def _board_row(i: ReminderItem) -> tuple[object, ...]:
     return (
@@ -798,9 +795,7 @@ def _board_row(i: ReminderItem) -> tuple[object, ...]:
     )
 
 
-def write_board(
-    db: sqlite_utils.Database, meta: BoardMeta, items: Iterable[ReminderItem], cases: set[int] | None
-) -> bool:
+def write_board(db: Database, meta: BoardMeta, items: Iterable[ReminderItem], cases: set[int] | None) -> bool:
     """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines).
 
     Derived data, not audited. Returns False without raising when the database cannot be written now
@@ -820,7 +815,8 @@ def write_board(
             _fill_temp(conn, "reminder_changed", cases)
             conn.execute("DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)")
         conn.executemany(  # in key order: appended to the table's b-tree rather than scattered over it
-            f"INSERT OR REPLACE INTO reminder_board ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)}) "
+            f"ON CONFLICT (case_id, rule_id, due_date) DO UPDATE SET {_BOARD_UPDATE}",
             sorted(_board_row(i) for i in items),
         )
         conn.execute(
@@ -852,7 +848,7 @@ class BoardRows(Sequence[ReminderItem]):
         keys: list[tuple[Any, ...]],
         today: date,
         rows: list[tuple[Any, ...]] | None = None,
-        db: sqlite_utils.Database | None = None,
+        db: Database | None = None,
     ) -> None:
         self._keys = keys  # (case_id, rule_id, due_date, postponed until or None)
         self._rows: dict[int, tuple[Any, ...]] = dict(enumerate(rows)) if rows is not None else {}
@@ -929,9 +925,7 @@ class BoardRows(Sequence[ReminderItem]):
         return self._item(self._row(index))
 
 
-def read_board(
-    db: sqlite_utils.Database, today: date, handler: str | None = None, lazy: bool = False
-) -> BoardRows:
+def read_board(db: Database, today: date, handler: str | None = None, lazy: bool = False) -> BoardRows:
     """The stored board's lines (for one handler) in display order: by due date (overdue first, most
     overdue on top), then case number and rule; days overdue counted to ``today``. Lines marked done,
     or postponed to a later day, are left out (stored states apply as in
@@ -958,9 +952,7 @@ def read_board(
     return BoardRows([(r[0], r[1], r[2], r[-1]) for r in found], today, rows=found)
 
 
-def states_of(
-    db: sqlite_utils.Database, case_ids: Iterable[int]
-) -> dict[tuple[int, str, date], ReminderState]:
+def states_of(db: Database, case_ids: Iterable[int]) -> dict[tuple[int, str, date], ReminderState]:
     """The stored states of reminders of the cases ``case_ids``."""
     out: dict[tuple[int, str, date], ReminderState] = {}
     for cid, rule_id, due, state, until, reason in db.conn.execute(

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
 from desktop.core.model import CourtSettings
 from desktop.store.audit import record
 from desktop.store.database import transaction
+from desktop.store.engine import Database
 
 COURT_KEY = "court"
 
 
-def get_value(db: sqlite_utils.Database, key: str, default: object = None) -> object:
+def get_value(db: Database, key: str, default: object = None) -> object:
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return json.loads(row[0]) if row else default
 
 
-def set_value(db: sqlite_utils.Database, key: str, value: object, actor: str) -> None:
+def set_value(db: Database, key: str, value: object, actor: str) -> None:
     with transaction(db) as conn:
         before = get_value(db, key)
         conn.execute(
@@ -29,7 +28,7 @@ def set_value(db: sqlite_utils.Database, key: str, value: object, actor: str) ->
         record(conn, actor, "settings.update", "settings", None, "", {key: [before, value]})
 
 
-def court_settings(db: sqlite_utils.Database) -> CourtSettings | None:
+def court_settings(db: Database) -> CourtSettings | None:
     value = get_value(db, COURT_KEY)
     if not isinstance(value, dict):
         return None
@@ -41,7 +40,7 @@ def court_settings(db: sqlite_utils.Database) -> CourtSettings | None:
     )
 
 
-def save_court_settings(db: sqlite_utils.Database, court: CourtSettings, actor: str) -> None:
+def save_court_settings(db: Database, court: CourtSettings, actor: str) -> None:
     set_value(
         db,
         COURT_KEY,

@@ -24,14 +24,13 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-import sqlite_utils
-
 from desktop.core.model import Case, Installment, Obligation, Party, Payment
 from desktop.store import cases as case_store
 from desktop.store.audit import record
 from desktop.store.cases import LedgerFilter, ledger_count, ledger_page
 from desktop.store.convert import to_db, to_json
 from desktop.store.database import StoreError, transaction
+from desktop.store.engine import Connection, Database, dialect, reserve_ids, sync_ids
 
 BATCH = 500
 IMPORT_CACHE_KIB = -65536  # 64 MiB page cache while an import writes (negative: KiB, SQLite's convention)
@@ -90,7 +89,7 @@ _INSTALLMENT = _Rows(Installment)
 _PAYMENT = _Rows(Payment)
 
 
-def _dicts(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> Iterator[dict[str, Any]]:
+def _dicts(conn: Connection, sql: str, params: Sequence[object]) -> Iterator[dict[str, Any]]:
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     for values in cur:
@@ -102,7 +101,7 @@ def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + BATCH]
 
 
-def load_cases(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Case]:
+def load_cases(db: Database, ids: Sequence[int]) -> list[Case]:
     """The cases with ``ids``, in that order (ids not found are left out). No urging log."""
     conn = db.conn
     out: list[Case] = []
@@ -147,7 +146,7 @@ def load_cases(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Case]:
     return out
 
 
-def find_cases(db: sqlite_utils.Database, case_numbers: Iterable[str]) -> dict[str, Case]:
+def find_cases(db: Database, case_numbers: Iterable[str]) -> dict[str, Case]:
     """The cases whose canonical 案号 is among ``case_numbers``, by 案号."""
     numbers = list(dict.fromkeys(case_numbers))
     ids: list[int] = []
@@ -159,15 +158,13 @@ def find_cases(db: sqlite_utils.Database, case_numbers: Iterable[str]) -> dict[s
     return {c.case_number: c for c in load_cases(db, ids)}
 
 
-def case_ids(
-    db: sqlite_utils.Database, f: LedgerFilter, sort: str = "case_number", descending: bool = False
-) -> list[int]:
+def case_ids(db: Database, f: LedgerFilter, sort: str = "case_number", descending: bool = False) -> list[int]:
     """The ids of the cases a ledger view shows, in its order."""
     total = ledger_count(db, f)
     return [int(r["id"]) for r in ledger_page(db, f, sort, descending, offset=0, limit=max(total, 1))]
 
 
-def row_counts(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[str, int]:
+def row_counts(db: Database, ids: Sequence[int]) -> dict[str, int]:
     """How many parties, obligations, installments and payments the cases ``ids`` have."""
     counts = {"parties": 0, "obligations": 0, "installments": 0, "payments": 0}
     for batch in _batches(ids):
@@ -217,7 +214,7 @@ _TRIGGER_INSERT = re.compile(
 
 
 @contextmanager
-def _search_index_after(conn: sqlite3.Connection, first_id: int) -> Iterator[None]:
+def _search_index_after(conn: Connection, first_id: int) -> Iterator[None]:
     """Index new cases for search in one statement instead of row by row (about 15× faster).
 
     Inside the caller's transaction: an AFTER INSERT trigger on ``cases`` that copies ``new.`` columns
@@ -226,6 +223,9 @@ def _search_index_after(conn: sqlite3.Connection, first_id: int) -> Iterator[Non
     A trigger of any other shape is left alone (correct, only slower). A rollback restores everything.
     """
     found = []
+    if dialect(conn) == "postgresql":  # the server's search index is an index, kept by the server
+        yield
+        return
     for name, sql in conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases'"
     ):
@@ -245,11 +245,15 @@ def _search_index_after(conn: sqlite3.Connection, first_id: int) -> Iterator[Non
         conn.execute(sql)
 
 
-def _next_id(conn: sqlite3.Connection, table: str) -> int:
+# The tables _create_batch writes with ids of its own choosing.
+_EXPLICIT_ID_TABLES = ("cases", "parties", "obligations", "installments", "payments")
+
+
+def _next_id(conn: Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
 
-def _create_batch(conn: sqlite3.Connection, cases: Sequence[Case], actor: str, source: str) -> list[int]:
+def _create_batch(conn: Connection, cases: Sequence[Case], actor: str, source: str) -> list[int]:
     """Insert new cases and their children with a few ``executemany`` calls: the same rows and derived
     columns as ``save_case`` writes one by one (ids given explicitly: SQLite would choose the same,
     max + 1, inside our write transaction). Each case gets a ``case.import`` audit entry naming the
@@ -307,7 +311,7 @@ def _create_batch(conn: sqlite3.Connection, cases: Sequence[Case], actor: str, s
     return ids
 
 
-def _update(conn: sqlite3.Connection, before: Case, case: Case, actor: str) -> int:
+def _update(conn: Connection, before: Case, case: Case, actor: str) -> int:
     assert case.id is not None
     row = conn.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
     if row is None or int(row[0]) != case.version:
@@ -323,7 +327,7 @@ def _update(conn: sqlite3.Connection, before: Case, case: Case, actor: str) -> i
 
 
 def write_import(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: str,
     creates: Sequence[Case],
     updates: Sequence[tuple[Case, Case]],
@@ -346,15 +350,19 @@ def write_import(
     source = to_json({k: summary[k] for k in ("file", "sha256") if k in summary})
     created: list[int] = []
     updated: list[int] = []
-    cache = int(db.conn.execute("PRAGMA cache_size").fetchone()[0])
-    db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")  # a big write would spill a small cache
+    sqlite = dialect(db) == "sqlite"
+    if sqlite:
+        cache = int(db.conn.execute("PRAGMA cache_size").fetchone()[0])
+        db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")  # a big write would spill a small cache
     try:
         with transaction(db) as conn:
             tick(0)
+            reserve_ids(conn, _EXPLICIT_ID_TABLES)
             with _search_index_after(conn, _next_id(conn, "cases")):
                 for start in range(0, len(creates), every):
                     created += _create_batch(conn, creates[start : start + every], actor, source)
                     tick(len(created))
+            sync_ids(conn, _EXPLICIT_ID_TABLES)
             for before, after in updates:
                 updated.append(_update(conn, before, after, actor))
                 if len(updated) % every == 0:
@@ -362,5 +370,6 @@ def write_import(
             tick(total)
             record(conn, actor, "excel.import", "import", None, "", dict(summary))
     finally:
-        db.conn.execute(f"PRAGMA cache_size = {cache}")
+        if sqlite:
+            db.conn.execute(f"PRAGMA cache_size = {cache}")
     return created, updated

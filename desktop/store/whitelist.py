@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlite_utils
-
 from desktop.core.calendar import HolidayTable, add_months
 from desktop.core.model import (
     Case,
@@ -53,6 +51,7 @@ from desktop.core.whitelist import (
     public_identifier,
 )
 from desktop.store.audit import record
+from desktop.store.engine import Connection, Database, dialect
 from desktop.store.settings import get_value, set_value
 
 RULES_KEY = "whitelist"
@@ -97,14 +96,19 @@ def _d(text: object) -> date | None:
     return date.fromisoformat(str(text)) if text else None
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+def _rows(conn: Connection, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
     """Rows addressable by column name (sqlite3.Row: built in C, no dict per row)."""
+    if dialect(conn) == "postgresql":
+        return conn.rows(sql, params)  # type: ignore[attr-defined, no-any-return]
+    assert isinstance(conn, sqlite3.Connection)
     cur = conn.cursor()
     cur.row_factory = sqlite3.Row
     return list(cur.execute(sql, params).fetchall())
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
+def has_table(conn: Connection, name: str) -> bool:
+    if dialect(conn) == "postgresql":
+        return bool(conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0])
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
     return row is not None
 
@@ -112,18 +116,18 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
 # ------------------------------------------------------------------------------------------ settings
 
 
-def load_rules(db: sqlite_utils.Database) -> WhitelistRules:
+def load_rules(db: Database) -> WhitelistRules:
     return WhitelistRules.from_settings(get_value(db, RULES_KEY))
 
 
-def save_rules(db: sqlite_utils.Database, rules: WhitelistRules, actor: str) -> None:
+def save_rules(db: Database, rules: WhitelistRules, actor: str) -> None:
     set_value(db, RULES_KEY, rules.to_settings(), actor)
 
 
 # ---------------------------------------------------------------------------------------- candidates
 
 
-def candidate_party_ids(conn: sqlite3.Connection, start: date, end: date) -> list[int]:
+def candidate_party_ids(conn: Connection, start: date, end: date) -> list[int]:
     """Debtors of money cases paid in full with a payment between ``start`` and ``end``, not already
     on a list (an entry that was not withdrawn). The exact date of full performance is decided by
     the caller (core): it is the payment that completed the amount."""
@@ -141,7 +145,7 @@ def candidate_party_ids(conn: sqlite3.Connection, start: date, end: date) -> lis
     return [int(r[0]) for r in conn.execute(sql, (start.isoformat(), end.isoformat()))]
 
 
-def published_party_ids(conn: sqlite3.Connection, party_ids: Iterable[int]) -> dict[int, str]:
+def published_party_ids(conn: Connection, party_ids: Iterable[int]) -> dict[int, str]:
     """Party id → the batch (e.g. 2025年第3批诚信履行名单) it is listed in, for entries not withdrawn."""
     sql = """
         SELECT e.party_id, b.year, b.number FROM whitelist_entries e
@@ -237,7 +241,7 @@ class Subject:
         return self.party.id
 
 
-def load_cases(conn: sqlite3.Connection, case_ids: Iterable[int]) -> dict[int, Case]:
+def load_cases(conn: Connection, case_ids: Iterable[int]) -> dict[int, Case]:
     """Whole cases (parties, obligations with installments, payments; no urging log) by id."""
     ids = _ids(case_ids)
     parties: dict[int, list[Party]] = {}
@@ -303,7 +307,7 @@ def load_cases(conn: sqlite3.Connection, case_ids: Iterable[int]) -> dict[int, C
     return cases
 
 
-def _exclusions_by_identity(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Exclusion]]:
+def _exclusions_by_identity(conn: Connection) -> dict[tuple[str, str], list[Exclusion]]:
     """Every recorded exclusion, under the identity of the party it was recorded on."""
     found: dict[tuple[str, str], list[Exclusion]] = {}
     for r in _rows(
@@ -320,7 +324,7 @@ def _exclusions_by_identity(conn: sqlite3.Connection) -> dict[tuple[str, str], l
     return found
 
 
-def _case_flag_exclusions(conn: sqlite3.Connection, case_ids: str) -> dict[int, list[Exclusion]]:
+def _case_flag_exclusions(conn: Connection, case_ids: str) -> dict[int, list[Exclusion]]:
     if not has_table(conn, "case_flags"):
         return {}
     marks = ", ".join("?" for _ in CASE_FLAG_EXCLUSIONS)
@@ -337,7 +341,7 @@ def _case_flag_exclusions(conn: sqlite3.Connection, case_ids: str) -> dict[int, 
 
 
 def _periods(
-    conn: sqlite3.Connection, case_ids: str, rules: WhitelistRules, holidays: HolidayTable
+    conn: Connection, case_ids: str, rules: WhitelistRules, holidays: HolidayTable
 ) -> dict[int, list[Period]]:
     if not has_table(conn, "case_events"):
         return {}
@@ -357,7 +361,7 @@ def _periods(
     return found
 
 
-def _checks(conn: sqlite3.Connection, party_ids: str) -> dict[int, list[ManualCheck]]:
+def _checks(conn: Connection, party_ids: str) -> dict[int, list[ManualCheck]]:
     found: dict[int, list[ManualCheck]] = {}
     for pid, condition, passed, checked_on, checker, note in conn.execute(
         "SELECT party_id, condition, passed, checked_on, checker, note FROM whitelist_checks "
@@ -371,7 +375,7 @@ def _checks(conn: sqlite3.Connection, party_ids: str) -> dict[int, list[ManualCh
 
 
 def _withdrawals(
-    conn: sqlite3.Connection,
+    conn: Connection,
 ) -> tuple[dict[tuple[str, str], list[PriorWithdrawal]], dict[tuple[str, str], list[PriorWithdrawal]]]:
     """Every withdrawn entry, under the identity of the party it was published for (while that party
     row exists) and under the published name and masked identifier (which outlive a deleted case)."""
@@ -415,7 +419,7 @@ OPEN_CASES_SHOWN = 4  # per party: enough to leave out its own case and still sh
 
 
 def _open_enforcement(
-    conn: sqlite3.Connection, parties: Sequence[Party]
+    conn: Connection, parties: Sequence[Party]
 ) -> dict[tuple[str, str], list[tuple[int, str]]]:
     """Identity → (case id, case number) of up to ``OPEN_CASES_SHOWN + 1`` open enforcement cases where
     that identity owes. Repeat litigants (a company in hundreds of cases) make the full lists huge: the
@@ -426,15 +430,22 @@ def _open_enforcement(
     # The identities drive the lookups, each in its index (parties_id_number, parties_uscc,
     # parties_debtor_name), instead of the planner walking every open enforcement case of the ledger.
     columns = {"id": "id_number", "uscc": "uscc", "name": "name"}
+    if dialect(conn) == "postgresql":
+        aggregate, source = (
+            "CAST(coalesce(json_agg(json_build_array(id, case_number)), '[]') AS TEXT)",
+            "json_array_elements_text(CAST(? AS json)) AS j(value)",
+        )
+    else:
+        aggregate, source = "json_group_array(json_array(id, case_number))", "json_each(?) j"
     queries = {
         kind: f"""SELECT j.value, (
-                      SELECT json_group_array(json_array(id, case_number)) FROM (
+                      SELECT {aggregate} FROM (
                           SELECT c.id AS id, c.case_number AS case_number
                           FROM parties p JOIN cases c ON c.id = p.case_id
                           WHERE p.{column} = j.value AND p.{column} <> '' AND p.role IN ({_ROLES_SQL})
                             AND {OPEN_ENFORCEMENT_SQL}
-                          LIMIT {OPEN_CASES_SHOWN + 1}))
-                  FROM json_each(?) j"""
+                          LIMIT {OPEN_CASES_SHOWN + 1}) AS found)
+                  FROM {source}"""
         for kind, column in columns.items()
     }
     for kind, values in by_kind.items():
@@ -448,7 +459,7 @@ def _open_enforcement(
 
 
 def load_subjects(
-    conn: sqlite3.Connection,
+    conn: Connection,
     party_ids: Iterable[int],
     rules: WhitelistRules,
     holidays: HolidayTable,
@@ -494,7 +505,7 @@ def load_subjects(
 # ------------------------------------------------------------------------------------ review writes
 
 
-def debtor_rows(conn: sqlite3.Connection, party_ids: Iterable[int]) -> list[tuple[int, int, str, str]]:
+def debtor_rows(conn: Connection, party_ids: Iterable[int]) -> list[tuple[int, int, str, str]]:
     """(party id, case id, case number, name) of the given ids that are debtors; others are left out."""
     return [
         (int(pid), int(cid), str(number), str(name))
@@ -507,7 +518,7 @@ def debtor_rows(conn: sqlite3.Connection, party_ids: Iterable[int]) -> list[tupl
 
 
 def write_checks(
-    conn: sqlite3.Connection,
+    conn: Connection,
     rows: Sequence[tuple[int, int, str, str]],
     check: ManualCheck,
     actor: str,
@@ -548,7 +559,7 @@ def write_checks(
 
 
 def write_consent(
-    conn: sqlite3.Connection, rows: Sequence[tuple[int, int, str, str]], consent_date: date, actor: str
+    conn: Connection, rows: Sequence[tuple[int, int, str, str]], consent_date: date, actor: str
 ) -> None:
     """Set publication_consent and consent_date; the cases' versions move on so an editor that still
     holds the old party cannot silently write the consent back."""
@@ -587,7 +598,7 @@ def write_consent(
 
 
 def write_exclusions(
-    conn: sqlite3.Connection,
+    conn: Connection,
     rows: Sequence[tuple[int, int, str, str]],
     kind: ExclusionKind,
     since: date,
@@ -598,7 +609,7 @@ def write_exclusions(
     for pid, _cid, number, name in rows:
         cur = conn.execute(
             "INSERT INTO whitelist_exclusions (party_id, kind, since, reason, recorded_by, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (pid, kind.value, since.isoformat(), reason, actor, stamp),
         )
         record(
@@ -606,7 +617,7 @@ def write_exclusions(
             actor,
             "whitelist.exclude",
             "whitelist_exclusion",
-            cur.lastrowid,
+            cur.fetchone()[0],
             number,
             {"当事人": name, "情形": kind.value, "日期": since, "原因": reason},
         )
@@ -615,14 +626,14 @@ def write_exclusions(
 # ------------------------------------------------------------------------------------------- batches
 
 
-def next_number(conn: sqlite3.Connection, court_code: str, year: int) -> int:
+def next_number(conn: Connection, court_code: str, year: int) -> int:
     row = conn.execute(
         "SELECT max(number) FROM whitelist_batches WHERE court_code = ? AND year = ?", (court_code, year)
     ).fetchone()
     return int(row[0] or 0) + 1
 
 
-def find_batch_id(conn: sqlite3.Connection, court_code: str, year: int, number: int) -> int | None:
+def find_batch_id(conn: Connection, court_code: str, year: int, number: int) -> int | None:
     row = conn.execute(
         "SELECT id FROM whitelist_batches WHERE court_code = ? AND year = ? AND number = ?",
         (court_code, year, number),
@@ -630,7 +641,7 @@ def find_batch_id(conn: sqlite3.Connection, court_code: str, year: int, number: 
     return int(row[0]) if row else None
 
 
-def find_batch_ids(conn: sqlite3.Connection, year: int, number: int) -> list[tuple[int, str]]:
+def find_batch_ids(conn: Connection, year: int, number: int) -> list[tuple[int, str]]:
     """(id, court code) of every batch 第``number``批 of ``year``, whatever court code it was published
     under (the code in the settings may have changed since)."""
     return [
@@ -669,17 +680,17 @@ def _batch(r: sqlite3.Row) -> Batch:
     )
 
 
-def batches(conn: sqlite3.Connection) -> list[Batch]:
+def batches(conn: Connection) -> list[Batch]:
     """Every batch, newest first."""
     return [_batch(r) for r in _rows(conn, _BATCH_SQL + " ORDER BY b.year DESC, b.number DESC")]
 
 
-def load_batch(conn: sqlite3.Connection, batch_id: int) -> Batch | None:
+def load_batch(conn: Connection, batch_id: int) -> Batch | None:
     rows = _rows(conn, _BATCH_SQL + " WHERE b.id = ?", (batch_id,))
     return _batch(rows[0]) if rows else None
 
 
-def entries(conn: sqlite3.Connection, batch_id: int) -> list[ListEntry]:
+def entries(conn: Connection, batch_id: int) -> list[ListEntry]:
     """The batch's entries in 序号 order, each with its withdrawal if it was withdrawn."""
     out = []
     for r in _rows(
@@ -712,12 +723,12 @@ def entries(conn: sqlite3.Connection, batch_id: int) -> list[ListEntry]:
     return out
 
 
-def insert_batch(conn: sqlite3.Connection, batch: Batch, items: Sequence[ListEntry], actor: str) -> int:
+def insert_batch(conn: Connection, batch: Batch, items: Sequence[ListEntry], actor: str) -> int:
     """Write the batch and its entries (numbered 1…n in the order given); return the batch id."""
     cur = conn.execute(
         "INSERT INTO whitelist_batches (court_code, court_name, year, number, published_on, approved_by, "
         "published_by, period_start, period_end, status, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             batch.court_code,
             batch.court_name,
@@ -732,7 +743,7 @@ def insert_batch(conn: sqlite3.Connection, batch: Batch, items: Sequence[ListEnt
             now(),
         ),
     )
-    batch_id = int(cur.lastrowid or 0)
+    batch_id = int(cur.fetchone()[0])
     conn.executemany(
         "INSERT INTO whitelist_entries (batch_id, seq, kind, name, identifier, performed_on, court_name, "
         "case_number, consent_date, party_id, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -761,7 +772,7 @@ def insert_batch(conn: sqlite3.Connection, batch: Batch, items: Sequence[ListEnt
 
 
 def insert_withdrawals(
-    conn: sqlite3.Connection,
+    conn: Connection,
     batch: Batch,
     items: Sequence[ListEntry],
     withdrawal: Withdrawal,
@@ -771,7 +782,7 @@ def insert_withdrawals(
     for e in items:
         cur = conn.execute(
             "INSERT INTO whitelist_withdrawals (entry_id, withdrawn_on, reason, approved_by, recorded_by, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "recorded_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 e.id,
                 withdrawal.withdrawn_on.isoformat(),
@@ -786,7 +797,7 @@ def insert_withdrawals(
             actor,
             "whitelist.withdraw",
             "whitelist_withdrawal",
-            cur.lastrowid,
+            cur.fetchone()[0],
             e.case_number,
             {
                 "批次": batch.label,
@@ -824,14 +835,14 @@ class ExportRecord:
     id: int | None = None
 
 
-def log_export(conn: sqlite3.Connection, rec: ExportRecord, label: str) -> int:
+def log_export(conn: Connection, rec: ExportRecord, label: str) -> int:
     cur = conn.execute(
         "INSERT INTO whitelist_exports (batch_id, format, agency, file_name, entries, sha256, exported_at, "
-        "exported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "exported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (rec.batch_id, rec.format, rec.agency, rec.file_name, rec.entries, rec.sha256, rec.exported_at,
          rec.exported_by),
     )  # fmt: skip
-    export_id = int(cur.lastrowid or 0)
+    export_id = int(cur.fetchone()[0])
     record(
         conn,
         rec.exported_by,
@@ -850,7 +861,7 @@ def log_export(conn: sqlite3.Connection, rec: ExportRecord, label: str) -> int:
     return export_id
 
 
-def exports(conn: sqlite3.Connection, batch_id: int | None = None) -> list[ExportRecord]:
+def exports(conn: Connection, batch_id: int | None = None) -> list[ExportRecord]:
     sql = "SELECT * FROM whitelist_exports"
     params: tuple[object, ...] = ()
     if batch_id is not None:

@@ -20,6 +20,8 @@ from desktop.store.lock import acquire
 from desktop.store.restore_journal import journal_path
 from tests.conftest import make_case, type_text
 
+pytestmark = pytest.mark.sqlite_only  # backups of the SQLite file; server mode backs up through a snapshot
+
 PASSWORD = "法院备份密码2025"
 
 

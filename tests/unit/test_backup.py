@@ -31,6 +31,8 @@ from desktop.store.database import StoreError, schema_version
 from desktop.store.lock import DatabaseInUse, acquire, holder_of, lock_path, open_read_only
 from tests.conftest import make_case
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file, its copies and locks; server backups: test_server.py
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 PASSWORD = "正确的密码-2025"
 FAST_KDF = 10  # scrypt 2**10 in tests; the product uses 2**17

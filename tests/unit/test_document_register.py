@@ -152,7 +152,11 @@ def test_a_tampered_snapshot_is_refused(workspace: Workspace, service: DocumentS
     case = workspace.save_case(prompt_case("（2025）黑0902民初210号"))
     issued = issue(service, "performance_prompt", case.id)
     conn = workspace.db.conn
-    conn.execute("DROP TRIGGER documents_immutable")  # someone edits the file with another tool
+    # someone edits the database with another tool
+    if workspace.is_server:
+        conn.execute("ALTER TABLE documents DISABLE TRIGGER documents_immutable")
+    else:
+        conn.execute("DROP TRIGGER documents_immutable")
     conn.execute("UPDATE documents SET snapshot = replace(snapshot, '60,000.00', '6,000.00')")
     with pytest.raises(SnapshotTampered, match="校验值不符"):
         service.reprint([issued.doc_id])

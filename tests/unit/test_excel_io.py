@@ -492,7 +492,8 @@ def test_cancel_during_the_write_leaves_the_database_unchanged(workspace: Worksp
         excel.apply_import(workspace, preview, progress=cancel_half_way)
     assert ("写入", 0) in seen and max(d for w, d in seen if w == "写入") >= 150
     assert counts(workspace) == before
-    assert workspace.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if not workspace.is_server:
+        assert workspace.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # the search trigger dropped for the bulk insert is back: a new case is searchable
     workspace.save_case(make_case("（2025）黑0902民初9998号", cause="追索劳动报酬纠纷"))
     assert ledger_count(workspace.db, LedgerFilter(text="追索劳动报酬")) == 1

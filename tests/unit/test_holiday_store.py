@@ -11,6 +11,7 @@ from desktop.core.calendar import add_days, parse_holiday_json, to_json
 from desktop.services.reminders import Reminders
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store import holidays as store
+from desktop.store.database import transaction
 
 D = date.fromisoformat
 
@@ -63,7 +64,7 @@ def test_years_a_newer_seed_adds_are_added_and_stored_years_kept(workspace: Work
     service = Reminders(workspace)
     full = service.holiday_table()
     db = workspace.db
-    with db.conn:
+    with transaction(db):
         db.execute("DELETE FROM holidays WHERE day LIKE '2026-%'")
         db.execute("DELETE FROM holiday_years WHERE year = 2026")
         db.execute("UPDATE holidays SET name = '管理员修改' WHERE day = '2025-10-08'")

@@ -781,11 +781,11 @@ def quiet_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("quiet_cli")
 def test_cli_json_lists_the_board(
-    workspace: Workspace, db_path: Path, capsys: pytest.CaptureFixture[str]
+    workspace: Workspace, db_target: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _overdue_case(workspace)
     workspace.close()
-    assert main(["reminders", "--db", str(db_path), "--date", "2025-06-13", "--json"]) == 0
+    assert main(["reminders", "--db", str(db_target), "--date", "2025-06-13", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     (row,) = [r for r in rows if r["rule"] == "urge"]
     for field in (
@@ -804,7 +804,7 @@ def test_cli_json_lists_the_board(
     assert row["case_number"] == "（2025）黑0902民初123号"
     assert (row["due_date"], row["window_start"], row["days_overdue"]) == ("2025-06-12", "2025-06-06", 1)
     assert row["handler"] == "王建国" and row["suggested_form"] == "performance_demand"
-    assert main(["reminders", "--db", str(db_path), "--date", "2025-06-13"]) == 0
+    assert main(["reminders", "--db", str(db_target), "--date", "2025-06-13"]) == 0
     text = capsys.readouterr().out
     assert "【逾期】" in text and "（2025）黑0902民初123号" in text
     assert "→《自动履行催告书》" in text and "performance_demand" not in text  # the title, not the form id

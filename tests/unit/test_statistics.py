@@ -380,7 +380,7 @@ def quiet_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("quiet_cli")
 def test_the_command_prints_the_report_and_refuses_bad_periods(
-    workspace: Workspace, db_path, capsys: pytest.CaptureFixture[str]
+    workspace: Workspace, db_target, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
 
@@ -389,7 +389,7 @@ def test_the_command_prints_the_report_and_refuses_bad_periods(
     paid = (Payment(D(2025, 5, 30), 4_000_000), Payment(D(2025, 6, 10), 6_000_000))
     workspace.save_case(make_case("（2025）黑0902民初1号", payments=paid, status=CaseStatus.PERFORMED))
     workspace.close()
-    assert main(["stats", "--db", str(db_path), "--half", "2025-1", "--json"]) == 0
+    assert main(["stats", "--db", str(db_target), "--half", "2025-1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["period"] == {"start": "2025-01-01", "end": "2025-06-30", "label": "2025年上半年"}
     assert out["previous"]["label"] == "2024年下半年" and out["year_before"]["label"] == "2024年上半年"
@@ -398,24 +398,24 @@ def test_the_command_prints_the_report_and_refuses_bad_periods(
     assert first["versus_previous"] == "新增"
     assert out["handlers"][0]["handler"] == "王建国" and out["handlers"][0]["rate"]["text"] == "100.0%"
 
-    assert main(["stats", "--db", str(db_path), "--year", "2025"]) == 0
+    assert main(["stats", "--db", str(db_target), "--year", "2025"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("2025年统计（2025-01-01至2025-12-31）\n环比：2024年；同比：2024年\n")
     assert "自动履行案件（件）\t1\t0\t新增\t0\t新增" in text
 
-    assert main(["stats", "--db", str(db_path), "--from", "2025-06-30", "--to", "2025-01-01"]) == 2
+    assert main(["stats", "--db", str(db_target), "--from", "2025-06-30", "--to", "2025-01-01"]) == 2
     assert "结束日期2025-01-01早于开始日期2025-06-30" in capsys.readouterr().err
-    assert main(["stats", "--db", str(db_path), "--from", "2025-06-30"]) == 2
+    assert main(["stats", "--db", str(db_target), "--from", "2025-06-30"]) == 2
     assert "--from 与 --to 须一并给出" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        main(["stats", "--db", str(db_path), "--half", "2025-3"])
+        main(["stats", "--db", str(db_target), "--half", "2025-3"])
     assert "半年应写作YYYY-1" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) 未安装")
 @pytest.mark.usefixtures("quiet_cli")
 def test_the_printed_report_holds_every_figure_in_an_embedded_font(
-    workspace: Workspace, db_path, tmp_path, capsys: pytest.CaptureFixture[str]
+    workspace: Workspace, db_target, tmp_path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from desktop.cli import main
 
@@ -423,7 +423,7 @@ def test_the_printed_report_holds_every_figure_in_an_embedded_font(
     workspace.save_case(make_case("（2025）黑0902民初1号", payments=paid, status=CaseStatus.PERFORMED))
     workspace.close()
     out = tmp_path / "统计.pdf"
-    assert main(["stats", "--db", str(db_path), "--half", "2025-1", "--pdf", str(out)]) == 0
+    assert main(["stats", "--db", str(db_target), "--half", "2025-1", "--pdf", str(out)]) == 0
     printed = capsys.readouterr().out
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True

@@ -506,7 +506,7 @@ def ready(ws: Workspace, service: WhitelistService, n: int, start_seq: int = 600
 def snapshot(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
     tables = ["whitelist_batches", "whitelist_entries", "whitelist_withdrawals", "whitelist_exports",
               "whitelist_checks", "whitelist_exclusions", "audit_log", "parties", "cases"]  # fmt: skip
-    return {t: list(ws.db.execute(f"SELECT * FROM {t} ORDER BY rowid")) for t in tables}
+    return {t: list(ws.db.execute(f"SELECT * FROM {t} ORDER BY id")) for t in tables}
 
 
 def test_candidates_are_the_debtors_who_performed_in_the_period(
