@@ -48,6 +48,7 @@ PG_TEMPLATE = "td_template"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about the SQLite file; not run on PostgreSQL")
+    config.addinivalue_line("markers", "server: about server mode only (runs on PostgreSQL)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -67,7 +68,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     counts: dict[str, int] = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
-            if "postgresql" in getattr(report, "nodeid", "") and report.when in ("call", "setup"):
+            on_server = "postgresql" in getattr(report, "nodeid", "") or "server" in getattr(
+                report, "keywords", {}
+            )
+            if on_server and report.when in ("call", "setup"):
                 if outcome == "passed" and report.when != "call":
                     continue
                 counts[outcome] = counts.get(outcome, 0) + 1

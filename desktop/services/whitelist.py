@@ -58,7 +58,7 @@ from desktop.documents.pdf import write_pdf
 from desktop.services.workspace import Change, Workspace
 from desktop.store import whitelist as store
 from desktop.store.database import StoreError, transaction
-from desktop.store.engine import Database
+from desktop.store.engine import Database, serialize
 from desktop.store.holidays import load_table
 
 FORMATS = ("xlsx", "csv")
@@ -311,6 +311,7 @@ class WhitelistService:
         if not wanted:
             raise WhitelistRefused("没有可以发布的名单成员：没有选择任何当事人")
         with transaction(self.db) as conn:
+            serialize(conn, f"whitelist/{court.court_code}/{year}")  # PCs publishing at once take turns
             existing = store.find_batch_id(conn, court.court_code, year, number)
             if existing is not None:
                 taken = store.load_batch(conn, existing)

@@ -42,6 +42,12 @@ class Change:
 Listener = Callable[[Change], None]
 
 
+def _who(actor: str | None) -> str:
+    import socket
+
+    return f"{actor or getpass.getuser()}@{socket.gethostname()}"
+
+
 class Workspace:
     def __init__(
         self,
@@ -60,7 +66,7 @@ class Workspace:
     ) -> Workspace:
         """Open the SQLite file at ``path`` (default: the user's), or the server at a ``postgresql://``
         URL, signing in with ``password`` when one is needed (kept in memory only)."""
-        ws = cls(open_database(path, password), actor)
+        ws = cls(open_database(path, password, who=_who(actor)), actor)
         ws.password = password
         return ws
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime
 from typing import Any
 
 from desktop.store.convert import to_json
 from desktop.store.engine import Connection, Database
+
+HOST = socket.gethostname()  # the computer a change came from (several PCs share a server)
 
 
 def record(
@@ -19,11 +22,12 @@ def record(
     detail: object = None,
 ) -> None:
     conn.execute(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, case_number, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor, host, action, entity, entity_id, case_number, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             datetime.now().astimezone().isoformat(timespec="seconds"),
             actor,
+            HOST,
             action,
             entity,
             entity_id,

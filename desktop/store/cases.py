@@ -27,15 +27,52 @@ from desktop.core.model import (
 from desktop.store.audit import record
 from desktop.store.convert import from_row, to_db, to_row
 from desktop.store.database import StoreError, transaction
-from desktop.store.engine import Connection, Database, dialect
+from desktop.store.engine import Connection, Database, dialect, for_update
 
 
 class CaseNotFound(StoreError):
     pass
 
 
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a case, from where and when (its newest audit entry)."""
+
+    actor: str
+    host: str
+    at: str  # ISO 8601
+
+    def describe(self) -> str:
+        where = f"（计算机 {self.host}）" if self.host else ""
+        return f"{self.actor}{where}于{self.at.replace('T', ' ')[:16]}"
+
+
 class ConcurrentEdit(StoreError):
     """The case changed since the editor loaded it; saving would overwrite someone's work."""
+
+    def __init__(self, message: str, current: Case | None = None, change: LastChange | None = None) -> None:
+        super().__init__(message)
+        self.current = current  # the case as it is now, for the editor's reload or compare
+        self.change = change
+
+    @classmethod
+    def of(cls, current: Case, change: LastChange | None) -> ConcurrentEdit:
+        who = change.describe() if change else "他人"
+        return cls(
+            f"此案件已被{who}修改（{current.case_number}，版本 {current.version}），"
+            "您的修改尚未保存：请重新载入，或逐项比较后再保存。",
+            current,
+            change,
+        )
+
+
+def last_change(conn: Connection, case_id: int) -> LastChange | None:
+    row = conn.execute(
+        "SELECT actor, host, at FROM audit_log WHERE entity = 'case' AND entity_id = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (case_id,),
+    ).fetchone()
+    return LastChange(str(row[0]), str(row[1]), str(row[2])) if row else None
 
 
 class DuplicateCaseNumber(StoreError):
@@ -274,11 +311,11 @@ def save_case(db: Database, case: Case, actor: str) -> Case:
             saved = replace(_write_children(conn, case_id, case), version=1)
             record(conn, actor, "case.create", "case", case_id, saved.case_number, diff(None, saved))
             return replace(saved, case_number=str(columns["case_number"]))
+        # the row is locked until commit: a PC saving the same case at once waits, then sees our version
+        conn.execute(f"SELECT version FROM cases WHERE id = ?{for_update(conn)}", (case.id,))
         before = load_case(db, case.id)
         if before.version != case.version:
-            raise ConcurrentEdit(
-                f"案件 {before.case_number} 已被他人修改（版本 {before.version}），请重新打开后再保存。"
-            )
+            raise ConcurrentEdit.of(before, last_change(conn, case.id))
         columns.update(updated_at=stamp, version=case.version + 1)
         try:
             _update(conn, "cases", case.id, columns)

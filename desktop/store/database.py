@@ -186,22 +186,31 @@ def migrate(conn: Connection, path: Path | None = None, directory: Path | None =
 _MIGRATION_LOCK = 0x7464_6D67
 
 
+def build_server_schema(conn: Connection, available: list[Migration] | None = None) -> int:
+    """Inside the caller's transaction on a server: wait for any other PC building it, then apply what is
+    missing of the schema. Returns the version reached."""
+    available = migrations() if available is None else available
+    newest = available[-1].version if available else 0
+    conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+    current = current_version(conn)
+    if current > newest:
+        raise DatabaseTooNew(
+            f"服务器上的数据库由较新版本的法庭自动履行工作台建立（结构版本 {current}，本程序支持到 "
+            f"{newest}），请升级本程序后再连接。"
+        )
+    for migration in available:
+        if migration.version > current:
+            conn.executescript(migration.sql("postgresql"))
+            _record_version(conn, migration.version)
+    return newest
+
+
 def _migrate_server(conn: Connection, available: list[Migration], newest: int) -> int:
     """Bring a server's schema up to date. Every pending file goes in one transaction (PostgreSQL's DDL is
     transactional), under an advisory lock so that PCs starting together build it once."""
     conn.execute("BEGIN")
     try:
-        conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
-        current = current_version(conn)
-        if current > newest:
-            raise DatabaseTooNew(
-                f"服务器上的数据库由较新版本的法庭自动履行工作台建立（结构版本 {current}，本程序支持到 "
-                f"{newest}），请升级本程序后再连接。"
-            )
-        for migration in available:
-            if migration.version > current:
-                conn.executescript(migration.sql("postgresql"))
-                _record_version(conn, migration.version)
+        build_server_schema(conn, available)
     except BaseException as exc:
         conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
@@ -211,16 +220,17 @@ def _migrate_server(conn: Connection, available: list[Migration], newest: int) -
     return newest
 
 
-def open_database(path: Path | str | None = None, password: str | None = None) -> Database:
+def open_database(path: Path | str | None = None, password: str | None = None, who: str = "") -> Database:
     """Open (creating if needed) and migrate the database at ``path`` (default: the user's), first
     finishing a restore that a crash interrupted (the caller holds the single-instance lock).
 
     ``path`` may be a server's URL (``postgresql://user@host/dbname``): the schema is then built or
-    upgraded there, and ``password`` (if given) is used to sign in."""
+    upgraded there, ``password`` (if given) is used to sign in, and ``who`` (the person and the PC) is what
+    the server shows among the connected programs."""
     if is_server_url(path):
         from desktop.store import pg
 
-        server = pg.connect(str(path), password)
+        server = pg.connect(str(path), password, application=pg.application_name(who))
         try:
             migrate(server)
         except BaseException:

@@ -17,7 +17,7 @@ from typing import Any
 from desktop.core.eligibility import CaseFacts, CaseFlag
 from desktop.store.audit import record
 from desktop.store.database import StoreError
-from desktop.store.engine import Connection, Database
+from desktop.store.engine import Connection, Database, serialize
 
 
 class DocumentNotFound(StoreError):
@@ -90,7 +90,9 @@ def next_seq(conn: Connection, court_code: str, series: str, year: int) -> int:
 
 
 def allocate(conn: Connection, court_code: str, series: str, abbr: str, year: int) -> tuple[int, str]:
-    """The next (sequence, number) of a series; call inside the transaction that inserts it."""
+    """The next (sequence, number) of a series; call inside the transaction that inserts it. Numbers stay
+    unique and without gaps when several PCs issue the same series at once (they take turns here)."""
+    serialize(conn, f"documents/{court_code}/{series}/{year}")
     seq = next_seq(conn, court_code, series, year)
     return seq, format_number(court_code, abbr, year, seq)
 

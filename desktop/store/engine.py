@@ -100,3 +100,9 @@ def sync_ids(conn: Connection, tables: Sequence[str]) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             )
+
+
+def for_update(conn: Connection) -> str:
+    """`` FOR UPDATE`` on a server (the rows read stay locked until commit); SQLite's BEGIN IMMEDIATE
+    already keeps every other writer out."""
+    return " FOR UPDATE" if dialect(conn) == "postgresql" else ""

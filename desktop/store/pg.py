@@ -25,9 +25,11 @@ would add a second model of the schema beside ``db/`` (the one truth) and hide t
 
 from __future__ import annotations
 
+import base64
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -132,11 +134,34 @@ class Row(tuple[Any, ...]):
         return list(self._index)
 
 
+class _NoRows:
+    description = None
+    rowcount = -1
+
+    def fetchone(self) -> None:
+        return None
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        return []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+_NO_ROWS: Any = _NoRows()
+
+
 class PgCursor:
     """A result, as much of sqlite3.Cursor as the store uses."""
 
-    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
-        self._cur = cursor
+    def __init__(self, cursor: psycopg.Cursor[Any] | None) -> None:
+        self._cur = cursor if cursor is not None else _NO_ROWS
 
     @property
     def description(self) -> Any:
@@ -177,25 +202,69 @@ class PgCursor:
         self._cur.close()
 
 
+_OUTSIDE = (TransactionStatus.IDLE, TransactionStatus.UNKNOWN)
+
+
 class PgConnection:
-    """A psycopg connection in autocommit mode (transactions explicit, as the store writes them)."""
+    """A psycopg connection in autocommit mode (transactions explicit, as the store writes them).
+
+    A connection the network or the server dropped is made again by itself: a statement outside a
+    transaction (a read, or the BEGIN of the next write) is sent once more on a new connection. A
+    transaction the drop cut short is lost whole on the server; its caller gets
+    :class:`ServerUnavailable` and nothing of it was written."""
 
     dialect = "postgresql"
 
-    def __init__(self, conn: psycopg.Connection[Any], url: str, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        url: str,
+        read_only: bool = False,
+        reconnect: Callable[[], psycopg.Connection[Any]] | None = None,
+    ) -> None:
         self._conn = conn
         self.url = url  # without the password
         self.read_only = read_only
+        self._reconnect = reconnect
+        self.reconnects = 0
         conn.adapters.register_loader("numeric", _NumericLoader)
 
     @property
     def raw(self) -> psycopg.Connection[Any]:
         return self._conn
 
+    def _renew(self) -> bool:
+        if self._reconnect is None or self._closed_by_us:
+            return False
+        try:
+            fresh = self._reconnect()
+        except psycopg.Error:
+            return False
+        fresh.adapters.register_loader("numeric", _NumericLoader)
+        self._conn = fresh
+        self.reconnects += 1
+        return True
+
+    _closed_by_us = False
+
     def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = (), /) -> PgCursor:
+        if self._conn.broken and sql.strip().upper() == "ROLLBACK":
+            return PgCursor(None)  # the server already dropped the transaction with the connection
+        if self._conn.broken:
+            self._renew()
+        outside = self._conn.info.transaction_status in _OUTSIDE
         cur = self._conn.cursor()
         try:
             cur.execute(translate(sql), parameters)
+        except psycopg.OperationalError as exc:
+            if outside and self._conn.broken and self._renew():
+                cur = self._conn.cursor()
+                try:
+                    cur.execute(translate(sql), parameters)
+                except psycopg.Error as again:
+                    raise _as_sqlite_error(again) from again
+                return PgCursor(cur)
+            raise _as_sqlite_error(exc) from exc
         except psycopg.Error as exc:
             raise _as_sqlite_error(exc) from exc
         return PgCursor(cur)
@@ -238,6 +307,7 @@ class PgConnection:
             self.execute("ROLLBACK")
 
     def close(self) -> None:
+        self._closed_by_us = True
         self._conn.close()
 
 
@@ -272,6 +342,46 @@ def redact(url: str) -> str:
     return url.replace(parts.netloc, f"{user}@{netloc[1]}", 1)
 
 
+APPLICATION = "tribunal-desk"
+
+
+def application_name(who: str) -> str:
+    """What the server lists for a connection: the program, and who works on which PC. The server keeps
+    63 ASCII bytes of it, so the person and the PC go base64-encoded (UTF-8), shortened if need be."""
+    while True:
+        code = base64.urlsafe_b64encode(who.encode()).decode().rstrip("=")
+        name = f"{APPLICATION} {code}".strip()
+        if len(name) <= 63:
+            return name
+        who = who[:-1]
+
+
+def _who_of(name: str) -> str:
+    code = name[len(APPLICATION) :].strip()
+    try:
+        return base64.urlsafe_b64decode(code + "=" * (-len(code) % 4)).decode()
+    except ValueError:
+        return code
+
+
+@dataclass(frozen=True)
+class Client:
+    who: str  # person@PC as the program said when connecting
+    address: str
+    since: str  # ISO 8601
+
+
+def connected_clients(conn: PgConnection) -> list[Client]:
+    """The programs connected to this database now (the settings page shows them)."""
+    rows = conn.execute(
+        "SELECT application_name, coalesce(CAST(client_addr AS TEXT), '本机'), "
+        "to_char(backend_start, 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM pg_stat_activity "
+        "WHERE datname = current_database() AND application_name LIKE ? ORDER BY backend_start",
+        (APPLICATION + "%",),
+    ).fetchall()
+    return [Client(_who_of(str(r[0])), str(r[1]), str(r[2])) for r in rows]
+
+
 def describe(url: str) -> str:
     """Host, port and database of ``url`` for messages: ``服务器 host:port 上的数据库 name``."""
     parts = urlsplit(url)
@@ -281,18 +391,31 @@ def describe(url: str) -> str:
     return f"服务器 {host}:{port} 上的数据库 {name}"
 
 
-def connect(url: str, password: str | None = None, read_only: bool = False, timeout: int = 8) -> PgConnection:
+def connect(
+    url: str,
+    password: str | None = None,
+    read_only: bool = False,
+    timeout: int = 8,
+    application: str = "tribunal-desk",
+) -> PgConnection:
     """Connect to the server at ``url``; the password comes from ``password``, the URL, ``PGPASSWORD`` or
     ``~/.pgpass`` (libpq's own rules). Refusals become :class:`ServerUnavailable` with a Chinese reason."""
     kwargs: dict[str, Any] = {
         "autocommit": True,
         "connect_timeout": timeout,
-        "application_name": "tribunal-desk",
+        "application_name": application,  # who is connected (settings lists them)
     }
     if password:
         kwargs["password"] = password
+
+    def again() -> psycopg.Connection[Any]:
+        fresh = psycopg.connect(url, **kwargs)
+        if read_only:
+            fresh.execute("SET default_transaction_read_only = on")
+        return fresh
+
     try:
-        raw = psycopg.connect(url, **kwargs)
+        raw = again()
     except psycopg.OperationalError as exc:
         text = str(exc)
         if "password authentication failed" in text or "no password supplied" in text:
@@ -306,6 +429,4 @@ def connect(url: str, password: str | None = None, read_only: bool = False, time
         else:
             reason = "连接失败"
         raise ServerUnavailable(f"{describe(url)}：{reason}（{text.strip()}）") from exc
-    if read_only:
-        raw.execute("SET default_transaction_read_only = on")
-    return PgConnection(raw, redact(url), read_only)
+    return PgConnection(raw, redact(url), read_only, again)

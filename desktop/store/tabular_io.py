@@ -26,7 +26,7 @@ from typing import Any
 
 from desktop.core.model import Case, Installment, Obligation, Party, Payment
 from desktop.store import cases as case_store
-from desktop.store.audit import record
+from desktop.store.audit import HOST, record
 from desktop.store.cases import LedgerFilter, ledger_count, ledger_page
 from desktop.store.convert import to_db, to_json
 from desktop.store.database import StoreError, transaction
@@ -278,7 +278,7 @@ def _create_batch(conn: Connection, cases: Sequence[Case], actor: str, source: s
             installments += [[ob_id, *_row(it, _INSTALLMENT_COLUMNS)] for it in ob.installments]
             ob_id += 1
         payments += [[case_id, *_row(p, _PAYMENT_COLUMNS)] for p in case.payments]
-        audit.append((stamp, actor, "case.import", "case", case_id, columns["case_number"], source))
+        audit.append((stamp, actor, HOST, "case.import", "case", case_id, columns["case_number"], source))
         ids.append(case_id)
         case_id += 1
     if not case_rows:
@@ -301,6 +301,7 @@ def _create_batch(conn: Connection, cases: Sequence[Case], actor: str, source: s
     audit_columns = (
         "at",
         "actor",
+        "host",
         "action",
         "entity",
         "entity_id",

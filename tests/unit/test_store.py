@@ -165,7 +165,7 @@ def test_update_keeps_child_ids_and_bumps_version(workspace: Workspace) -> None:
 def test_stale_edit_is_refused(workspace: Workspace) -> None:
     saved = workspace.save_case(make_case())
     workspace.save_case(replace(saved, cause="新案由"))
-    with pytest.raises(store.ConcurrentEdit, match="已被他人修改"):
+    with pytest.raises(store.ConcurrentEdit, match=r"此案件已被测试员（计算机 .+）于.+修改"):
         workspace.save_case(replace(saved, cause="旧版本上的修改"))
     assert workspace.load_case(saved.id or 0).cause == "新案由"
 
