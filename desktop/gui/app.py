@@ -54,15 +54,17 @@ def application() -> QApplication:
 
 
 def run(db_path: Path | None) -> int:
-    from desktop.gui.backup_dialog import backup_on_exit, open_workspace, release_workspace
+    from desktop.gui.backup_dialog import backup_on_exit, release_workspace
     from desktop.gui.court_dialog import CourtDialog
     from desktop.gui.main_window import MainWindow
+    from desktop.gui.server_dialogs import open_at_start
     from desktop.gui.threads import wait_for_all
 
     app = application()
     sys.excepthook = _excepthook
     try:
-        workspace = open_workspace(db_path)  # single-instance lock: read-only or nothing when in use
+        # this PC's file under the single-instance lock (read-only or nothing when in use), or the server
+        workspace = open_at_start(db_path)
     except StoreError as exc:
         QMessageBox.critical(None, _("无法打开数据库"), str(exc))
         return 2

@@ -141,6 +141,8 @@ def backup_on_exit(workspace: Workspace) -> service.AutoResult | None:
         task.wait()
     if is_read_only(workspace) or not is_open(workspace):  # not open: a restore the next start finishes
         return None
+    if workspace.is_server:  # the server is backed up on the server (docs/server-mode.md)
+        return None
     dialog = QProgressDialog(_("正在自动备份数据库…"), "", 0, 100)
     dialog.setCancelButton(None)
     dialog.setWindowTitle(_("法庭自动履行工作台"))

@@ -72,6 +72,7 @@ from desktop.gui.fields import (
 )
 from desktop.i18n import _
 from desktop.services.workspace import CaseInvalid, Workspace
+from desktop.store.cases import ConcurrentEdit
 from desktop.store.database import StoreError
 
 PARTY_COLS = (
@@ -700,11 +701,30 @@ class CaseEditor(QDialog):
         except CaseInvalid as exc:
             self._show_banner(exc.problems)
             return
+        except ConcurrentEdit as exc:
+            self._conflict(case, exc)
+            return
         except StoreError as exc:
             self._show_banner([ValidationError(_("保存"), str(exc))])
             return
         self._dirty = False
         self.accept()
+
+    def _conflict(self, mine: Case, exc: ConcurrentEdit) -> None:
+        """Another clerk saved this case first (server mode): compare, then reload theirs or keep editing."""
+        from desktop.core.compare import differences
+        from desktop.gui.server_dialogs import ConflictDialog
+
+        theirs = exc.current
+        dialog = ConflictDialog(str(exc), differences(mine, theirs) if theirs else [], self)
+        dialog.exec()
+        if dialog.reload and theirs is not None and theirs.id is not None:
+            self.case = self.workspace.load_case(theirs.id)
+            self._load(self.case)
+            self._dirty = False
+            self._show_banner([ValidationError(_("保存"), _("已载入对方保存的版本，您的修改未保存。"))])
+        else:
+            self._show_banner([ValidationError(_("保存"), str(exc))])
 
     def reject(self) -> None:
         if self._dirty:

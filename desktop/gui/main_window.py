@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
         forms_note.setWordWrap(True)
         forms_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         col.addWidget(forms_note)
+        from desktop.gui.server_dialogs import ServerBlock  # this PC's file, or the tribunal's server
+
+        col.addWidget(ServerBlock(self.workspace, page))
         from desktop.gui.backup_dialog import BackupBlock  # 备份与恢复, and the daily automatic backup
 
         self.backup_block = BackupBlock(self.workspace, page)

@@ -15,6 +15,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from desktop import paths
+from desktop.store.database import ServerUnavailable
+
+__all__ = ["Saved", "ServerAddress", "ServerUnavailable", "forget", "save", "saved", "test"]
 
 SETTINGS = "server.json"
 PASSWORD = "server.password"

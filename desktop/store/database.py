@@ -38,6 +38,11 @@ class DatabaseTooNew(StoreError):
     pass
 
 
+class ServerUnavailable(sqlite3.OperationalError, StoreError):
+    """The server cannot be reached, refused the login, or dropped the connection: a known problem shown
+    to the person as it is (a StoreError), raised where SQLite would raise OperationalError."""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int

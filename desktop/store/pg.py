@@ -40,9 +40,9 @@ from psycopg import errors as pg_errors
 from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 
+from desktop.store.database import ServerUnavailable
 
-class ServerUnavailable(sqlite3.OperationalError):
-    """The server cannot be reached, refused the login, or dropped the connection."""
+__all__ = ["PgConnection", "PgDatabase", "ServerUnavailable", "connect", "translate"]
 
 
 class _NumericLoader(Loader):
