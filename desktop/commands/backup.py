@@ -55,9 +55,17 @@ def _db(args: argparse.Namespace) -> Path:
     return Path(db) if db is not None else paths.default_database()
 
 
+def _is_server(args: argparse.Namespace) -> bool:
+    from desktop.store.engine import is_server_url
+
+    return is_server_url(getattr(args, "db", None))
+
+
 def _backup(args: argparse.Namespace) -> int:
     from desktop.services import backup as service
 
+    if _is_server(args):
+        return _backup_server(args)
     db = _db(args)
     if not db.is_file():
         raise StoreError(f"数据库文件不存在：{db}")
@@ -88,6 +96,23 @@ def _backup(args: argparse.Namespace) -> int:
             audit.conn.close()
     except (StoreError, OSError) as exc:
         print(f"注意：备份已完成，但未能写入操作日志：{exc}", file=sys.stderr)
+    return 0
+
+
+def _backup_server(args: argparse.Namespace) -> int:
+    """A server's backup: through a consistent snapshot, in the same format (docs/server-mode.md)."""
+    from desktop.services import backup as service
+    from desktop.services.server import backup_server
+
+    target = Path(args.to)
+    password = _password_from_file(args.password_file) if args.password_file is not None else None
+    if password is None and service.is_removable(target) and not args.no_password:
+        raise StoreError(f"目标 {target} 在可移动磁盘上，备份必须加密：请用 --password-file 指定密码文件。")
+    try:
+        done = backup_server(str(args.db), target, password, actor=getpass.getuser(), progress=_progress)
+    finally:
+        _end_progress()
+    print(done.summary())
     return 0
 
 
@@ -130,7 +155,8 @@ def _restore(args: argparse.Namespace) -> int:
     from desktop.services import backup as service
 
     path = Path(args.file)
-    db = _db(args)
+    server = _is_server(args)
+    db = str(args.db) if server else _db(args)
     password = _password_for(path, args.password_file)
     manifest = service.read_manifest(path, password)
     print(f"备份文件：{path}")
@@ -142,6 +168,14 @@ def _restore(args: argparse.Namespace) -> int:
         if input("确认恢复？输入 yes 继续：").strip().lower() not in ("yes", "y", "是"):
             print("已取消，数据库没有改动。")
             return 1
+    if server:
+        from desktop.services.server import restore_server
+
+        restored = restore_server(str(db), path, password, actor=getpass.getuser())
+        print(f"已恢复到服务器（{restored.cases:,} 件案件），逐表核对一致。")
+        print(f"恢复前服务器上的数据已保存为：{restored.safety}（可用它撤销这次恢复）")
+        return 0
+    assert isinstance(db, Path)
     try:
         done = service.restore_unopened(db, path, password, actor=getpass.getuser(), progress=_progress)
     except BackupError as exc:  # the backup cannot be used: refused before anything was replaced

@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.services.backup import BackupDone
 from desktop.store import pg
+from desktop.store.backup import SCRYPT_LOG_N
 from desktop.store.database import StoreError, build_server_schema, current_version, open_database
 from desktop.store.transfer import Comparison, Progress, begin_snapshot, compare, copy_all, is_empty
 
@@ -132,3 +135,97 @@ def export_from_server(
     finally:
         source.close()
     return Moved(result, time.perf_counter() - started)
+
+
+# ------------------------------------------------------------------------------------------ backups
+# A server is backed up through a snapshot (export_from_server) in the same encrypted backup format as
+# a file, so a USB backup from either engine restores into either.
+
+
+def _snapshot_name(url: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    name = unquote(urlsplit(url).path.lstrip("/")) or "server"
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name) + ".sqlite3"
+
+
+def backup_server(
+    url: str,
+    directory: Path,
+    password: str | None,
+    *,
+    db_password: str | None = None,
+    actor: str = "",
+    kind: str = "manual",
+    progress: Callable[[str, float], None] | None = None,
+    kdf_log_n: int = SCRYPT_LOG_N,
+) -> BackupDone:
+    """A verified backup of the server at ``url`` into ``directory``, through a consistent snapshot kept
+    in a private temporary folder (removed at once). The backup is audited on the server."""
+    import tempfile
+
+    from desktop.services import backup as files
+    from desktop.store.audit import record
+    from desktop.store.database import transaction
+
+    with tempfile.TemporaryDirectory(prefix="tribunal-desk-snapshot-") as folder:
+        snapshot = Path(folder) / _snapshot_name(url)
+        export_from_server(url, snapshot, db_password)
+        done = files.make_backup(
+            snapshot, directory, password, kind=kind, progress=progress, kdf_log_n=kdf_log_n
+        )
+    if actor:
+        db = open_database(url, db_password)
+        try:
+            with transaction(db) as conn:
+                record(
+                    conn, actor, "backup.create", "backup", None, "", {"file": str(done.path), "server": True}
+                )
+        finally:
+            db.close()
+    return done
+
+
+@dataclass(frozen=True)
+class ServerRestored:
+    cases: int
+    safety: Path  # the server as it was before, backed up
+    comparison: Comparison
+
+
+def restore_server(
+    url: str,
+    backup: Path,
+    password: str | None,
+    *,
+    db_password: str | None = None,
+    actor: str = "",
+    safety_dir: Path | None = None,
+) -> ServerRestored:
+    """Replace the server's data with a backup (of a file or of a server): the backup is unpacked and
+    checked in a private temporary folder, the server as it is now is backed up first (the undo), then
+    the backup's database is copied in and compared table by table in one transaction."""
+    import tempfile
+
+    from desktop.services import backup as files
+    from desktop.store import backup as store
+    from desktop.store.audit import record
+    from desktop.store.database import transaction
+
+    with tempfile.TemporaryDirectory(prefix="tribunal-desk-restore-") as folder:
+        unpacked = Path(folder) / "restored.sqlite3"
+        manifest = store.extract_backup(Path(backup), password, unpacked, Path(folder) / "forms")
+        store.prepare_restored(unpacked)
+        safety = backup_server(
+            url, safety_dir or files.backups_dir(), None, db_password=db_password, kind="before-restore"
+        ).path
+        moved = migrate_to_server(unpacked, url, db_password, replace=True)
+    if actor:
+        db = open_database(url, db_password)
+        try:
+            with transaction(db) as conn:
+                record(conn, actor, "backup.restore", "backup", None, "",
+                       {"file": str(backup), "before": str(safety), "server": True})  # fmt: skip
+        finally:
+            db.close()
+    return ServerRestored(int(manifest.counts.get("cases", 0)), safety, moved.comparison)

@@ -396,3 +396,33 @@ def test_the_server_lists_who_is_connected(pg_url: str) -> None:
     assert all(c.since[:4].isdigit() for c in clients)
     first.close()
     second.close()
+
+
+def test_backups_restore_across_engines(demo_file: Path, pg_url: str, tmp_path: Path) -> None:
+    """A server's backup (through a snapshot, encrypted) restores into a file, and a file's into a server:
+    one format for both; the server as it was is backed up before it is replaced."""
+    from desktop.services import backup as files
+    from desktop.services.server import backup_server, restore_server
+
+    migrate_to_server(demo_file, pg_url, replace=True)
+    done = backup_server(pg_url, tmp_path / "usb", "correct horse battery", actor="测试员", kdf_log_n=10)
+    assert done.manifest.encrypted and done.manifest.counts["cases"] == 300
+    local = tmp_path / "restored.sqlite3"
+    files.restore(local, done.path, "correct horse battery", actor="测试员", forms=tmp_path / "forms")
+    with sqlite3.connect(local) as conn:
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 300
+    # a one-PC file's backup, restored into the server
+    ws = Workspace.open(local, actor="测试员")
+    ws.save_case(make_case("（2026）黑0902民初77777号"))
+    ws.close()
+    file_backup = files.make_backup(local, tmp_path / "usb2", None, forms=tmp_path / "forms")
+    restored = restore_server(pg_url, file_backup.path, None, actor="测试员", safety_dir=tmp_path / "safety")
+    assert restored.cases == 301 and restored.comparison.equal
+    assert restored.safety.parent == tmp_path / "safety" and restored.safety.name.startswith(
+        "before-restore-"
+    )
+    db = open_database(pg_url)
+    assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 301
+    last = db.execute("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert last[0] == "backup.restore" and '"server": true' in last[1]
+    db.close()
