@@ -872,15 +872,22 @@ class BoardRows(Sequence[ReminderItem]):
         if row is None:
             assert self._db is not None
             first = index - index % self.PAGE
-            for n in range(first, min(first + self.PAGE, len(self._keys))):
-                cid, rule_id, due, until = self._keys[n]
-                found = self._db.conn.execute(
+            page = range(first, min(first + self.PAGE, len(self._keys)))
+            # one statement a page (a server answers each statement over the network)
+            cases = sorted({self._keys[n][0] for n in page})
+            found = {
+                (r[0], r[1], r[2]): r
+                for r in self._db.conn.execute(
                     f"SELECT {_BOARD_COLUMNS} FROM reminder_board "
-                    "WHERE case_id = ? AND rule_id = ? AND due_date = ?",
-                    (cid, rule_id, due),
-                ).fetchone()
-                if found is not None:
-                    self._rows[n] = (*found, until)
+                    f"WHERE case_id IN ({', '.join('?' * len(cases))})",
+                    cases,
+                )
+            }
+            for n in page:
+                cid, rule_id, due, until = self._keys[n]
+                hit = found.get((cid, rule_id, due))
+                if hit is not None:
+                    self._rows[n] = (*hit, until)
             row = self._rows.get(index)
             if row is None:
                 raise IndexError(f"line {index} left the board")
