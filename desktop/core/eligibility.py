@@ -164,13 +164,40 @@ def _not_public(case: Case, doc: str) -> Eligibility | None:
     return None
 
 
-def _contact_known(case: Case) -> Eligibility | None:
+CONTACT_RULES = frozenset({"prompt", "demand"})
+"""The eligibility rules (and so the forms naming them) that 房县方案九（三）sends only to debtors whose
+contact details are known ("对联系方式明确但未及时履行的债务人")."""
+
+CONTACT_FORMS = frozenset({"performance_prompt", "performance_demand"})
+"""The forms (forms/ ids) whose eligibility rule is in :data:`CONTACT_RULES` (a test keeps them in step):
+the reminder rules suggesting them suggest :data:`ADD_CONTACT` instead while contact details are missing."""
+
+ADD_CONTACT = "补充联系方式"
+"""What the dashboard suggests instead of a document :data:`CONTACT_RULES` would refuse."""
+
+
+def missing_contact(has_debtor: bool, has_contact: bool) -> str:
+    """Why a 提示书 / 催告书 cannot be sent for want of contact details ("" when it can).
+
+    ``has_debtor``: the case records a party who owes (被告, 被申请人, 被执行人); ``has_contact``: one of them
+    has a phone number or an address. The one rule behind both the wizard's refusal and the dashboard's
+    "补充联系方式" (the store asks the same two questions in SQL)."""
+    if not has_debtor:
+        return "案件没有登记履行义务人（被告、被申请人或被执行人）"
+    if not has_contact:
+        return "履行义务人没有登记电话或住址，联系方式不明确，无法送达"
+    return ""
+
+
+def contact_facts(case: Case) -> tuple[bool, bool]:
+    """(has_debtor, has_contact) of ``case`` for :func:`missing_contact`."""
     debtors = [p for p in case.parties if p.role.owes]
-    if not debtors:
-        return _no("案件没有登记履行义务人（被告、被申请人或被执行人）")
-    if any(p.phone or p.address for p in debtors):
-        return None
-    return _no("履行义务人没有登记电话或住址，联系方式不明确，无法送达")
+    return bool(debtors), any(p.phone.strip() or p.address.strip() for p in debtors)
+
+
+def _contact_known(case: Case) -> Eligibility | None:
+    missing = missing_contact(*contact_facts(case))
+    return _no(f"{missing}（房县方案九（三）：对联系方式明确的债务人发送）") if missing else None
 
 
 def _not_done(case: Case, reason: str) -> Eligibility | None:

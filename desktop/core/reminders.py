@@ -32,6 +32,7 @@ from typing import Any, Final, NamedTuple
 
 from desktop.core.calendar import HolidayTable, PeriodEnd, add_days, add_months, add_years
 from desktop.core.casenumber import parse_case_number
+from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, contact_facts, missing_contact
 from desktop.core.errors import ValidationError
 from desktop.core.model import Case, CaseStatus, DefaultClause, ObligationKind, PartyRole, Stage
 from desktop.core.money import format_yuan
@@ -64,11 +65,12 @@ __all__ = [
     "reminders",
     "rule_settings",
     "sort_key",
+    "suggestion_text",
     "suppress_covered",
 ]
 
 RULES_FORMAT: Final = "tribunal-desk-rules/1"
-ENGINE_VERSION: Final = 5
+ENGINE_VERSION: Final = 6
 """Bump when the engine's results change for the same facts: stored boards are then rebuilt."""
 _RULES_FIELD: Final = "提醒规则"
 _MAX_OFFSET: Final = 3660  # ten years of days: a window further out is a typing error
@@ -220,6 +222,7 @@ class CaseFacts(NamedTuple):
     contacts: tuple[ContactMark, ...] = ()
     has_obligation: bool = True
     payments: tuple[tuple[date, int], ...] = ()
+    contact_missing: str = ""  # eligibility.missing_contact: why a 提示书 / 催告书 cannot be sent ("" = can)
 
     @property
     def owed_fen(self) -> int:
@@ -284,6 +287,7 @@ def facts_from_case(case: Case, events: Sequence[CaseEvent] = ()) -> CaseFacts:
         contacts=tuple(ContactMark(c.at.date(), c.rule_id) for c in case.contacts),
         has_obligation=bool(case.obligations),
         payments=tuple(sorted((p.paid_on, p.amount_fen) for p in case.payments)),
+        contact_missing=missing_contact(*contact_facts(case)),
     )
 
 
@@ -371,6 +375,11 @@ class Rule:
     advisory: bool = False
     enabled: bool = True
     source: str = ""
+
+    @property
+    def needs_contact(self) -> bool:
+        """Its document goes only to debtors whose contact details are known (房县方案九（三））."""
+        return self.form_id in CONTACT_FORMS
 
     def visible_from(self, event: date) -> date:
         return event + timedelta(days=self.window_start)
@@ -671,6 +680,15 @@ class ReminderState:
         return (self.case_id, self.rule_id, self.due_date)
 
 
+def suggestion_text(item: ReminderItem) -> str:
+    """What the board suggests doing: 《the document》, 补充联系方式, or "" for nothing in particular."""
+    if not item.suggested_form_title:
+        return ""
+    if item.suggested_form_title == ADD_CONTACT and not item.suggested_form:
+        return ADD_CONTACT
+    return f"《{item.suggested_form_title}》"
+
+
 def group_of(item: ReminderItem, today: date) -> Group:
     if item.due_date < today:
         return Group.OVERDUE
@@ -940,6 +958,11 @@ def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today:
             continue
         for found in _events(rule, f, table, shows):
             due = found.event + end_offset
+            form_id, form_title, reason = rule.form_id, rule.form_title, found.reason
+            if rule.needs_contact and f.contact_missing:
+                # 房县方案九（三）: the document goes only to debtors whose contact details are known
+                form_id, form_title = "", ADD_CONTACT
+                reason += f"；{f.contact_missing}：请先补充联系方式（房县方案九（三））"
             items.append(
                 ReminderItem(
                     f.case_id,
@@ -950,9 +973,9 @@ def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today:
                     found.event + start_offset,
                     due,
                     max((today - due).days, 0),
-                    found.reason,
-                    rule.form_id,
-                    rule.form_title,
+                    reason,
+                    form_id,
+                    form_title,
                     found.provisional,
                     rule.advisory,
                     f.handler,

@@ -628,7 +628,10 @@ def test_candidate_queries_use_indexes(demo_db: Path) -> None:
 
 def _overdue_case(workspace: Workspace, number: str = "（2025）黑0902民初123号", **changes: object) -> int:
     case = make_case(number, deadline=D("2025-06-05"), obligations=(), payments=(), **changes)
-    case = replace(case, obligations=(replace(make_case().obligations[0], installments=()),))
+    reachable = tuple(replace(p, phone="0464-8123456") if p.role.owes else p for p in case.parties)
+    case = replace(
+        case, parties=reachable, obligations=(replace(make_case().obligations[0], installments=()),)
+    )
     saved = workspace.save_case(case)
     assert saved.id is not None
     return saved.id
