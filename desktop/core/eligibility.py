@@ -70,10 +70,25 @@ class CaseFacts:
 
 @dataclass(frozen=True)
 class Windows:
-    """Per-court windows in days (DOMAIN.md §2 seed defaults)."""
+    """Per-court windows in days (DOMAIN.md §2 seed defaults: 房县方案九（三）'s 七日).
+
+    Not a setting of its own: :func:`desktop.core.reminders.windows_from_rules` reads them from the
+    reminder rules' windows, so the wizard and the dashboard always agree."""
 
     prompt_days: int = 7  # 提示书: within this many days before the deadline
     demand_days: int = 7  # 催告书: the dashboard's window after the deadline (issuing later is allowed)
+    installment_prompt_days: int = 7  # the same, before each installment falls due
+    installment_demand_days: int = 7  # the same, after an installment was missed
+
+    def prompt(self, case: Case) -> int:
+        return self.installment_prompt_days if _by_installments(case) else self.prompt_days
+
+    def demand(self, case: Case) -> int:
+        return self.installment_demand_days if _by_installments(case) else self.demand_days
+
+
+def _by_installments(case: Case) -> bool:
+    return any(ob.installments for ob in case.obligations if ob.kind is ObligationKind.MONEY)
 
 
 @dataclass(frozen=True)
@@ -278,10 +293,11 @@ def _prompt(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
         return _no("案件没有登记履行期限，无法确定提示的时间")
     if due < today:
         return _no(f"履行期限已于{format_date_cn(due)}届满，应改发《自动履行催告书》")
-    first_day = due - timedelta(days=w.prompt_days)
+    days = w.prompt(case)
+    first_day = due - timedelta(days=days)
     if today < first_day:
         return _no(
-            f"《{doc}》在履行期限届满前{w.prompt_days}日内发送（房县方案第九条第三项）："
+            f"《{doc}》在履行期限届满前{days}日内发送（房县方案第九条第三项）："
             f"履行期限为{format_date_cn(due)}，自{format_date_cn(first_day)}起可以发送"
         )
     return _contact_known(case) or _ok(f"履行期限为{format_date_cn(due)}")
@@ -301,8 +317,8 @@ def _demand(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
         )
     late = (today - due).days
     note = f"履行期限{format_date_cn(due)}已届满{late}日"
-    if late > w.demand_days:
-        note += f"（已超过届满后{w.demand_days}日的催告期，请尽快发送）"
+    if late > w.demand(case):
+        note += f"（已超过届满后{w.demand(case)}日的催告期，请尽快发送）"
     return _contact_known(case) or _ok(note)
 
 

@@ -32,7 +32,7 @@ from typing import Any, Final, NamedTuple
 
 from desktop.core.calendar import HolidayTable, PeriodEnd, add_days, add_months, add_years
 from desktop.core.casenumber import parse_case_number
-from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, contact_facts, missing_contact
+from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, Windows, contact_facts, missing_contact
 from desktop.core.errors import ValidationError
 from desktop.core.model import Case, CaseStatus, DefaultClause, ObligationKind, PartyRole, Stage
 from desktop.core.money import format_yuan
@@ -67,6 +67,7 @@ __all__ = [
     "sort_key",
     "suggestion_text",
     "suppress_covered",
+    "windows_from_rules",
 ]
 
 RULES_FORMAT: Final = "tribunal-desk-rules/1"
@@ -602,6 +603,29 @@ def apply_settings(rules: Sequence[Rule], settings: Mapping[str, Any]) -> tuple[
             new = replace(new, period=period)
         out.append(new)
     return tuple(out)
+
+
+# The rules whose windows are the documents' windows (eligibility.Windows), one setting for both.
+WINDOW_RULES: Final = {
+    "prompt_days": ("prompt", "start"),
+    "demand_days": ("urge", "end"),
+    "installment_prompt_days": ("installment_before", "start"),
+    "installment_demand_days": ("installment_late", "end"),
+}
+
+
+def windows_from_rules(rules: Sequence[Rule]) -> Windows:
+    """The wizard's windows, read from the reminder rules a court edits (one setting drives both):
+    提示书 from the start of ``prompt`` (−7 → 7 days before), 催告书 to the end of ``urge`` (7 → 7 days
+    after), and the same for installments from ``installment_before`` and ``installment_late``. A rule
+    missing from ``rules`` leaves the seed's 7 days."""
+    by_id = {r.id: r for r in rules}
+    values: dict[str, int] = {}
+    for name, (rule_id, edge) in WINDOW_RULES.items():
+        rule = by_id.get(rule_id)
+        if rule is not None:
+            values[name] = max(-rule.window_start, 0) if edge == "start" else max(rule.window_end, 0)
+    return Windows(**values)
 
 
 # ---------------------------------------------------------------------------------------------------

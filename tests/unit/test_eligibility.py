@@ -177,9 +177,13 @@ def test_rules(rule: str, case, facts: CaseFacts, allowed: bool, words: str) -> 
 
 
 def test_windows_are_settings() -> None:
-    case = case_due_on(TODAY + timedelta(days=10))
+    case = case_due_on(TODAY + timedelta(days=10))  # the installment due in 10 days
     assert not check("prompt", case, TODAY).allowed
-    assert check("prompt", case, TODAY, windows=Windows(prompt_days=10)).allowed
+    assert not check("prompt", case, TODAY, windows=Windows(prompt_days=10)).allowed
+    assert check("prompt", case, TODAY, windows=Windows(installment_prompt_days=10)).allowed
+    whole = replace(case, obligations=(replace(case.obligations[0], installments=()),), payments=())
+    assert not check("prompt", whole, TODAY).allowed
+    assert check("prompt", whole, TODAY, windows=Windows(prompt_days=10)).allowed
 
 
 def test_unknown_rule() -> None:
