@@ -52,7 +52,7 @@ def _by_installments(due: date):  # type: ignore[no-untyped-def]
 
 def test_the_default_windows_are_the_seeds_seven_days() -> None:
     """房县方案九（三）"届满前七日内 / 届满后七日内", per installment too (docs/reminder-rules.md)."""
-    assert windows_from_rules(DEFAULTS) == Windows(7, 7, 3, 7)
+    assert windows_from_rules(DEFAULTS) == Windows(7, 7, 7, 7)
     assert windows_from_rules(()) == Windows()
 
 
@@ -122,10 +122,10 @@ def test_a_court_that_changes_the_rules_changes_the_wizard(workspace: Workspace)
     """The 提醒规则 dialog's setting is the only one: the document service reads its windows from it."""
     reminders = Reminders(workspace)
     documents = DocumentService(workspace)
-    assert documents.windows() == Windows(7, 7, 3, 7)
+    assert documents.windows() == Windows(7, 7, 7, 7)
     changed = apply_settings(reminders.rules(), {"prompt": {"window": [-10, 0]}, "urge": {"window": [1, 5]}})
     reminders.set_rules(changed)
-    assert documents.windows() == Windows(10, 5, 3, 7)
+    assert documents.windows() == Windows(10, 5, 7, 7)
     saved = workspace.save_case(_whole(TODAY + timedelta(days=9)))
     assert saved.id is not None
     form = documents.form("performance_prompt")
