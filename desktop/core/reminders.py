@@ -34,6 +34,7 @@ from desktop.core.calendar import HolidayTable, PeriodEnd, add_days, add_months,
 from desktop.core.casenumber import parse_case_number
 from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, Windows, contact_facts, missing_contact
 from desktop.core.errors import ValidationError
+from desktop.core.holiday_windows import window_days
 from desktop.core.model import Case, CaseStatus, DefaultClause, ObligationKind, PartyRole, Stage
 from desktop.core.money import format_yuan
 
@@ -976,6 +977,8 @@ def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today:
     answerable = rule.answered_by is not AnsweredBy.RULE
     start_offset = timedelta(days=rule.window_start)
     end_offset = timedelta(days=rule.window_end)
+    serves = bool(rule.form_id or rule.form_title)  # a document to serve in the window
+    holiday_notes: dict[date, str] = {}
     items = []
     for f in facts:
         if f.stage not in stages or _excluded(rule, f, today):
@@ -983,6 +986,13 @@ def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today:
         for found in _events(rule, f, table, shows):
             due = found.event + end_offset
             form_id, form_title, reason = rule.form_id, rule.form_title, found.reason
+            if serves:  # a window on a holiday: its working days and the first working day after it
+                note = holiday_notes.get(found.event)
+                if note is None:
+                    days = window_days(found.event + start_offset, due, table)
+                    note = holiday_notes[found.event] = days.note()
+                if note:
+                    reason += f"；{note}"
             if rule.needs_contact and f.contact_missing:
                 # 房县方案九（三）: the document goes only to debtors whose contact details are known
                 form_id, form_title = "", ADD_CONTACT
