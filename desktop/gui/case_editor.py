@@ -199,6 +199,8 @@ class CaseEditor(QDialog):
         self._add_compute_dates_button(form)
         self.public_notice = form.add(_("公告送达"), QCheckBox(_("本案系公告送达")))
         self.enforcement_number = form.add(_("执行案号"), QLineEdit())
+        for edit in (self.case_number, self.enforcement_number):
+            edit.editingFinished.connect(lambda edit=edit: self._show_normalised(edit))
         self.notes = form.add(_("备注"), QPlainTextEdit())
         self.notes.setMaximumHeight(70)
         return form
@@ -484,12 +486,29 @@ class CaseEditor(QDialog):
         for t in (self.parties, self.obligations, self.installments, self.payments):
             t.itemChanged.connect(dirty)
 
+    @staticmethod
+    def _show_normalised(edit: QLineEdit) -> None:
+        """Put the stored form of a typed case number in its field（(2025)黑0902民初0123号 →
+        （2025）黑0902民初123号), so the clerk sees what will be saved; a number that does not parse is left
+        as typed (saving names what is wrong)."""
+        text = edit.text()
+        if not text.strip():
+            return
+        try:
+            canonical = parse_case_number(text).canonical
+        except ValidationError:
+            return
+        if canonical != text:
+            edit.setText(canonical)
+
     def collect(self) -> tuple[Case | None, list[ValidationError]]:
         """The case as on screen, or the list of what is wrong with it."""
         errors: list[ValidationError] = []
         form = self.basic
         form.clear_errors()
         number = form.attempt(_("案号"), lambda: parse_case_number(self.case_number.text()).canonical, errors)
+        for edit in (self.case_number, self.enforcement_number):
+            self._show_normalised(edit)
         enforcement = self.enforcement_number.text().strip()
         if enforcement:
             enforcement = (
