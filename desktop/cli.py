@@ -18,7 +18,16 @@ from desktop import __version__, paths
 from desktop.store.database import StoreError
 
 # Feature modules under desktop/commands/, each with register(sub, common).
-COMMANDS: tuple[str, ...] = ("demo", "documents", "whitelist", "reminders", "statistics", "backup", "excel")
+COMMANDS: tuple[str, ...] = (
+    "demo",
+    "documents",
+    "whitelist",
+    "reminders",
+    "statistics",
+    "backup",
+    "excel",
+    "screening",
+)
 DEMO_CASES = 2000
 
 

@@ -17,8 +17,9 @@ Sources (seeds/README.md):
   hid assets, otherwise refused to perform, or was referred for the crime of refusing to perform
   (拒执罪).
 * 七台河 §十(二) / 附件4: the trial-stage 证明书 states "经原告确认": every payment must be confirmed.
-* 房县 §十 / 佳木斯 §九: the 申请破产审查告知书 is for organisations (10+ money cases in one year with a
-  total above the registered capital, an 终本 enforcement, a revoked licence, or other grounds).
+* 房县 §十 / 佳木斯 §九: the 申请破产审查告知书 is for open cases whose enterprise debtor the screening
+  (core/screening.py) flags: 10+ money cases in one year with a total above the registered capital, an 终本
+  enforcement, a revoked licence, or other grounds a judge entered.
 Windows are per-court settings (DOMAIN.md §2); 7 days is the seeds' default.
 """
 
@@ -41,6 +42,7 @@ from desktop.core.model import (
     Stage,
 )
 from desktop.core.money import format_yuan
+from desktop.core.screening import Finding, describe
 
 
 class CaseFlag(StrEnum):
@@ -57,12 +59,11 @@ EXCLUDING_FLAGS = (CaseFlag.CONCEALED_ASSETS, CaseFlag.REFUSED_TO_PERFORM, CaseF
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What the ledger knows beside the case: recorded flags (with their dates) and, for the
-    bankruptcy screening, the money cases against the same organisation in the case's year."""
+    """What the ledger knows beside the case: recorded flags (with their dates) and what the 审破衔接
+    screening (core/screening.py) finds for its enterprise debtors."""
 
     flags: tuple[tuple[CaseFlag, date], ...] = ()
-    debtor_cases_in_year: int = 0
-    debtor_due_in_year_fen: int = 0
+    screening: tuple[Finding, ...] = ()  # 审破衔接: the grounds the case's enterprise debtors meet
 
     def flag_date(self, flag: CaseFlag) -> date | None:
         return next((d for f, d in self.flags if f is flag), None)
@@ -428,31 +429,19 @@ def _certificate(stages: tuple[Stage, ...], creditor_word: str) -> Rule:
 
 
 def _bankruptcy_review(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
+    doc = "申请破产审查告知书"
     orgs = [p for p in case.parties if p.role.owes and p.kind is PartyKind.ORGANISATION]
     if not orgs:
         return _no("《申请破产审查告知书》只适用于企业法人等单位被告（房县方案第十条）")
-    return _ok("；".join(bankruptcy_grounds(case, facts)) or "未自动发现破产线索，请在向导中选择适用情形")
-
-
-def bankruptcy_grounds(case: Case, facts: CaseFacts) -> list[str]:
-    """The screening grounds the ledger can see for the case's organisation debtor."""
-    grounds: list[str] = []
-    for p in case.parties:
-        if not (p.role.owes and p.kind is PartyKind.ORGANISATION):
-            continue
-        capital = p.registered_capital_fen
-        if (
-            facts.debtor_cases_in_year >= 10
-            and capital is not None
-            and facts.debtor_due_in_year_fen > capital
-        ):
-            grounds.append(
-                f"{p.name}同一年度金钱给付类纠纷{facts.debtor_cases_in_year}件，"
-                f"标的总额{format_yuan(facts.debtor_due_in_year_fen)}，超过注册资本{format_yuan(capital)}"
-            )
-        if p.licence_status is not None and p.licence_status.value == "吊销":
-            grounds.append(f"{p.name}营业执照已被吊销")
-    return grounds
+    refused = _open(case, doc)
+    if refused:
+        return refused
+    if not facts.screening:
+        return _no(
+            "审破衔接筛查未发现被告企业有房县方案第十条（一）至（四）的情形：同一年度金钱给付类纠纷10件以上且"
+            "标的总额超过注册资本、其他案件终结本次执行程序、营业执照吊销，或法官登记的其他情形"
+        )
+    return _ok(describe(facts.screening))
 
 
 RULES: dict[str, Rule] = {

@@ -47,6 +47,7 @@ from desktop.core.model import (
     Disposition,
     GuaranteeKind,
     Installment,
+    LicenceStatus,
     Obligation,
     ObligationKind,
     Party,
@@ -83,6 +84,8 @@ PARTY_COLS = (
     _("住址"),
     _("送达日期"),
     _("同意公布"),
+    _("注册资本（元）"),
+    _("登记状态"),
 )
 OBLIGATION_COLS = (
     _("类型"),
@@ -247,7 +250,7 @@ class CaseEditor(QDialog):
         page = QWidget()
         col = QVBoxLayout(page)
         self.parties = _make_table(PARTY_COLS)
-        for i, w in enumerate((110, 130, 140, 200, 120, 200, 100)):
+        for i, w in enumerate((110, 130, 140, 200, 120, 200, 100, 70, 120)):
             self.parties.setColumnWidth(i, w)
         col.addWidget(self.parties)
         col.addLayout(self._row_buttons(self.parties, self._add_party_row))
@@ -329,6 +332,16 @@ class CaseEditor(QDialog):
         consent = QCheckBox()
         consent.setChecked(bool(party and party.publication_consent))
         t.setCellWidget(r, 7, consent)
+        # an enterprise's registered capital and licence status (审破衔接 screening, 房县方案十)
+        capital = party.registered_capital_fen if party else None
+        set_table_text(t, r, 8, format_money(capital) if capital is not None else "")
+        licence = QComboBox()
+        licence.addItem("", None)
+        for status in LicenceStatus:
+            licence.addItem(status.value, status)
+        if party and party.licence_status:
+            licence.setCurrentIndex(licence.findData(party.licence_status))
+        t.setCellWidget(r, 9, licence)
         t.item(r, 2).setData(Qt.ItemDataRole.UserRole, party)  # type: ignore[union-attr]
         self._dirty = True
 
@@ -591,10 +604,14 @@ class CaseEditor(QDialog):
                 self._cell(t, r, 3, label, ident_field, check_ident, errors, empty=""),
                 self._cell(t, r, 4, label, _("电话"), validate_phone, errors, empty=""),
                 self._cell(t, r, 6, label, _("送达日期"), lambda x: parse_date(x, _("送达日期")), errors),
+                self._cell(t, r, 8, label, _("注册资本"), lambda x: parse_money(x, _("注册资本")), errors),
             ]
             if not all(ok for ok, _v in results):
                 continue
-            name, ident, phone, served = (v for _ok, v in results)
+            name, ident, phone, served, capital = (v for _ok, v in results)
+            licence_text = _combo(t, r, 9).currentText()
+            licence = LicenceStatus(licence_text) if licence_text else None
+            organisation = kind is PartyKind.ORGANISATION
             previous = t.item(r, 2).data(Qt.ItemDataRole.UserRole) if t.item(r, 2) else None  # type: ignore[union-attr]
             base = previous if isinstance(previous, Party) else Party(PartyRole.DEFENDANT, kind, name)
             consent = _check(t, r, 7)
@@ -611,6 +628,8 @@ class CaseEditor(QDialog):
                     service_date=served,
                     publication_consent=consent,
                     consent_date=(base.consent_date or self.workspace.today()) if consent else None,
+                    registered_capital_fen=capital if organisation else None,
+                    licence_status=licence if organisation else None,
                 )
             )
         return out

@@ -58,6 +58,8 @@ TABLE_LABELS = {
     "reminder_state": _("提醒处理记录"),
     "case_flags": _("案件情形登记"),
     "fee_reliefs": _("诉讼费减免"),
+    "enforcement_terminations": _("终本登记"),
+    "screening_grounds": _("破产线索登记"),
     "whitelist_checks": _("诚信名单核查记录"),
     "whitelist_exclusions": _("诚信名单排除情形"),
     "whitelist_batches": _("诚信名单批次"),
