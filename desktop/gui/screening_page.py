@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.errors import ValidationError
 from desktop.core.money import format_yuan
 from desktop.core.screening import Ground
-from desktop.gui.fields import ERROR_STYLE
+from desktop.gui.fields import ERROR_STYLE, DateLine
 from desktop.i18n import _
 from desktop.services.screening import Flagged, Screening
 from desktop.services.workspace import CaseInvalid, Change, Workspace
@@ -86,6 +88,58 @@ class OtherGroundDialog(QDialog):
         self.accept()
 
 
+class TerminationDialog(QDialog):
+    """Record that an enforcement case was closed by 终结本次执行程序 (ground (二)), or take it back."""
+
+    def __init__(self, service: Screening, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(_("登记终结本次执行程序"))
+        form = QFormLayout(self)
+        self.number = QLineEdit()
+        self.number.setPlaceholderText(_("执行案号，如（2024）黑0902执88号"))
+        self.on = DateLine()
+        self.on.set_value(service.ws.today())
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(_("如：经财产调查未发现可供执行的财产"))
+        self.undo = QCheckBox(_("撤销该案的终本登记"))
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        form.addRow(_("案号"), self.number)
+        form.addRow(_("终本日期"), self.on)
+        form.addRow(_("说明"), self.note)
+        form.addRow(self.undo)
+        form.addRow(self.error)
+        ok, cancel = QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok | cancel)
+        buttons.button(ok).setText(_("确定"))
+        buttons.button(cancel).setText(_("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def save(self) -> None:
+        try:
+            case_id = self.service.case_id(self.number.text())
+            if self.undo.isChecked():
+                self.service.remove_termination(case_id)
+            else:
+                on = self.on.value(_("终本日期"))
+                if on is None:
+                    raise CaseInvalid([ValidationError(_("终本日期"), _("不能为空"))])
+                self.service.record_termination(case_id, on, self.note.text())
+        except CaseInvalid as exc:
+            self.error.setText("\n".join(str(p) for p in exc.problems))
+            self.error.show()
+            return
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.accept()
+
+
 class ScreeningPage(QWidget):
     def __init__(self, workspace: Workspace, changes: object, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,8 +178,9 @@ class ScreeningPage(QWidget):
         self.notice_button = QPushButton(_("出具申请破产审查告知书…"))
         self.other_button = QPushButton(_("登记其他情形…"))
         self.remove_other_button = QPushButton(_("撤销其他情形"))
+        self.termination_button = QPushButton(_("登记终本案件…"))
         self.refresh_button = QPushButton(_("刷新"))
-        for b in (self.notice_button, self.other_button, self.remove_other_button):
+        for b in (self.notice_button, self.other_button, self.remove_other_button, self.termination_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
@@ -133,6 +188,7 @@ class ScreeningPage(QWidget):
         self.notice_button.clicked.connect(self.issue_notice)
         self.other_button.clicked.connect(self.enter_other)
         self.remove_other_button.clicked.connect(self.remove_other)
+        self.termination_button.clicked.connect(self.record_termination)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         signal = getattr(changes, "changed", None)
@@ -193,6 +249,9 @@ class ScreeningPage(QWidget):
         name, uscc = (f.enterprise.name, f.enterprise.uscc) if f else ("", "")
         dialog = OtherGroundDialog(self.service, name, uscc, self)
         return self._open(dialog)
+
+    def record_termination(self) -> QDialog:
+        return self._open(TerminationDialog(self.service, self))
 
     def remove_other(self) -> None:
         f = self.current()

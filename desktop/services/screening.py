@@ -91,6 +91,17 @@ class Screening:
             store.set_termination(conn, case_id, on, note, self.ws.actor, case.case_number)
         self.ws.notify(Change("screening", (case_id,)))
 
+    def case_id(self, number: str) -> int:
+        """The case a typed case number names (its own number or its enforcement number)."""
+        try:
+            canonical = parse_case_number(number).canonical
+        except ValidationError as exc:
+            raise CaseInvalid([exc]) from exc
+        found = store.case_by_number(self.ws.db.conn, canonical)
+        if found is None:
+            raise CaseInvalid([ValidationError("案号", f"台账中没有{canonical}")])
+        return found
+
     def remove_termination(self, case_id: int) -> None:
         case = load_case(self.ws.db, case_id)
         with transaction(self.ws.db) as conn:

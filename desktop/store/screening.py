@@ -179,6 +179,16 @@ def open_cases_of(conn: sqlite3.Connection, key: str) -> list[tuple[int, str]]:
     ]
 
 
+def case_by_number(conn: sqlite3.Connection, canonical: str) -> int | None:
+    """The case whose own or enforcement number is ``canonical`` (its own first)."""
+    row = conn.execute(
+        "SELECT id FROM cases WHERE case_number = ? OR enforcement_case_number = ? "
+        "ORDER BY CASE WHEN case_number = ? THEN 0 ELSE 1 END, id LIMIT 1",
+        (canonical, canonical, canonical),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 def set_termination(
     conn: sqlite3.Connection, case_id: int, on: date, note: str, actor: str, case_number: str
 ) -> None:

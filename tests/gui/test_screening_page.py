@@ -108,3 +108,28 @@ def test_capital_and_licence_are_edited_in_the_case_and_screened(
     assert (debtor.registered_capital_fen, debtor.licence_status) == (20_000_000, LicenceStatus.REVOKED)
     r = _row(page, "七台河市长青食品有限公司")  # the page heard the save
     assert page.table.item(r, 4).text() == "（三）执照吊销"  # type: ignore[union-attr]
+
+
+def test_a_termination_is_recorded_by_its_number_and_taken_back(page: ScreeningPage) -> None:
+    """十（二）: the clerk records the 终本 of an enforcement case by its number (as typed)."""
+    from desktop.gui.screening_page import TerminationDialog
+
+    dialog = page.record_termination()
+    assert isinstance(dialog, TerminationDialog)
+    dialog.number.setText("(2025)黑0902民初21号")  # not an enforcement case: refused, says why
+    dialog.save()
+    assert dialog.error.isVisible() and "不在执行阶段" in dialog.error.text()
+    dialog.number.setText("(2024)黑0902执088号")
+    dialog.on.setText("2024-11-05")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    r = _row(page, "七台河市兴隆建材有限公司")
+    assert page.table.item(r, 4).text() == "（二）他案终本"  # type: ignore[union-attr]
+    assert "（2024）黑0902执88号（2024-11-05）" in page.table.item(r, 5).text()  # type: ignore[union-attr]
+    undo = page.record_termination()
+    assert isinstance(undo, TerminationDialog)
+    undo.number.setText("（2024）黑0902执88号")
+    undo.undo.setChecked(True)
+    undo.save()
+    names = [page.table.item(i, 0).text() for i in range(page.table.rowCount())]  # type: ignore[union-attr]
+    assert "七台河市兴隆建材有限公司" not in names
