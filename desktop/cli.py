@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "backup",
     "excel",
     "server",
+    "screening",
 )
 DEMO_CASES = 2000
 

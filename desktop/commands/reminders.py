@@ -16,7 +16,7 @@ from datetime import date
 
 from desktop.commands import open_workspace
 from desktop.core.money import format_money
-from desktop.core.reminders import Group, group_of
+from desktop.core.reminders import Group, group_of, suggestion_text
 
 
 def _date(text: str) -> date:
@@ -56,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         flags = ("（暂定）" if item.provisional else "") + (
             "（参考）" if item.advisory and not item.title.endswith("（参考）") else ""
         )
-        form = f"→《{item.suggested_form_title}》" if item.suggested_form_title else ""
+        form = f"→{suggestion_text(item)}" if item.suggested_form_title else ""
         owed = f" 未履行{format_money(item.owed_fen)}元" if item.owed_fen else ""
         out.write(
             f"{late}\t{item.case_number}\t{item.party}{owed}\t{item.handler or '—'}\t"

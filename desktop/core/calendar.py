@@ -663,6 +663,10 @@ class DocumentKind(StrEnum):
     SECOND_INSTANCE = "二审判决"  # effective on service
     SMALL_CLAIMS = "小额诉讼判决"  # final at first instance: effective on service
     JUDICIAL_CONFIRMATION = "司法确认裁定"  # effective on service
+    SPECIAL_PROCEDURE = "特别程序裁判"  # 一审终审 (§185): effective on service
+    SECOND_INSTANCE_RULING = "二审裁定"  # final: effective on service
+    SMALL_CLAIMS_RULING = "小额诉讼裁定"  # 一审终审 (§165): effective on service
+    FINAL_RULING = "不可上诉的裁定"  # not one of §157's three appealable kinds: effective on service
 
     @property
     def appeal_days(self) -> int | None:
@@ -680,6 +684,15 @@ _ON_SERVICE_TEXT: Final[Mapping[DocumentKind, str]] = MappingProxyType(
         DocumentKind.SECOND_INSTANCE: "二审判决为终审判决，送达后生效",
         DocumentKind.SMALL_CLAIMS: "小额诉讼实行一审终审，判决送达后生效",
         DocumentKind.JUDICIAL_CONFIRMATION: "司法确认裁定送达双方当事人后生效",
+        DocumentKind.SPECIAL_PROCEDURE: (
+            "依照特别程序审理的案件实行一审终审（民事诉讼法第一百八十五条），裁判送达后生效"
+        ),
+        DocumentKind.SECOND_INSTANCE_RULING: "二审裁定为终审裁定，送达后生效",
+        DocumentKind.SMALL_CLAIMS_RULING: "小额诉讼实行一审终审（民事诉讼法第一百六十五条），裁定送达后生效",
+        DocumentKind.FINAL_RULING: (
+            "可以上诉的裁定只有不予受理、对管辖权有异议和驳回起诉的裁定（民事诉讼法第一百五十七条），"
+            "其他裁定送达后生效"
+        ),
     }
 )
 

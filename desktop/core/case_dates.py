@@ -1,9 +1,10 @@
 """A case's effective date and performance deadline, computed from service dates and the judgment's terms.
 
 Pure domain code. The effective date follows the kind of document (DOMAIN.md §2): a first-instance
-judgment or ruling takes effect the day after the last party's appeal period (15 / 10 days from that
-party's own service) ends; a 调解书 when the last party signs for it; second-instance, small-claims and
-司法确认 documents on service. Each obligation's due date then follows its terms: installments (the last
+judgment or appealable ruling takes effect the day after the last party's appeal period (15 / 10 days
+from that party's own service) ends; a 调解书 when the last party signs for it; second-instance (民终),
+small-claims (§165) and special-procedure (§185: 民特, 司法确认) documents, and the rulings §157 does not
+make appealable, on service. Each obligation's due date then follows its terms: installments (the last
 installment), a fixed date, or "生效之日起N日内 / N个月内" counted from the effective date under §85.
 The case's deadline is the latest of them.
 
@@ -27,10 +28,19 @@ from desktop.core.calendar import (
     performance_deadline,
     validate_dates,
 )
+from desktop.core.casenumber import parse_case_number
 from desktop.core.errors import ValidationError
 from desktop.core.model import Case, Disposition, Obligation, Procedure
 
-__all__ = ["DateProposal", "document_kind", "override_problems", "parse_term", "propose_dates"]
+__all__ = [
+    "APPEALABLE_RULINGS",
+    "DateProposal",
+    "document_kind",
+    "override_problems",
+    "parse_term",
+    "propose_dates",
+    "ruling_is_appealable",
+]
 
 _DIGITS: Final = {
     "〇": 0,
@@ -83,18 +93,52 @@ def parse_term(text: str) -> tuple[int, str] | None:
     return count, "个月" if match.group(2) == "个月" else "日"
 
 
+APPEALABLE_RULINGS: Final = ("不予受理", "管辖权异议", "驳回起诉")
+"""The only rulings a party may appeal (民事诉讼法第一百五十七条第二款: 第一项至第三项)."""
+
+
+def _type_code(case: Case) -> str:
+    try:
+        return parse_case_number(case.case_number).type_code
+    except ValidationError:
+        return ""
+
+
+def ruling_is_appealable(case: Case) -> bool:
+    """Whether the case's ruling is one of §157's three appealable kinds, as its 案由 or notes name it.
+
+    A ruling the ledger holds orders something to be performed (实现担保物权, 先予执行 …); the three
+    appealable kinds (不予受理, 管辖权异议, 驳回起诉) order nothing but costs, so a ruling is taken as final
+    unless the case says otherwise ("对管辖权有异议" is matched too).
+    """
+    text = f"{case.cause} {case.notes}".replace("对管辖权有异议", "管辖权异议")
+    return any(word in text for word in APPEALABLE_RULINGS)
+
+
 def document_kind(case: Case) -> DocumentKind:
-    """How the case's document takes effect, from its disposition and procedure."""
+    """How the case's document takes effect, from its disposition, procedure and case number.
+
+    - 调解书: when the last party signs (also at second instance).
+    - 司法确认 and any 特别程序 case (民特): 一审终审 (§185), on service.
+    - Second instance (二审, 民终): judgments and rulings are final, on service.
+    - 小额诉讼: judgments and rulings are final at first instance (§165), on service.
+    - Other rulings: appealable (10 days) only if of §157's three kinds, otherwise on service.
+    - Other judgments: 15-day appeal period.
+    """
+    code = _type_code(case)
+    ruling = case.disposition is Disposition.RULING
     if case.disposition is Disposition.MEDIATION:
         return DocumentKind.MEDIATION
     if case.disposition is Disposition.JUDICIAL_CONFIRMATION:
         return DocumentKind.JUDICIAL_CONFIRMATION
-    if case.procedure is Procedure.SECOND_INSTANCE:
-        return DocumentKind.SECOND_INSTANCE
-    if case.disposition is Disposition.RULING:
-        return DocumentKind.RULING
+    if case.procedure is Procedure.SPECIAL or code == "民特":
+        return DocumentKind.SPECIAL_PROCEDURE
+    if case.procedure is Procedure.SECOND_INSTANCE or code == "民终":
+        return DocumentKind.SECOND_INSTANCE_RULING if ruling else DocumentKind.SECOND_INSTANCE
     if case.procedure is Procedure.SMALL_CLAIMS:
-        return DocumentKind.SMALL_CLAIMS
+        return DocumentKind.SMALL_CLAIMS_RULING if ruling else DocumentKind.SMALL_CLAIMS
+    if ruling:
+        return DocumentKind.RULING if ruling_is_appealable(case) else DocumentKind.FINAL_RULING
     return DocumentKind.JUDGMENT
 
 

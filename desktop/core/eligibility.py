@@ -17,8 +17,9 @@ Sources (seeds/README.md):
   hid assets, otherwise refused to perform, or was referred for the crime of refusing to perform
   (拒执罪).
 * 七台河 §十(二) / 附件4: the trial-stage 证明书 states "经原告确认": every payment must be confirmed.
-* 房县 §十 / 佳木斯 §九: the 申请破产审查告知书 is for organisations (10+ money cases in one year with a
-  total above the registered capital, an 终本 enforcement, a revoked licence, or other grounds).
+* 房县 §十 / 佳木斯 §九: the 申请破产审查告知书 is for open cases whose enterprise debtor the screening
+  (core/screening.py) flags: 10+ money cases in one year with a total above the registered capital, an 终本
+  enforcement, a revoked licence, or other grounds a judge entered.
 Windows are per-court settings (DOMAIN.md §2); 7 days is the seeds' default.
 """
 
@@ -41,6 +42,7 @@ from desktop.core.model import (
     Stage,
 )
 from desktop.core.money import format_yuan
+from desktop.core.screening import Finding, describe
 
 
 class CaseFlag(StrEnum):
@@ -57,12 +59,11 @@ EXCLUDING_FLAGS = (CaseFlag.CONCEALED_ASSETS, CaseFlag.REFUSED_TO_PERFORM, CaseF
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What the ledger knows beside the case: recorded flags (with their dates) and, for the
-    bankruptcy screening, the money cases against the same organisation in the case's year."""
+    """What the ledger knows beside the case: recorded flags (with their dates) and what the 审破衔接
+    screening (core/screening.py) finds for its enterprise debtors."""
 
     flags: tuple[tuple[CaseFlag, date], ...] = ()
-    debtor_cases_in_year: int = 0
-    debtor_due_in_year_fen: int = 0
+    screening: tuple[Finding, ...] = ()  # 审破衔接: the grounds the case's enterprise debtors meet
 
     def flag_date(self, flag: CaseFlag) -> date | None:
         return next((d for f, d in self.flags if f is flag), None)
@@ -70,10 +71,25 @@ class CaseFacts:
 
 @dataclass(frozen=True)
 class Windows:
-    """Per-court windows in days (DOMAIN.md §2 seed defaults)."""
+    """Per-court windows in days (DOMAIN.md §2 seed defaults: 房县方案九（三）'s 七日).
+
+    Not a setting of its own: :func:`desktop.core.reminders.windows_from_rules` reads them from the
+    reminder rules' windows, so the wizard and the dashboard always agree."""
 
     prompt_days: int = 7  # 提示书: within this many days before the deadline
     demand_days: int = 7  # 催告书: the dashboard's window after the deadline (issuing later is allowed)
+    installment_prompt_days: int = 7  # the same, before each installment falls due
+    installment_demand_days: int = 7  # the same, after an installment was missed
+
+    def prompt(self, case: Case) -> int:
+        return self.installment_prompt_days if _by_installments(case) else self.prompt_days
+
+    def demand(self, case: Case) -> int:
+        return self.installment_demand_days if _by_installments(case) else self.demand_days
+
+
+def _by_installments(case: Case) -> bool:
+    return any(ob.installments for ob in case.obligations if ob.kind is ObligationKind.MONEY)
 
 
 @dataclass(frozen=True)
@@ -164,13 +180,40 @@ def _not_public(case: Case, doc: str) -> Eligibility | None:
     return None
 
 
-def _contact_known(case: Case) -> Eligibility | None:
+CONTACT_RULES = frozenset({"prompt", "demand"})
+"""The eligibility rules (and so the forms naming them) that 房县方案九（三）sends only to debtors whose
+contact details are known ("对联系方式明确但未及时履行的债务人")."""
+
+CONTACT_FORMS = frozenset({"performance_prompt", "performance_demand"})
+"""The forms (forms/ ids) whose eligibility rule is in :data:`CONTACT_RULES` (a test keeps them in step):
+the reminder rules suggesting them suggest :data:`ADD_CONTACT` instead while contact details are missing."""
+
+ADD_CONTACT = "补充联系方式"
+"""What the dashboard suggests instead of a document :data:`CONTACT_RULES` would refuse."""
+
+
+def missing_contact(has_debtor: bool, has_contact: bool) -> str:
+    """Why a 提示书 / 催告书 cannot be sent for want of contact details ("" when it can).
+
+    ``has_debtor``: the case records a party who owes (被告, 被申请人, 被执行人); ``has_contact``: one of them
+    has a phone number or an address. The one rule behind both the wizard's refusal and the dashboard's
+    "补充联系方式" (the store asks the same two questions in SQL)."""
+    if not has_debtor:
+        return "案件没有登记履行义务人（被告、被申请人或被执行人）"
+    if not has_contact:
+        return "履行义务人没有登记电话或住址，联系方式不明确，无法送达"
+    return ""
+
+
+def contact_facts(case: Case) -> tuple[bool, bool]:
+    """(has_debtor, has_contact) of ``case`` for :func:`missing_contact`."""
     debtors = [p for p in case.parties if p.role.owes]
-    if not debtors:
-        return _no("案件没有登记履行义务人（被告、被申请人或被执行人）")
-    if any(p.phone or p.address for p in debtors):
-        return None
-    return _no("履行义务人没有登记电话或住址，联系方式不明确，无法送达")
+    return bool(debtors), any(p.phone.strip() or p.address.strip() for p in debtors)
+
+
+def _contact_known(case: Case) -> Eligibility | None:
+    missing = missing_contact(*contact_facts(case))
+    return _no(f"{missing}（房县方案九（三）：对联系方式明确的债务人发送）") if missing else None
 
 
 def _not_done(case: Case, reason: str) -> Eligibility | None:
@@ -251,10 +294,11 @@ def _prompt(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
         return _no("案件没有登记履行期限，无法确定提示的时间")
     if due < today:
         return _no(f"履行期限已于{format_date_cn(due)}届满，应改发《自动履行催告书》")
-    first_day = due - timedelta(days=w.prompt_days)
+    days = w.prompt(case)
+    first_day = due - timedelta(days=days)
     if today < first_day:
         return _no(
-            f"《{doc}》在履行期限届满前{w.prompt_days}日内发送（房县方案第九条第三项）："
+            f"《{doc}》在履行期限届满前{days}日内发送（房县方案第九条第三项）："
             f"履行期限为{format_date_cn(due)}，自{format_date_cn(first_day)}起可以发送"
         )
     return _contact_known(case) or _ok(f"履行期限为{format_date_cn(due)}")
@@ -274,8 +318,8 @@ def _demand(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
         )
     late = (today - due).days
     note = f"履行期限{format_date_cn(due)}已届满{late}日"
-    if late > w.demand_days:
-        note += f"（已超过届满后{w.demand_days}日的催告期，请尽快发送）"
+    if late > w.demand(case):
+        note += f"（已超过届满后{w.demand(case)}日的催告期，请尽快发送）"
     return _contact_known(case) or _ok(note)
 
 
@@ -385,31 +429,19 @@ def _certificate(stages: tuple[Stage, ...], creditor_word: str) -> Rule:
 
 
 def _bankruptcy_review(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
+    doc = "申请破产审查告知书"
     orgs = [p for p in case.parties if p.role.owes and p.kind is PartyKind.ORGANISATION]
     if not orgs:
         return _no("《申请破产审查告知书》只适用于企业法人等单位被告（房县方案第十条）")
-    return _ok("；".join(bankruptcy_grounds(case, facts)) or "未自动发现破产线索，请在向导中选择适用情形")
-
-
-def bankruptcy_grounds(case: Case, facts: CaseFacts) -> list[str]:
-    """The screening grounds the ledger can see for the case's organisation debtor."""
-    grounds: list[str] = []
-    for p in case.parties:
-        if not (p.role.owes and p.kind is PartyKind.ORGANISATION):
-            continue
-        capital = p.registered_capital_fen
-        if (
-            facts.debtor_cases_in_year >= 10
-            and capital is not None
-            and facts.debtor_due_in_year_fen > capital
-        ):
-            grounds.append(
-                f"{p.name}同一年度金钱给付类纠纷{facts.debtor_cases_in_year}件，"
-                f"标的总额{format_yuan(facts.debtor_due_in_year_fen)}，超过注册资本{format_yuan(capital)}"
-            )
-        if p.licence_status is not None and p.licence_status.value == "吊销":
-            grounds.append(f"{p.name}营业执照已被吊销")
-    return grounds
+    refused = _open(case, doc)
+    if refused:
+        return refused
+    if not facts.screening:
+        return _no(
+            "审破衔接筛查未发现被告企业有房县方案第十条（一）至（四）的情形：同一年度金钱给付类纠纷10件以上且"
+            "标的总额超过注册资本、其他案件终结本次执行程序、营业执照吊销，或法官登记的其他情形"
+        )
+    return _ok(describe(facts.screening))
 
 
 RULES: dict[str, Rule] = {

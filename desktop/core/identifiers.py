@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 from desktop.core.errors import ValidationError
@@ -166,11 +167,38 @@ def validate_phone(text: str) -> str:
     raise ValidationError(PHONE_FIELD, "手机号应以1开头；固定电话须带以0开头的区号，如0464-8123456")
 
 
+def _mask_positions(text: str, shown: Callable[[int, int], bool], of: Callable[[str], bool]) -> str:
+    """``text`` with each character ``of`` selects replaced by * unless ``shown(index among them, count)``;
+    other characters (spaces, hyphens, brackets) stay as typed."""
+    count = sum(1 for ch in text if of(ch))
+    out, index = [], 0
+    for ch in text:
+        if of(ch):
+            out.append(ch if shown(index, count) else "*")
+            index += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def mask_id_number(id_number: str) -> str:
-    """First 6 and last 4 characters, the rest as *: "230902********1234" (DOMAIN.md §7)."""
-    if len(id_number) <= 10:
-        return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+    """First 6 and last 4 characters, the rest as *: "230902********1234" (DOMAIN.md §7).
+
+    Whatever its length or format (spaces, hyphens, full-width digits, a 15-digit old number), the
+    characters 7 to 14, where an ID number carries the birth date (YYYYMMDD, or YYMMDD in a 15-digit
+    one), are always hidden, and the last 4 are shown only beyond them: an ID number is never shown whole
+    and never with its birth date. Anything shorter than 15 characters is hidden whole."""
+
+    def shown(i: int, n: int) -> bool:
+        return n >= 15 and (i < 6 or i >= max(14, n - 4))
+
+    return _mask_positions(id_number, shown, _id_character)
+
+
+def _id_character(ch: str) -> bool:
+    """A digit or Latin letter, half- or full-width: what an ID number is made of."""
+    folded = unicodedata.normalize("NFKC", ch)
+    return len(folded) == 1 and folded.isascii() and folded.isalnum()
 
 
 def mask_uscc(uscc: str) -> str:
@@ -180,13 +208,13 @@ def mask_uscc(uscc: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """Keep the first 3 and the last 4 digits, hyphens stay: "138****5678", "046*-***3456"."""
-    positions = [i for i, ch in enumerate(phone) if ch.isdigit()]
-    hidden = set(positions[3:-4])
-    return "".join("*" if i in hidden else ch for i, ch in enumerate(phone))
+    """Only the last 4 digits, and never more than half of them: "*******5678", "****-***3456",
+    "***-****-5678"; a 6-digit number keeps 3. Whatever is typed around the digits stays."""
+    return _mask_positions(phone, lambda i, n: i >= n - min(4, n // 2), str.isdigit)
 
 
 def mask_account(account: str) -> str:
-    """Keep the last 4 characters of a bank account number, spaces dropped: "***************1234"."""
+    """Keep the last 4 characters of a bank account number (never more than half), spaces dropped:
+    "***************1234"."""
     s = "".join(account.split())
-    return "*" * max(len(s) - 4, 0) + s[-4:]
+    return _mask_positions(s, lambda i, n: i >= n - min(4, n // 2), lambda ch: True)

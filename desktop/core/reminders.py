@@ -32,7 +32,9 @@ from typing import Any, Final, NamedTuple
 
 from desktop.core.calendar import HolidayTable, PeriodEnd, add_days, add_months, add_years
 from desktop.core.casenumber import parse_case_number
+from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, Windows, contact_facts, missing_contact
 from desktop.core.errors import ValidationError
+from desktop.core.holiday_windows import window_days
 from desktop.core.model import Case, CaseStatus, DefaultClause, ObligationKind, PartyRole, Stage
 from desktop.core.money import format_yuan
 
@@ -64,11 +66,13 @@ __all__ = [
     "reminders",
     "rule_settings",
     "sort_key",
+    "suggestion_text",
     "suppress_covered",
+    "windows_from_rules",
 ]
 
 RULES_FORMAT: Final = "tribunal-desk-rules/1"
-ENGINE_VERSION: Final = 5
+ENGINE_VERSION: Final = 6
 """Bump when the engine's results change for the same facts: stored boards are then rebuilt."""
 _RULES_FIELD: Final = "提醒规则"
 _MAX_OFFSET: Final = 3660  # ten years of days: a window further out is a typing error
@@ -220,6 +224,7 @@ class CaseFacts(NamedTuple):
     contacts: tuple[ContactMark, ...] = ()
     has_obligation: bool = True
     payments: tuple[tuple[date, int], ...] = ()
+    contact_missing: str = ""  # eligibility.missing_contact: why a 提示书 / 催告书 cannot be sent ("" = can)
 
     @property
     def owed_fen(self) -> int:
@@ -284,6 +289,7 @@ def facts_from_case(case: Case, events: Sequence[CaseEvent] = ()) -> CaseFacts:
         contacts=tuple(ContactMark(c.at.date(), c.rule_id) for c in case.contacts),
         has_obligation=bool(case.obligations),
         payments=tuple(sorted((p.paid_on, p.amount_fen) for p in case.payments)),
+        contact_missing=missing_contact(*contact_facts(case)),
     )
 
 
@@ -371,6 +377,11 @@ class Rule:
     advisory: bool = False
     enabled: bool = True
     source: str = ""
+
+    @property
+    def needs_contact(self) -> bool:
+        """Its document goes only to debtors whose contact details are known (房县方案九（三））."""
+        return self.form_id in CONTACT_FORMS
 
     def visible_from(self, event: date) -> date:
         return event + timedelta(days=self.window_start)
@@ -595,6 +606,29 @@ def apply_settings(rules: Sequence[Rule], settings: Mapping[str, Any]) -> tuple[
     return tuple(out)
 
 
+# The rules whose windows are the documents' windows (eligibility.Windows), one setting for both.
+WINDOW_RULES: Final = {
+    "prompt_days": ("prompt", "start"),
+    "demand_days": ("urge", "end"),
+    "installment_prompt_days": ("installment_before", "start"),
+    "installment_demand_days": ("installment_late", "end"),
+}
+
+
+def windows_from_rules(rules: Sequence[Rule]) -> Windows:
+    """The wizard's windows, read from the reminder rules a court edits (one setting drives both):
+    提示书 from the start of ``prompt`` (−7 → 7 days before), 催告书 to the end of ``urge`` (7 → 7 days
+    after), and the same for installments from ``installment_before`` and ``installment_late``. A rule
+    missing from ``rules`` leaves the seed's 7 days."""
+    by_id = {r.id: r for r in rules}
+    values: dict[str, int] = {}
+    for name, (rule_id, edge) in WINDOW_RULES.items():
+        rule = by_id.get(rule_id)
+        if rule is not None:
+            values[name] = max(-rule.window_start, 0) if edge == "start" else max(rule.window_end, 0)
+    return Windows(**values)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Reminders
 # ---------------------------------------------------------------------------------------------------
@@ -669,6 +703,15 @@ class ReminderState:
     @property
     def key(self) -> tuple[int, str, date]:
         return (self.case_id, self.rule_id, self.due_date)
+
+
+def suggestion_text(item: ReminderItem) -> str:
+    """What the board suggests doing: 《the document》, 补充联系方式, or "" for nothing in particular."""
+    if not item.suggested_form_title:
+        return ""
+    if item.suggested_form_title == ADD_CONTACT and not item.suggested_form:
+        return ADD_CONTACT
+    return f"《{item.suggested_form_title}》"
 
 
 def group_of(item: ReminderItem, today: date) -> Group:
@@ -934,12 +977,26 @@ def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today:
     answerable = rule.answered_by is not AnsweredBy.RULE
     start_offset = timedelta(days=rule.window_start)
     end_offset = timedelta(days=rule.window_end)
+    serves = bool(rule.form_id or rule.form_title)  # a document to serve in the window
+    holiday_notes: dict[date, str] = {}
     items = []
     for f in facts:
         if f.stage not in stages or _excluded(rule, f, today):
             continue
         for found in _events(rule, f, table, shows):
             due = found.event + end_offset
+            form_id, form_title, reason = rule.form_id, rule.form_title, found.reason
+            if serves:  # a window on a holiday: its working days and the first working day after it
+                note = holiday_notes.get(found.event)
+                if note is None:
+                    days = window_days(found.event + start_offset, due, table)
+                    note = holiday_notes[found.event] = days.note()
+                if note:
+                    reason += f"；{note}"
+            if rule.needs_contact and f.contact_missing:
+                # 房县方案九（三）: the document goes only to debtors whose contact details are known
+                form_id, form_title = "", ADD_CONTACT
+                reason += f"；{f.contact_missing}：请先补充联系方式（房县方案九（三））"
             items.append(
                 ReminderItem(
                     f.case_id,
@@ -950,9 +1007,9 @@ def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today:
                     found.event + start_offset,
                     due,
                     max((today - due).days, 0),
-                    found.reason,
-                    rule.form_id,
-                    rule.form_title,
+                    reason,
+                    form_id,
+                    form_title,
                     found.provisional,
                     rule.advisory,
                     f.handler,

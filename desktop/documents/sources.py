@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.core.casenumber import parse_case_number
-from desktop.core.eligibility import CaseFacts, bankruptcy_grounds, fully_performed, performed_on
+from desktop.core.eligibility import CaseFacts, fully_performed, performed_on
 from desktop.core.errors import ValidationError
 from desktop.core.ledger import balance
 from desktop.core.model import Case, Disposition, ObligationKind, Party, PartyKind
@@ -151,16 +151,15 @@ def _last_payment(case: Case) -> date | None:
     return max((p.paid_on for p in case.payments), default=None)
 
 
-GROUND_CASES = "同一年度金钱给付类债务纠纷在10件以上，且债务标的总额已超过企业注册资本"
-GROUND_REVOKED = "营业执照已处于吊销状态，属僵尸企业"
-
-
 def _ground(ctx: SourceContext) -> str | None:
-    """The 房县 §十 ground the ledger can see, worded as the form's choice."""
-    grounds = bankruptcy_grounds(ctx.case, ctx.facts)
-    if any("吊销" in g for g in grounds):
-        return GROUND_REVOKED
-    return GROUND_CASES if grounds else None
+    """The first 房县 §十 ground the screening found for the case's enterprise debtor, worded as the
+    form's choice."""
+    return ctx.facts.screening[0].ground.value if ctx.facts.screening else None
+
+
+def _ground_detail(ctx: SourceContext) -> str | None:
+    """The figures behind that ground, as the notice's 情况说明."""
+    return f"经筛查，{ctx.facts.screening[0].detail}。" if ctx.facts.screening else None
 
 
 def _self_word(parties: list[Party]) -> str:
@@ -227,6 +226,7 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
         lambda c: _first(_debtors(c.case), "legal_representative"),
     ),
     "debtor.bankruptcy_ground": ("自动筛查到的破产线索（申请破产审查告知书的情形）", _ground),
+    "debtor.bankruptcy_detail": ("筛查所见：该情形的案件数、标的总额、终本案号等", _ground_detail),
     "money.due": ("金钱给付总额（分）", lambda c: balance(c.case).due_fen or None),
     "money.paid": ("已履行金额（分）", lambda c: balance(c.case).paid_fen or None),
     "money.owed": ("未履行金额（分）", lambda c: balance(c.case).owed_fen or None),

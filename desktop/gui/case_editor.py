@@ -47,6 +47,7 @@ from desktop.core.model import (
     Disposition,
     GuaranteeKind,
     Installment,
+    LicenceStatus,
     Obligation,
     ObligationKind,
     Party,
@@ -84,6 +85,8 @@ PARTY_COLS = (
     _("住址"),
     _("送达日期"),
     _("同意公布"),
+    _("注册资本（元）"),
+    _("登记状态"),
 )
 OBLIGATION_COLS = (
     _("类型"),
@@ -200,6 +203,8 @@ class CaseEditor(QDialog):
         self._add_compute_dates_button(form)
         self.public_notice = form.add(_("公告送达"), QCheckBox(_("本案系公告送达")))
         self.enforcement_number = form.add(_("执行案号"), QLineEdit())
+        for edit in (self.case_number, self.enforcement_number):
+            edit.editingFinished.connect(lambda edit=edit: self._show_normalised(edit))
         self.notes = form.add(_("备注"), QPlainTextEdit())
         self.notes.setMaximumHeight(70)
         return form
@@ -246,7 +251,7 @@ class CaseEditor(QDialog):
         page = QWidget()
         col = QVBoxLayout(page)
         self.parties = _make_table(PARTY_COLS)
-        for i, w in enumerate((110, 130, 140, 200, 120, 200, 100)):
+        for i, w in enumerate((110, 130, 140, 200, 120, 200, 100, 70, 120)):
             self.parties.setColumnWidth(i, w)
         col.addWidget(self.parties)
         col.addLayout(self._row_buttons(self.parties, self._add_party_row))
@@ -328,6 +333,16 @@ class CaseEditor(QDialog):
         consent = QCheckBox()
         consent.setChecked(bool(party and party.publication_consent))
         t.setCellWidget(r, 7, consent)
+        # an enterprise's registered capital and licence status (审破衔接 screening, 房县方案十)
+        capital = party.registered_capital_fen if party else None
+        set_table_text(t, r, 8, format_money(capital) if capital is not None else "")
+        licence = QComboBox()
+        licence.addItem("", None)
+        for status in LicenceStatus:
+            licence.addItem(status.value, status)
+        if party and party.licence_status:
+            licence.setCurrentIndex(licence.findData(party.licence_status))
+        t.setCellWidget(r, 9, licence)
         t.item(r, 2).setData(Qt.ItemDataRole.UserRole, party)  # type: ignore[union-attr]
         self._dirty = True
 
@@ -485,12 +500,29 @@ class CaseEditor(QDialog):
         for t in (self.parties, self.obligations, self.installments, self.payments):
             t.itemChanged.connect(dirty)
 
+    @staticmethod
+    def _show_normalised(edit: QLineEdit) -> None:
+        """Put the stored form of a typed case number in its field（(2025)黑0902民初0123号 →
+        （2025）黑0902民初123号), so the clerk sees what will be saved; a number that does not parse is left
+        as typed (saving names what is wrong)."""
+        text = edit.text()
+        if not text.strip():
+            return
+        try:
+            canonical = parse_case_number(text).canonical
+        except ValidationError:
+            return
+        if canonical != text:
+            edit.setText(canonical)
+
     def collect(self) -> tuple[Case | None, list[ValidationError]]:
         """The case as on screen, or the list of what is wrong with it."""
         errors: list[ValidationError] = []
         form = self.basic
         form.clear_errors()
         number = form.attempt(_("案号"), lambda: parse_case_number(self.case_number.text()).canonical, errors)
+        for edit in (self.case_number, self.enforcement_number):
+            self._show_normalised(edit)
         enforcement = self.enforcement_number.text().strip()
         if enforcement:
             enforcement = (
@@ -573,10 +605,14 @@ class CaseEditor(QDialog):
                 self._cell(t, r, 3, label, ident_field, check_ident, errors, empty=""),
                 self._cell(t, r, 4, label, _("电话"), validate_phone, errors, empty=""),
                 self._cell(t, r, 6, label, _("送达日期"), lambda x: parse_date(x, _("送达日期")), errors),
+                self._cell(t, r, 8, label, _("注册资本"), lambda x: parse_money(x, _("注册资本")), errors),
             ]
             if not all(ok for ok, _v in results):
                 continue
-            name, ident, phone, served = (v for _ok, v in results)
+            name, ident, phone, served, capital = (v for _ok, v in results)
+            licence_text = _combo(t, r, 9).currentText()
+            licence = LicenceStatus(licence_text) if licence_text else None
+            organisation = kind is PartyKind.ORGANISATION
             previous = t.item(r, 2).data(Qt.ItemDataRole.UserRole) if t.item(r, 2) else None  # type: ignore[union-attr]
             base = previous if isinstance(previous, Party) else Party(PartyRole.DEFENDANT, kind, name)
             consent = _check(t, r, 7)
@@ -593,6 +629,8 @@ class CaseEditor(QDialog):
                     service_date=served,
                     publication_consent=consent,
                     consent_date=(base.consent_date or self.workspace.today()) if consent else None,
+                    registered_capital_fen=capital if organisation else None,
+                    licence_status=licence if organisation else None,
                 )
             )
         return out

@@ -48,10 +48,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.calendar import to_json
+from desktop.core.eligibility import ADD_CONTACT
 from desktop.core.errors import ValidationError
 from desktop.core.model import ContactMethod
 from desktop.core.money import format_money
-from desktop.core.reminders import CaseEvent, CaseEventKind, Group, Period, ReminderItem, Rule
+from desktop.core.reminders import (
+    CaseEvent,
+    CaseEventKind,
+    Group,
+    Period,
+    ReminderItem,
+    Rule,
+    suggestion_text,
+)
 from desktop.gui.fields import ERROR_STYLE, DateLine, combo_value, enum_combo
 from desktop.gui.threads import keep
 from desktop.i18n import _
@@ -260,7 +269,7 @@ class DashboardModel(QAbstractTableModel):
         if col == 5:
             return item.title + (_("（暂定）") if item.provisional else "")
         if col == 6:
-            return f"《{item.suggested_form_title}》" if item.suggested_form_title else "—"
+            return suggestion_text(item) or "—"
         if col == 7:
             return item.handler
         return item.reason
@@ -920,10 +929,13 @@ class DashboardPage(QWidget):
             if group is not None:
                 self.model.toggle(group)
             return
+        self.open_case(item.case_id)
+
+    def open_case(self, case_id: int) -> None:
         from desktop.gui.case_editor import CaseEditor
 
         try:
-            CaseEditor(self.workspace, item.case_id, self).exec()
+            CaseEditor(self.workspace, case_id, self).exec()
         except StoreError as exc:
             QMessageBox.warning(self, _("无法打开案件"), str(exc))
 
@@ -967,6 +979,14 @@ class DashboardPage(QWidget):
 
     def issue_document(self) -> None:
         item = self.current_item()
+        if item is not None and suggestion_text(item) == ADD_CONTACT:
+            QMessageBox.information(
+                self,
+                _("督促看板"),
+                _("履行义务人的联系方式不明确（房县方案九（三））：请在案件中补充电话或住址后再发送文书。"),
+            )
+            self.open_case(item.case_id)
+            return
         if item is None or not item.suggested_form:
             QMessageBox.information(
                 self, _("督促看板"), _("该提醒没有可由本软件出具的建议文书，请打开案件办理。")

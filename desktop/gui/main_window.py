@@ -64,6 +64,11 @@ AREAS: tuple[tuple[str, str | None, str], ...] = (
         _("诚信履行名单的审核、分批发布、打印与报送。"),
     ),
     (
+        _("审破衔接"),
+        "desktop.gui.screening_page:ScreeningPage",
+        _("筛查可能符合破产条件的企业被告（房县方案第十条），发送申请破产审查告知书。"),
+    ),
+    (
         _("统计"),
         "desktop.gui.statistics_page:StatisticsPage",
         _("自动履行案件与金额、首次执行收案、自动履行率等，环比与同比。"),

@@ -58,6 +58,8 @@ TABLE_LABELS = {
     "case_flags": _("案件情形登记"),
     "fee_reliefs": _("诉讼费减免"),
     "schema_migrations": _("结构版本记录"),
+    "enforcement_terminations": _("终本登记"),
+    "screening_grounds": _("破产线索登记"),
     "whitelist_checks": _("诚信名单核查记录"),
     "whitelist_exclusions": _("诚信名单排除情形"),
     "whitelist_batches": _("诚信名单批次"),

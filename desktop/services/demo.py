@@ -71,6 +71,7 @@ from desktop.core.model import (
     Stage,
 )
 from desktop.core.reminders import CaseEventKind
+from desktop.services.demo_screening import add_screening_examples
 from desktop.services.reminders import Reminders
 from desktop.services.workspace import Workspace
 from desktop.store.audit import record
@@ -1584,6 +1585,8 @@ def _load(
             timings["indexes"], mark = time.perf_counter() - mark, time.perf_counter()
             conn.execute(_FEE_RELIEFS, {"today": today.isoformat(), "basis": BASIS_EXAMPLE})
             timings["fee_reliefs"], mark = time.perf_counter() - mark, time.perf_counter()
+            add_screening_examples(conn, today, DEMO_ACTOR, HANDLERS[0][0])
+            timings["screening"], mark = time.perf_counter() - mark, time.perf_counter()
             detail = {"cases": cases, "seed": seed, "today": today.isoformat()}
             record(conn, DEMO_ACTOR, "demo.generate", "database", None, "", detail)
             conn.execute("COMMIT")

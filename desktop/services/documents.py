@@ -24,6 +24,7 @@ from desktop import paths
 from desktop.core.eligibility import CaseFacts, CaseFlag, Eligibility, Windows, check
 from desktop.core.errors import ValidationError
 from desktop.core.model import Case, ContactMethod, CourtSettings
+from desktop.core.reminders import windows_from_rules
 from desktop.core.validation import check_text
 from desktop.documents.answers import from_json, to_json
 from desktop.documents.fill import Printable, as_input, check_answers, prefill, resolve
@@ -31,14 +32,13 @@ from desktop.documents.fonts import FontSet, default_fonts
 from desktop.documents.formdef import FormDef, FormSet, load_forms
 from desktop.documents.render import pdf_for
 from desktop.documents.sources import SourceContext
+from desktop.services.reminders import Reminders
 from desktop.services.workspace import CaseInvalid, Change, Workspace
 from desktop.store import documents as register
 from desktop.store.cases import load_case
 from desktop.store.database import StoreError, transaction
-from desktop.store.settings import get_value
 
 SNAPSHOT_FORMAT = 1
-WINDOWS_KEY = "document_windows"
 PARTY_KEYS = ("addressee", "debtor", "objector", "applicant", "creditor")
 
 
@@ -135,13 +135,9 @@ class DocumentService:
         return matches[0] if matches else None
 
     def windows(self) -> Windows:
-        value = get_value(self.ws.db, WINDOWS_KEY)
-        if isinstance(value, dict):
-            try:
-                return Windows(int(value.get("prompt_days", 7)), int(value.get("demand_days", 7)))
-            except (TypeError, ValueError):
-                pass
-        return Windows()
+        """The 提示书 / 催告书 windows: those of the reminder rules, the one setting a court edits (the
+        dashboard's 提醒规则), so the wizard never refuses what the board suggests."""
+        return windows_from_rules(Reminders(self.ws).rules())
 
     def court(self) -> CourtSettings:
         court = self.ws.court()
@@ -375,9 +371,10 @@ class DocumentService:
             clauses.append("status = '在办'")
         if form.eligibility in ("prompt", "demand"):
             if form.eligibility == "prompt":
-                low, high = today, today + timedelta(days=w.prompt_days)
+                low, high = today, today + timedelta(days=max(w.prompt_days, w.installment_prompt_days))
             else:
-                low, high = today - timedelta(days=w.demand_days), today - timedelta(days=1)
+                late = max(w.demand_days, w.installment_demand_days)
+                low, high = today - timedelta(days=late), today - timedelta(days=1)
             clauses.append("public_notice = 0")
             clauses.append(
                 "((due_fen > paid_fen AND next_due_date BETWEEN ? AND ?)"

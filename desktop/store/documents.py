@@ -18,6 +18,7 @@ from desktop.core.eligibility import CaseFacts, CaseFlag
 from desktop.store.audit import record
 from desktop.store.database import StoreError
 from desktop.store.engine import Connection, Database, serialize
+from desktop.store.screening import case_findings
 
 
 class DocumentNotFound(StoreError):
@@ -264,29 +265,7 @@ def case_facts(db: Database, case_id: int) -> CaseFacts:
         (CaseFlag(str(r[0])), date.fromisoformat(str(r[1])))
         for r in db.execute("SELECT flag, since FROM case_flags WHERE case_id = ? ORDER BY id", [case_id])
     )
-    count, total = _debtor_cases(db, case_id)
-    return CaseFacts(flags=flags, debtor_cases_in_year=count, debtor_due_in_year_fen=total)
-
-
-def _debtor_cases(db: Database, case_id: int) -> tuple[int, int]:
-    """Money cases in the case's year against the same organisation (by 统一社会信用代码, else by name)."""
-    row = db.execute(
-        "SELECT p.uscc, p.name, c.cn_year FROM parties p JOIN cases c ON c.id = p.case_id"
-        " WHERE p.case_id = ? AND p.kind = '法人或其他组织' AND p.role IN ('被告', '被申请人', '被执行人')"
-        " ORDER BY p.position LIMIT 1",
-        [case_id],
-    ).fetchone()
-    if row is None or row[2] is None:
-        return 0, 0
-    uscc, name, year = row
-    key_sql, key = ("p.uscc = ?", uscc) if uscc else ("p.name = ?", name)
-    found = db.execute(
-        "SELECT count(DISTINCT c.id), coalesce(sum(c.due_fen), 0) FROM cases c"
-        " WHERE c.cn_year = ? AND c.due_fen > 0 AND c.id IN (SELECT p.case_id FROM parties p"
-        f" WHERE {key_sql} AND p.role IN ('被告', '被申请人', '被执行人'))",
-        [year, key],
-    ).fetchone()
-    return int(found[0]), int(found[1])
+    return CaseFacts(flags=flags, screening=case_findings(db.conn, case_id))
 
 
 def set_flag(

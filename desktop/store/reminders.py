@@ -18,8 +18,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, overload
 
 from desktop.core.calendar import HolidayTable
+from desktop.core.eligibility import missing_contact
 from desktop.core.errors import ValidationError
-from desktop.core.model import CaseStatus, DefaultClause, Stage
+from desktop.core.model import CaseStatus, DefaultClause, PartyRole, Stage
 from desktop.core.reminders import (
     AnsweredBy,
     CaseEvent,
@@ -506,10 +507,15 @@ def _d(text: str | None, cache: _Dates | None = None) -> date | None:
     return cache[text] if cache is not None else date.fromisoformat(text)
 
 
+_OWING = ", ".join(f"'{r.value}'" for r in PartyRole if r.owes)
 _FACTS_SQL = (
     "SELECT c.id, c.case_number, c.stage, c.status, coalesce(h.name, ''), c.parties_text, c.public_notice, "
     "c.filing_date, c.effective_date, c.deadline, c.cn_local, c.cn_type_code, c.due_fen, c.paid_fen, "
-    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id) "
+    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id), "
+    # eligibility.contact_facts in SQL: a party who owes, and one of them with a phone or an address
+    f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role IN ({_OWING})), "
+    f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role IN ({_OWING}) "
+    "AND (trim(p.phone) <> '' OR trim(p.address) <> '')) "
     "FROM temp.reminder_cases k CROSS JOIN cases c ON c.id = k.id LEFT JOIN handlers h ON h.id = c.handler_id"
 )
 _PLANS_SQL = (
@@ -593,6 +599,8 @@ def load_facts(db: Database, ids: Iterable[int], detail: Iterable[int] | None = 
         due,
         paid,
         has_obligation,
+        has_debtor,
+        has_contact,
     ) in rows:
         out[cid] = CaseFacts(
             cid,
@@ -614,6 +622,7 @@ def load_facts(db: Database, ids: Iterable[int], detail: Iterable[int] | None = 
             tuple(contacts[cid]) if cid in contacts else (),
             bool(has_obligation),
             tuple(payments[cid]) if cid in payments else (),
+            missing_contact(bool(has_debtor), bool(has_contact)),
         )
     return out
 

@@ -28,11 +28,14 @@ from tests.conftest import TODAY, make_case, type_text
 D = date.fromisoformat
 
 
-def _overdue(workspace: Workspace, number: str, **changes: object) -> int:
-    """A judgment whose deadline 2025-06-05 passed unpaid and nobody urged: its 催告书 is one day overdue."""
+def _overdue(workspace: Workspace, number: str, unreachable: bool = False, **changes: object) -> int:
+    """A judgment whose deadline 2025-06-05 passed unpaid and nobody urged: its 催告书 is one day overdue.
+    The debtor has a phone number unless ``unreachable``."""
     base = make_case(number, deadline=D("2025-06-05"), payments=(), **changes)
     ob = replace(base.obligations[0], installments=())
-    saved = workspace.save_case(replace(base, obligations=(ob,)))
+    phone = "" if unreachable else "0464-8123456"
+    parties = tuple(replace(p, phone=phone) if p.role.owes else p for p in base.parties)
+    saved = workspace.save_case(replace(base, parties=parties, obligations=(ob,)))
     assert saved.id is not None
     return saved.id
 
@@ -324,3 +327,27 @@ def test_the_line_under_the_table_shows_the_current_reason_in_full(
     )
     header = page.table.horizontalHeader()
     assert header.length() <= page.table.viewport().width()  # 1400 wide: no sideways scrolling
+
+
+def test_a_debtor_without_contact_details_is_asked_for_them_not_sent_a_document(
+    qtbot, page: DashboardPage, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """房县方案九（三）: the 催告书 goes to debtors whose contact details are known. The board says
+    补充联系方式, and its document button opens the case instead of a wizard that would refuse."""
+    from desktop.gui import case_editor, dashboard_page
+
+    case_id = _overdue(workspace, "（2025）黑0902民初123号", unreachable=True)
+    assert _rows(page) == [("（2025）黑0902民初123号", "urge")]
+    cells = [page.model.index(1, c).data() for c in range(page.model.columnCount())]
+    assert cells[6] == "补充联系方式"
+    assert cells[-1].endswith(
+        "履行义务人没有登记电话或住址，联系方式不明确，无法送达：请先补充联系方式（房县方案九（三））"
+    )
+    told: list[str] = []
+    monkeypatch.setattr(dashboard_page.QMessageBox, "information", lambda *a: told.append(a[2]))
+    opened: list[int] = []
+    monkeypatch.setattr(case_editor.CaseEditor, "exec", lambda self: opened.append(self.case.id))
+    page.table.selectRow(1)
+    page.issue_document()
+    assert "补充电话或住址" in told[0]
+    assert opened == [case_id]

@@ -165,10 +165,10 @@ def test_navigation_reaches_every_area(qtbot, workspace: Workspace) -> None:  # 
     window = MainWindow(workspace)
     qtbot.addWidget(window)
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["案件台账", "督促看板", "文书", "诚信履行名单", "统计", "设置"]
+    assert labels == ["案件台账", "督促看板", "文书", "诚信履行名单", "审破衔接", "统计", "设置"]
     # every area has its page now; one not built would say 尚未开放 rather than show anything made up
     assert all(window.nav.item(i).toolTip() == "" for i in range(window.nav.count()))
-    assert set(window.area_pages) == {"督促看板", "文书", "诚信履行名单", "统计"}
+    assert set(window.area_pages) == {"督促看板", "文书", "诚信履行名单", "审破衔接", "统计"}
     assert "七台河市新兴区人民法院" in window.windowTitle()
     # it opens on what is due today
     assert window.nav.currentRow() == 1

@@ -444,6 +444,10 @@ def test_document_kinds() -> None:
         "二审判决",
         "小额诉讼判决",
         "司法确认裁定",
+        "特别程序裁判",
+        "二审裁定",
+        "小额诉讼裁定",
+        "不可上诉的裁定",
     ]
     assert DocumentKind.JUDGMENT.appeal_days == 15
     assert DocumentKind.RULING.appeal_days == 10

@@ -74,7 +74,8 @@ def test_kinds_of_document() -> None:
     assert document_kind(_judgment(["2025-01-17", "2025-01-17"], procedure=Procedure.SMALL_CLAIMS)) is (
         DocumentKind.SMALL_CLAIMS
     )
-    assert document_kind(make_case(disposition=Disposition.RULING)) is DocumentKind.RULING
+    assert document_kind(make_case(disposition=Disposition.RULING)) is DocumentKind.FINAL_RULING
+    assert document_kind(make_case(disposition=Disposition.RULING, cause="驳回起诉")) is DocumentKind.RULING
     assert document_kind(make_case(disposition=Disposition.JUDICIAL_CONFIRMATION)) is (
         DocumentKind.JUDICIAL_CONFIRMATION
     )
@@ -181,3 +182,73 @@ def test_saving_refuses_a_service_date_after_the_effective_date_or_a_deadline_be
 def test_the_service_computes_with_the_database_table(workspace: Workspace) -> None:
     proposal = Reminders(workspace).propose_dates(_judgment(["2025-01-17", "2025-01-17"]))
     assert (proposal.effective.effective, proposal.deadline) == (D("2025-02-06"), D("2025-02-17"))
+
+
+# Who may appeal, and so when the document takes effect. Each row names the article that decides it.
+# Served on 2025-09-16 (both parties): appealable judgments → 10-01 + … → 10-09 (国庆) → effective 10-10;
+# appealable rulings → 09-26 → effective 09-27; everything final → effective on service, 09-16; a
+# "生效之日起十日内" term then ends 09-26 (final) instead of 10-20 (judgment) or 10-07 → 10-09 (ruling).
+FINALITY_CASES = [
+    # (clause, number, disposition, procedure, cause, kind, effective, deadline)
+    ("民诉法§171 一审判决，上诉期15日", "（2025）黑0902民初123号", Disposition.JUDGMENT,
+     Procedure.SIMPLIFIED, "民间借贷纠纷", DocumentKind.JUDGMENT, "2025-10-10", "2025-10-20"),
+    ("民诉法§157 驳回起诉裁定可上诉，上诉期10日", "（2025）黑0902民初123号", Disposition.RULING,
+     Procedure.SIMPLIFIED, "驳回起诉", DocumentKind.RULING, "2025-09-27", "2025-10-09"),
+    ("民诉法§157 对管辖权有异议的裁定可上诉", "（2025）黑0902民初123号", Disposition.RULING,
+     Procedure.ORDINARY, "对管辖权有异议", DocumentKind.RULING, "2025-09-27", "2025-10-09"),
+    ("民诉法§157 不予受理裁定可上诉", "（2025）黑0902民初123号", Disposition.RULING,
+     Procedure.ORDINARY, "不予受理", DocumentKind.RULING, "2025-09-27", "2025-10-09"),
+    ("民诉法§157 其他裁定（先予执行）不可上诉，送达生效", "（2025）黑0902民初123号", Disposition.RULING,
+     Procedure.SIMPLIFIED, "民间借贷纠纷", DocumentKind.FINAL_RULING, "2025-09-16", "2025-09-26"),
+    ("民诉法§165 小额诉讼判决一审终审", "（2025）黑0902民初123号", Disposition.JUDGMENT,
+     Procedure.SMALL_CLAIMS, "民间借贷纠纷", DocumentKind.SMALL_CLAIMS, "2025-09-16", "2025-09-26"),
+    ("民诉法§165 小额诉讼裁定一审终审（即使是驳回起诉）", "（2025）黑0902民初123号", Disposition.RULING,
+     Procedure.SMALL_CLAIMS, "驳回起诉", DocumentKind.SMALL_CLAIMS_RULING, "2025-09-16", "2025-09-26"),
+    ("民诉法§185 特别程序（实现担保物权）一审终审", "（2025）黑0902民特45号", Disposition.RULING,
+     Procedure.SPECIAL, "实现担保物权", DocumentKind.SPECIAL_PROCEDURE, "2025-09-16", "2025-09-26"),
+    ("民诉法§185 民特案号即特别程序，程序栏未选也一审终审", "（2025）黑0902民特46号", Disposition.RULING,
+     Procedure.SIMPLIFIED, "实现担保物权", DocumentKind.SPECIAL_PROCEDURE, "2025-09-16", "2025-09-26"),
+    ("民诉法§185/§206 确认调解协议（司法确认）", "（2025）黑0902民特47号", Disposition.JUDICIAL_CONFIRMATION,
+     Procedure.SPECIAL, "确认调解协议", DocumentKind.JUDICIAL_CONFIRMATION, "2025-09-16", "2025-09-26"),
+    ("民诉法§182 二审判决为终审判决（民终）", "（2025）黑09民终88号", Disposition.JUDGMENT,
+     Procedure.SECOND_INSTANCE, "民间借贷纠纷", DocumentKind.SECOND_INSTANCE, "2025-09-16", "2025-09-26"),
+    ("民诉法§182 民终案号即二审，程序栏未选也送达生效", "（2025）黑09民终89号", Disposition.JUDGMENT,
+     Procedure.ORDINARY, "民间借贷纠纷", DocumentKind.SECOND_INSTANCE, "2025-09-16", "2025-09-26"),
+    ("民诉法§182 二审裁定为终审裁定", "（2025）黑09民终90号", Disposition.RULING,
+     Procedure.SECOND_INSTANCE, "驳回起诉", DocumentKind.SECOND_INSTANCE_RULING, "2025-09-16", "2025-09-26"),
+    ("民诉法§100 调解书双方签收后生效（二审调解亦同）", "（2025）黑09民终91号", Disposition.MEDIATION,
+     Procedure.SECOND_INSTANCE, "民间借贷纠纷", DocumentKind.MEDIATION, "2025-09-16", "2025-09-26"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("clause", "number", "disposition", "procedure", "cause", "kind", "effective", "deadline"),
+    FINALITY_CASES,
+    ids=[row[0] for row in FINALITY_CASES],
+)
+def test_who_may_appeal_decides_the_effective_date(
+    clause: str,
+    number: str,
+    disposition: Disposition,
+    procedure: Procedure,
+    cause: str,
+    kind: DocumentKind,
+    effective: str,
+    deadline: str,
+) -> None:
+    case = _judgment(
+        ["2025-09-16", "2025-09-16"],
+        case_number=number,
+        disposition=disposition,
+        procedure=procedure,
+        cause=cause,
+        judgment_date=D("2025-09-10"),
+    )
+    proposal = propose_dates(case, TABLE)
+    assert proposal.kind is kind, clause
+    assert proposal.effective.effective == D(effective), clause
+    assert proposal.deadline == D(deadline), clause
+    if kind.appeal_days is None:
+        assert "后生效，送达日期为2025-09-16" in proposal.explanation, clause
+    else:
+        assert f"上诉期{kind.appeal_days}日" in proposal.explanation, clause

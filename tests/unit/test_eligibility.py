@@ -14,7 +14,6 @@ from desktop.core.model import (
     CaseStatus,
     Disposition,
     Installment,
-    LicenceStatus,
     Obligation,
     ObligationKind,
     Party,
@@ -24,9 +23,12 @@ from desktop.core.model import (
     PaymentMethod,
     Stage,
 )
+from desktop.core.screening import Finding, Ground
 from tests.conftest import TODAY, make_case
 
 BASE = make_case()
+REVOKED = Finding(Ground.REVOKED, "登记状态为吊销")
+MANY = Finding(Ground.CASES, "2025年金钱给付类纠纷12件，标的总额800,000.00元，超过注册资本500,000.00元")
 CREDITOR, DEBTOR = BASE.parties
 DEBTOR_WITH_ADDRESS = replace(DEBTOR, address="七台河市新兴区山湖路12号")
 
@@ -144,20 +146,16 @@ TABLE = [
         "直接申请强制执行",
     ),
     ("pre_enforcement_notice", replace(BASE, stage=Stage.PRE_ENFORCEMENT), CaseFacts(), True, ""),
-    ("bankruptcy_review", BASE, CaseFacts(), True, "未自动发现破产线索"),
+    # 房县方案十: the notice only for an open case whose enterprise debtor the screening flags
+    ("bankruptcy_review", BASE, CaseFacts(), False, "审破衔接筛查未发现"),
+    ("bankruptcy_review", BASE, CaseFacts(screening=(REVOKED,)), True, "房县方案十（三）：登记状态为吊销"),
+    ("bankruptcy_review", BASE, CaseFacts(screening=(MANY,)), True, "2025年金钱给付类纠纷12件"),
     (
         "bankruptcy_review",
-        replace(BASE, parties=(CREDITOR, replace(DEBTOR, licence_status=LicenceStatus.REVOKED))),
-        CaseFacts(),
-        True,
-        "营业执照已被吊销",
-    ),
-    (
-        "bankruptcy_review",
-        replace(BASE, parties=(CREDITOR, replace(DEBTOR, registered_capital_fen=50_000_000))),
-        CaseFacts(debtor_cases_in_year=12, debtor_due_in_year_fen=80_000_000),
-        True,
-        "同一年度金钱给付类纠纷12件",
+        replace(BASE, status=CaseStatus.CLOSED),
+        CaseFacts(screening=(REVOKED,)),
+        False,
+        "已归档",
     ),
     (
         "bankruptcy_review",
@@ -177,9 +175,13 @@ def test_rules(rule: str, case, facts: CaseFacts, allowed: bool, words: str) -> 
 
 
 def test_windows_are_settings() -> None:
-    case = case_due_on(TODAY + timedelta(days=10))
+    case = case_due_on(TODAY + timedelta(days=10))  # the installment due in 10 days
     assert not check("prompt", case, TODAY).allowed
-    assert check("prompt", case, TODAY, windows=Windows(prompt_days=10)).allowed
+    assert not check("prompt", case, TODAY, windows=Windows(prompt_days=10)).allowed
+    assert check("prompt", case, TODAY, windows=Windows(installment_prompt_days=10)).allowed
+    whole = replace(case, obligations=(replace(case.obligations[0], installments=()),), payments=())
+    assert not check("prompt", whole, TODAY).allowed
+    assert check("prompt", whole, TODAY, windows=Windows(prompt_days=10)).allowed
 
 
 def test_unknown_rule() -> None:

@@ -226,14 +226,84 @@ def test_phone_refused(text: str, fragment: str) -> None:
 @pytest.mark.parametrize(
     ("func", "value", "masked"),
     [
+        # DOMAIN §7 / 个人信息保护法: a published ID shows the region and the last 4, never the birth date
         (mask_id_number, "230902199001011234", "230902********1234"),
+        (mask_id_number, "23090219900101123x", "230902********123x"),
+        (mask_id_number, "230902 19900101 1234", "230902 ******** 1234"),  # as typed, with spaces
+        (mask_id_number, "230902-1990-0101-1234", "230902-****-****-1234"),
+        (
+            mask_id_number,
+            "２３０９０２１９９００１０１１２３４",
+            "２３０９０２********１２３４",
+        ),  # full-width
+        (mask_id_number, "230902900101123", "230902********3"),  # a 15-digit old number: YYMMDD hidden
+        (mask_id_number, "2309021990010112", "230902********12"),  # 16 characters: the tail only past 14
+        (mask_id_number, "23090219900101", "**************"),  # too short to be an ID: hidden whole
         (mask_id_number, "1234", "****"),
-        (mask_phone, "13812345678", "138****5678"),
-        (mask_phone, "138-1234-5678", "138-****-5678"),
-        (mask_phone, "0464-8123456", "046*-***3456"),
+        # a phone: at most 4 digits, never more than half of them
+        (mask_phone, "13812345678", "*******5678"),
+        (mask_phone, "138-1234-5678", "***-****-5678"),
+        (mask_phone, "0464-8123456", "****-***3456"),
+        (mask_phone, "0464-8123456-801", "****-******6-801"),  # with an extension: still 4 digits
+        (mask_phone, "8123456", "****456"),  # 7 digits: 3 shown, no longer whole (issue 20)
+        (mask_phone, "+86 138 1234 5678", "+** *** **** 5678"),
+        (mask_phone, "12345", "***45"),
+        (mask_phone, "", ""),
         (mask_account, "6222 0212 3456 7890 123", "***************0123"),
-        (mask_account, "123", "123"),
+        (mask_account, "123", "**3"),
     ],
 )
 def test_masks(func: Callable[[str], str], value: str, masked: str) -> None:
     assert func(value) == masked
+
+
+_separators = st.sampled_from(["", " ", "-", "　", "(", ")", "转", "+"])
+
+
+def _latin_or_digit(ch: str) -> bool:
+    return (ch.isascii() and ch.isalnum()) or "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ"
+
+
+@given(st.lists(st.tuples(st.sampled_from("0123456789０１２３４５６７８９"), _separators), max_size=30))
+def test_a_masked_phone_never_shows_more_than_4_digits(parts: list[tuple[str, str]]) -> None:
+    """Whatever is typed (any length, any separators, full-width digits): at most 4 digits, never more
+    than half of them, and the rest of the text as typed."""
+    phone = "".join(d + sep for d, sep in parts)
+    masked = mask_phone(phone)
+    digits = sum(ch.isdigit() for ch in phone)
+    visible = sum(ch.isdigit() for ch in masked)
+    assert visible <= min(4, digits // 2)
+    assert len(masked) == len(phone)
+    assert all(m == c or (m == "*" and c.isdigit()) for m, c in zip(masked, phone, strict=True))
+
+
+@given(st.text(max_size=40))
+def test_a_masked_phone_of_any_text_shows_at_most_4_digits(text: str) -> None:
+    assert sum(ch.isdigit() for ch in mask_phone(text)) <= 4
+
+
+@given(_regions, _births, st.integers(0, 999), st.lists(_separators, min_size=17, max_size=17), st.booleans())
+def test_a_masked_id_never_shows_the_birth_date_whatever_its_format(
+    region: str, birth: date, seq: int, seps: list[str], lower: bool
+) -> None:
+    number = make_id_number(region, birth, seq)
+    typed = "".join(ch + sep for ch, sep in zip(number, [*seps, ""], strict=True))
+    typed = typed.lower() if lower else typed
+    masked = mask_id_number(typed)
+    visible = "".join(ch for ch in masked if _latin_or_digit(ch))
+    expected = number[:6] + number[-4:]
+    assert visible == (expected.lower() if lower else expected)
+    assert birth.strftime("%Y%m%d") not in visible
+    assert masked.count("*") == 8
+
+
+@given(st.text(max_size=40))
+def test_a_masked_id_of_any_text_is_never_whole(text: str) -> None:
+    """Any text in the ID field: at most 10 characters shown, never all of them, and none of the 8
+    characters after the sixth (where an ID carries the birth date)."""
+    masked = mask_id_number(text)
+    alnum = [i for i, ch in enumerate(text) if _latin_or_digit(ch)]
+    shown = [i for i in alnum if masked[i] != "*"]
+    assert len(shown) <= 10
+    assert not alnum or len(shown) < len(alnum)
+    assert not set(shown) & set(alnum[6:14])

@@ -184,6 +184,11 @@ def test_the_first_installment_warning_lasts_until_the_next_slice_falls_due() ->
 def test_the_default_windows_follow_the_seeds() -> None:
     assert (RULES["prompt"].window_start, RULES["prompt"].window_end) == (-7, 0)  # 房县: 届满前七日内
     assert (RULES["urge"].window_start, RULES["urge"].window_end) == (1, 7)  # 房县: 届满后七日内
+    # 房县九（三）applied to each installment (docs/reminder-rules.md: the reading used)
+    installment = RULES["installment_before"]
+    assert (installment.window_start, installment.window_end) == (-7, 0)  # 每一期届满前七日内
+    late = RULES["installment_late"]
+    assert (late.window_start, late.window_end) == (1, 7)  # 每一期届满后七日内
     assert RULES["pre_enforcement_expiry"].period is not None
     assert RULES["pre_enforcement_expiry"].period.text == "1个月"  # 从化: 督促期限原则上为一个月
     assert RULES["enforcement_period"].period is not None
@@ -628,7 +633,10 @@ def test_candidate_queries_use_indexes(demo_db: Path) -> None:
 
 def _overdue_case(workspace: Workspace, number: str = "（2025）黑0902民初123号", **changes: object) -> int:
     case = make_case(number, deadline=D("2025-06-05"), obligations=(), payments=(), **changes)
-    case = replace(case, obligations=(replace(make_case().obligations[0], installments=()),))
+    reachable = tuple(replace(p, phone="0464-8123456") if p.role.owes else p for p in case.parties)
+    case = replace(
+        case, parties=reachable, obligations=(replace(make_case().obligations[0], installments=()),)
+    )
     saved = workspace.save_case(case)
     assert saved.id is not None
     return saved.id
