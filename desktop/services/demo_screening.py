@@ -64,7 +64,7 @@ def _many_cases(conn: sqlite3.Connection) -> None:
     uscc = key[5:] if key.startswith("uscc:") else ""
     target = conn.execute(
         "SELECT name, uscc, phone, address, legal_representative, registered_capital_fen, licence_status "
-        f"FROM parties p WHERE {OWING_ORG} AND p.uscc = ? ORDER BY p.id LIMIT 1",
+        f"FROM parties p WHERE {OWING_ORG} AND p.uscc <> '' AND p.uscc = ? ORDER BY p.id LIMIT 1",
         (uscc,),
     ).fetchone()
     if target is None:
@@ -74,7 +74,7 @@ def _many_cases(conn: sqlite3.Connection) -> None:
         f"SELECT p.id, p.case_id, p.name FROM parties p JOIN cases c ON c.id = p.case_id "
         f"WHERE {OWING_ORG} AND {COUNTED} AND c.cn_year = ? AND p.uscc <> '' AND p.uscc <> ? "
         "AND p.registered_capital_fen IS NOT NULL "
-        "AND (SELECT count(*) FROM parties q WHERE q.uscc = p.uscc) = 1 "
+        "AND (SELECT count(*) FROM parties q WHERE q.uscc <> '' AND q.uscc = p.uscc) = 1 "
         "AND NOT EXISTS (SELECT 1 FROM parties q WHERE q.case_id = p.case_id AND q.uscc = ?) "
         "ORDER BY p.id LIMIT ?",
         (year, uscc, uscc, max(MIN_CASES + 2 - count, 0)),
@@ -95,13 +95,13 @@ def _many_cases(conn: sqlite3.Connection) -> None:
         )
     total = conn.execute(
         f"SELECT sum(c.due_fen) FROM cases c WHERE {COUNTED} AND c.cn_year = ? AND c.id IN "
-        f"(SELECT p.case_id FROM parties p WHERE {OWING_ORG} AND p.uscc = ?)",
+        f"(SELECT p.case_id FROM parties p WHERE {OWING_ORG} AND p.uscc <> '' AND p.uscc = ?)",
         (year, uscc),
     ).fetchone()[0]
     capital = max(total // 3 // 10_000_00 * 10_000_00, 10_000_00)  # a third, in whole 万元
     if capital < total:
         conn.execute(
-            f"UPDATE parties SET registered_capital_fen = ? WHERE uscc = ? AND id IN "
+            f"UPDATE parties SET registered_capital_fen = ? WHERE uscc <> '' AND uscc = ? AND id IN "
             f"(SELECT p.id FROM parties p WHERE {OWING_ORG})",
             (capital, uscc),
         )
@@ -109,17 +109,23 @@ def _many_cases(conn: sqlite3.Connection) -> None:
 
 def _other_ground(conn: sqlite3.Connection, today: date, judge: str) -> None:
     """A company with open cases and a live licence, of those owing in the most open cases."""
-    row = conn.execute(
+    ended = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT {KEY_SQL} FROM enforcement_terminations t "
+            "JOIN parties p ON p.case_id = t.case_id"
+        )
+    }
+    rows = conn.execute(
         f"SELECT {KEY_SQL}, p.name, count(*) FROM parties p JOIN cases c ON c.id = p.case_id "
         f"WHERE {OWING_ORG} AND c.status = '在办' AND p.licence_status = '存续' AND p.uscc <> '' "
         "AND p.registered_capital_fen IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM enforcement_terminations t JOIN parties q ON q.case_id = t.case_id "
-        "WHERE q.uscc = p.uscc) "
-        f"GROUP BY {KEY_SQL}, p.name ORDER BY count(*) DESC, p.name LIMIT 3"
+        f"GROUP BY {KEY_SQL}, p.name ORDER BY count(*) DESC, p.name LIMIT 10"
     ).fetchall()
-    if len(row) < 3:
+    live = [r for r in rows if r[0] not in ended]
+    if len(live) < 3:
         return
-    key, name, _n = row[2]  # the first two may meet ground (一) already
+    key, name, _n = live[2]  # the first two may meet ground (一) already
     conn.execute(
         "INSERT INTO screening_grounds (enterprise_key, name, reason, entered_by, entered_on) "
         "VALUES (?, ?, ?, ?, ?)",

@@ -75,7 +75,7 @@ def _key_filter(keys: Sequence[str]) -> tuple[str, list[str]]:
     names = [k[5:] for k in keys if k.startswith("name:")]
     parts, params = [], []
     if codes:
-        parts.append(f"p.uscc IN ({', '.join('?' for _ in codes)})")
+        parts.append(f"(p.uscc <> '' AND p.uscc IN ({', '.join('?' for _ in codes)}))")
         params += codes
     if names:
         parts.append(f"(p.uscc = '' AND p.name IN ({', '.join('?' for _ in names)}))")
@@ -88,6 +88,7 @@ def enterprises(conn: Connection, keys: Iterable[str]) -> list[Enterprise]:
     wanted = sorted(set(keys))
     attrs: dict[str, dict[str, object]] = {}
     years: dict[str, list[YearCount]] = {}
+    ends: dict[str, list[Termination]] = {}
     for i in range(0, len(wanted), _CHUNK):
         where, params = _key_filter(wanted[i : i + _CHUNK])
         rows = conn.execute(
@@ -109,15 +110,13 @@ def enterprises(conn: Connection, keys: Iterable[str]) -> list[Enterprise]:
             params,
         ):
             years.setdefault(key, []).append(YearCount(int(year), int(count), int(total)))
-    ends: dict[str, list[Termination]] = {}
-    for key, case_id, number, day in conn.execute(
-        f"SELECT DISTINCT {KEY_SQL}, t.case_id, "
-        "CASE WHEN c.enforcement_case_number <> '' THEN c.enforcement_case_number ELSE c.case_number END, "
-        "t.terminated_on "
-        "FROM enforcement_terminations t JOIN cases c ON c.id = t.case_id "
-        f"JOIN parties p ON p.case_id = t.case_id WHERE {OWING_ORG}"
-    ):
-        if key in attrs:
+        for key, case_id, number, day in conn.execute(
+            f"SELECT DISTINCT {KEY_SQL}, t.case_id, CASE WHEN c.enforcement_case_number <> '' "
+            "THEN c.enforcement_case_number ELSE c.case_number END, t.terminated_on "
+            "FROM parties p JOIN enforcement_terminations t ON t.case_id = p.case_id "
+            f"JOIN cases c ON c.id = t.case_id WHERE {OWING_ORG} AND {where}",
+            params,
+        ):
             ends.setdefault(key, []).append(Termination(int(case_id), number, date.fromisoformat(day)))
     other = {
         key: OtherGround(reason, by, date.fromisoformat(on))
