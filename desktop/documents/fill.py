@@ -33,14 +33,24 @@ class Printable:
     court_name: str = ""
     number_line: str = ""
     blocks: tuple[tuple[str, str], ...] = ()  # (style, text)
+    # Layout the form asks for (forms/README.md): at most this many lines a page to keep a notice on
+    # one page (0: always the 22-line grid), and page numbers also on a single page ("always").
+    max_lines: int = 0
+    page_numbers: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "court_name": self.court_name,
             "number_line": self.number_line,
             "blocks": [list(b) for b in self.blocks],
         }
+        # Written only when set, so snapshots made before these settings existed read back the same.
+        if self.max_lines:
+            data["max_lines"] = self.max_lines
+        if self.page_numbers:
+            data["page_numbers"] = self.page_numbers
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Printable:
@@ -49,6 +59,8 @@ class Printable:
             court_name=str(data.get("court_name", "")),
             number_line=str(data.get("number_line", "")),
             blocks=tuple((str(s), str(t)) for s, t in data.get("blocks", [])),
+            max_lines=int(data.get("max_lines", 0)),
+            page_numbers=str(data.get("page_numbers", "")),
         )
 
 
@@ -176,4 +188,6 @@ def resolve(
         court_name=court.court_name if form.court_header else "",
         number_line=sub(form.number_line).strip(),
         blocks=tuple(blocks),
+        max_lines=form.max_lines_per_page,
+        page_numbers=form.page_numbers,
     )

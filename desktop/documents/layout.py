@@ -72,8 +72,13 @@ class PageTemplate:
 
     @property
     def tracking(self) -> float:
-        """Space added after each grid character so that ``chars_per_line`` fill a line."""
-        return self.frame_width / self.chars_per_line - self.grid_size
+        """Space between two grid characters so that ``chars_per_line`` fill a line exactly.
+
+        A line of n characters has n − 1 gaps: 28 characters of 16 pt and 27 gaps of −0.215 pt measure
+        the 156 mm (442.20 pt) of the text block, the last character's edge on the right margin.
+        """
+        n = max(self.chars_per_line, 2)
+        return (self.frame_width - n * self.grid_size) / (n - 1)
 
 
 A4_NOTICE = PageTemplate()
@@ -205,9 +210,12 @@ class Typesetter:
         return abs(self.y - self.template.top) < 0.01
 
     def leading(self, style: TextStyle) -> float:
+        """Line pitch: the template's grid, which also holds a 22 pt title line (GB/T 9704 sets the
+        title on the grid); only text too large for the grid gets 1.4 × its size."""
         if style.leading:
             return style.leading
-        return max(self.template.pitch, style.size * 1.4)
+        pitch = self.template.pitch
+        return pitch if pitch >= style.size * 1.25 else max(pitch, style.size * 1.4)
 
     def _tracking(self, style: TextStyle) -> float:
         return self.template.tracking * style.size / self.template.grid_size if style.grid else 0.0
@@ -412,10 +420,13 @@ class Typesetter:
         padding: float = 4.0,
         rule_width: float = 0.75,
         header_style: TextStyle | None = None,
+        on_grid: bool = False,
     ) -> None:
         """A ruled table. ``widths`` are fractions of the text block (summing to 1) or points.
 
         Cells wrap; a row never splits across pages; header rows repeat at the top of each page.
+        ``on_grid``: each line of a cell takes one line of the page grid (``padding`` is then only
+        horizontal), so the text after the table stays on the 22-line grid.
         """
         style = style or TextStyle(first_indent=0, align=LEFT, grid=False, leading=0)
         header_style = header_style or style
@@ -425,7 +436,8 @@ class Typesetter:
         xs = [self.template.left]
         for w in cols:
             xs.append(xs[-1] + w)
-        cell_lead = style.size * 1.5
+        cell_lead = self.template.pitch if on_grid else style.size * 1.5
+        vpad = 0.0 if on_grid else padding
 
         def measure(row: Sequence[str], st: TextStyle) -> tuple[list[list[_Line]], float]:
             cells = []
@@ -435,7 +447,7 @@ class Typesetter:
                     flat = replace(st, left_indent=0, right_indent=0)
                     lines += self.break_lines(part, flat, w - 2 * padding)
                 cells.append(lines)
-            height = max(len(c) for c in cells) * cell_lead + 2 * padding
+            height = max(len(c) for c in cells) * cell_lead + 2 * vpad
             return cells, height
 
         measured = [measure(r, header_style if k < header_rows else style) for k, r in enumerate(rows)]
@@ -450,7 +462,7 @@ class Typesetter:
                 page.items.append(Rule(x, top, x, top + height, rule_width))
             cell_style = replace(st, leading=cell_lead, left_indent=0, right_indent=0)
             for c, lines in enumerate(cells):
-                y = top + padding
+                y = top + vpad
                 for line in lines:
                     runs = self._line_runs(line, cell_style, y, xs[c] + padding, cols[c] - 2 * padding)
                     page.items.extend(runs)
@@ -468,12 +480,13 @@ class Typesetter:
         self._recent = []
 
     # ------------------------------------------------------------------ finishing
-    def finish(self, number_pages: bool = True) -> list[Page]:
-        """The pages, numbered when there is more than one."""
+    def finish(self, number_pages: bool = True, always_number: bool = False) -> list[Page]:
+        """The pages, numbered when there is more than one (or always, when the form says so)."""
         pages = self.pages
         if pages and not pages[-1].items and len(pages) > 1:
             pages.pop()
-        if number_pages and len(pages) > 1 and self.template.page_numbers != "none":
+        several = len(pages) > 1 or (always_number and bool(pages))
+        if number_pages and several and self.template.page_numbers != "none":
             add_page_numbers(pages, self.fonts, self.template)
         return pages
 

@@ -42,20 +42,18 @@ NUMBER_STYLE = TextStyle(align=RIGHT, first_indent=0)
 TABLE_STYLE = TextStyle(align=LEFT, first_indent=0, grid=False)
 
 
-# A notice that runs a few lines onto a second page is set on one with a tighter line pitch (GB/T 9704
-# §7.3.5: where the last page cannot hold the issuer and date, line and character spacing may be
-# adjusted): from 22 lines a page to at most this many (16 pt text on a 24.5 pt pitch, about 1.5 lines).
-MOST_LINES_PER_PAGE = 26
-
-
 def layout_document(
     doc: Printable, fonts: FontSet | None = None, template: PageTemplate = A4_NOTICE
 ) -> list[Page]:
-    """The pages of one document: on one page when a slightly tighter line pitch gets it there."""
+    """The pages of one document, on the 22-line grid.
+
+    Only a form that declares ``max_lines_per_page`` (a court that allows it, GB/T 9704 §7.3.5: line
+    spacing may be adjusted) has a notice that runs onto a second page set on one page with up to that
+    many lines; by default the standard grid is kept."""
     fonts = fonts or default_fonts()
     pages = _set(doc, fonts, template)
-    if len(pages) == 2:
-        for lines in range(template.lines_per_page + 1, MOST_LINES_PER_PAGE + 1):
+    if len(pages) == 2 and doc.max_lines > template.lines_per_page:
+        for lines in range(template.lines_per_page + 1, doc.max_lines + 1):
             tighter = _set(doc, fonts, replace(template, lines_per_page=lines))
             if len(tighter) == 1:
                 return tighter
@@ -82,12 +80,12 @@ def _set(doc: Printable, fonts: FontSet, template: PageTemplate) -> list[Page]:
             width = max((len(r) for r in rows), default=1)
             rows = [r + [""] * (width - len(r)) for r in rows]
             widths = [0.25] + [0.75 / (width - 1)] * (width - 1) if width > 1 else [1.0]
-            ts.table(rows, widths, TABLE_STYLE, padding=6)
+            ts.table(rows, widths, TABLE_STYLE, padding=6, on_grid=True)
         else:
             if style == "annex_title" and after_signature and not ts.at_top:
                 ts.new_page()  # GB/T 9704 §8.1: 附件另面编排
             ts.paragraph(text, STYLES.get(style, BODY_STYLE))
-    return ts.finish()
+    return ts.finish(always_number=doc.page_numbers == "always")
 
 
 def document_text(pages: Sequence[Page]) -> str:
