@@ -171,6 +171,25 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+MAX_PUSH = 5  # tokens a line may give to the next one to keep the 禁则
+
+
+def _break_at(current: list[str], following: str) -> int:
+    """Where to end a full line (``current`` then ``following``, which does not fit): the last
+    position, at most :data:`MAX_PUSH` tokens back, where the next line does not start with closing
+    punctuation (避头) and this line does not end with an opening bracket (避尾). The tokens after it
+    move to the next line and the line is justified over the room they leave."""
+    rest = [*current, following]
+    for b in range(len(current), max(len(current) - MAX_PUSH, 0), -1):
+        starts = next((t for t in rest[b:] if t != " "), following)
+        ends = next((t for t in reversed(current[:b]) if t != " "), "")
+        if not ends:
+            break
+        if starts[0] not in NO_LINE_START and ends[-1] not in NO_LINE_END:
+            return b
+    return len(current)  # no such place within reach (a run of punctuation): break where it is full
+
+
 def check_printable(text: str, where: str = "文书内容") -> None:
     """Refuse control characters (other than line breaks) before they reach a page."""
     for ch in text:
@@ -266,11 +285,9 @@ class Typesetter:
                 used += w
                 i += 1
                 continue
-            carry: list[str] = []
-            if tok[0] in NO_LINE_START and len(current) > 1:
-                carry = [current.pop()]
-            while len(current) > 1 and current[-1][-1] in NO_LINE_END:
-                carry.insert(0, current.pop())
+            b = _break_at(current, tok)
+            carry = current[b:]
+            del current[b:]
             while current and current[-1] == " ":
                 current.pop()
             lines.append(carry)
