@@ -100,7 +100,7 @@ def _render(args: argparse.Namespace) -> int:
                 print(f"错误：{error}", file=sys.stderr)
             return 2
         if args.draft:
-            data = service.pdf([service.preview(draft.form, values, number="（草稿）")])
+            data = service.draft_pdf(draft.form, values)
             _write(args.out, data)
             print(f"草稿（未登记）已写入 {args.out}")
             return 0

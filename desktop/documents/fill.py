@@ -37,6 +37,7 @@ class Printable:
     # one page (0: always the 22-line grid), and page numbers also on a single page ("always").
     max_lines: int = 0
     page_numbers: str = ""
+    draft: bool = False  # not registered: every page carries the 草稿 mark (never in a snapshot)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -369,12 +369,18 @@ def _parse(path: Path, text: str, problems: _Problems) -> FormDef | None:
         problems.add(loc.line("", 0, "court_header"), "court_header 应为 true 或 false")
         court_header = True
     max_lines = data.get("max_lines_per_page", 0)
-    if not isinstance(max_lines, int) or isinstance(max_lines, bool) or not (max_lines == 0 or 23 <= max_lines <= 26):
+    if (
+        not isinstance(max_lines, int)
+        or isinstance(max_lines, bool)
+        or not (max_lines == 0 or 23 <= max_lines <= 26)
+    ):
         problems.add(loc.line("", 0, "max_lines_per_page"), "max_lines_per_page 应为 23 至 26 之间的整数")
         max_lines = 0
     page_numbers = data.get("page_numbers", "multi")
     if page_numbers not in PAGE_NUMBER_MODES:
-        problems.add(loc.line("", 0, "page_numbers"), _unknown("未知的页码方式", str(page_numbers), PAGE_NUMBER_MODES))
+        problems.add(
+            loc.line("", 0, "page_numbers"), _unknown("未知的页码方式", str(page_numbers), PAGE_NUMBER_MODES)
+        )
         page_numbers = "multi"
 
     # ---- fields

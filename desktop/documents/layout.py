@@ -124,11 +124,28 @@ class Rule:
     width: float = 0.75
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Text set large, turned and in light grey across the page (the 草稿 mark of a draft):
+    ``x``/``y`` is its centre, ``angle`` in degrees counter-clockwise, ``gray`` 0 black to 1 white."""
+
+    x: float
+    y: float
+    text: str
+    slot: Slot
+    size: float
+    angle: float = 35.0
+    gray: float = 0.75
+
+    def width(self) -> float:
+        return sum(self.slot.face.char_width(ch, self.size) for ch in self.text)
+
+
 @dataclass
 class Page:
     width: float
     height: float
-    items: list[Run | Rule] = field(default_factory=list)
+    items: list[Run | Rule | Mark] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The text of the page line by line, in reading order (for tests and the register)."""
@@ -506,6 +523,30 @@ class Typesetter:
         if number_pages and several and self.template.page_numbers != "none":
             add_page_numbers(pages, self.fonts, self.template)
         return pages
+
+
+DRAFT_MARK = "草稿"
+DRAFT_NOTE = "草稿　未登记　不得作为正式文书送达"
+
+
+def mark_draft(pages: list[Page], fonts: FontSet, template: PageTemplate = A4_NOTICE) -> None:
+    """Mark every page as a draft: a large grey 草稿 across the text block and a line in the top
+    margin saying it is not registered and may not be served. A draft can then never pass for, nor
+    be byte-identical to, an issued document."""
+    note_size = 14.0
+    for page in pages:
+        slots = [fonts.slot_for(BODY, ch) for ch in DRAFT_MARK + DRAFT_NOTE]
+        if any(s is None for s in slots):
+            raise MissingGlyph(
+                "草稿标记",
+                next(ch for ch, s in zip(DRAFT_MARK + DRAFT_NOTE, slots, strict=True) if s is None),
+            )
+        slot = fonts.primary(BODY)
+        centre_y = template.top + (template.frame_bottom - template.top) / 2
+        page.items.insert(0, Mark(template.width / 2, centre_y, DRAFT_MARK, slot, 150.0))
+        width = sum(slot.face.char_width(ch, note_size) for ch in DRAFT_NOTE)
+        y = template.top - 12 * MM
+        page.items.append(Run(template.width - template.right - width, y, DRAFT_NOTE, slot, note_size, 0.0))
 
 
 def page_number_text(n: int, total: int, kind: str) -> str:

@@ -22,6 +22,7 @@ from desktop.documents.layout import (
     PageTemplate,
     TextStyle,
     Typesetter,
+    mark_draft,
 )
 from desktop.documents.pdf import PdfPart, write_pdf
 
@@ -56,7 +57,10 @@ def layout_document(
         for lines in range(template.lines_per_page + 1, doc.max_lines + 1):
             tighter = _set(doc, fonts, replace(template, lines_per_page=lines))
             if len(tighter) == 1:
-                return tighter
+                pages = tighter
+                break
+    if doc.draft:
+        mark_draft(pages, fonts, template)
     return pages
 
 
@@ -98,4 +102,6 @@ def pdf_for(docs: Sequence[tuple[str, Printable]], fonts: FontSet | None = None,
     fonts = fonts or default_fonts()
     parts = [PdfPart(title, layout_document(doc, fonts)) for title, doc in docs]
     title = docs[0][1].title if len(docs) == 1 else f"文书{len(docs)}份"
+    if any(doc.draft for _title, doc in docs):
+        title = f"草稿（未登记）{title}"
     return write_pdf(parts, title=title, author=author)

@@ -328,8 +328,11 @@ class DocumentWizard(QWizard):
                 box = widget.parentWidget()
                 assert box is not None
                 page.form.layout_.setRowVisible(box, visible(self.form_def, f, self.values))
-        number = self.issued.number if self.issued else None
-        self.printable = self.service.preview(self.form_def, self.values, number)
+        # Until it is registered the preview is a draft: 草稿 across the page, no number.
+        if self.issued:
+            self.printable = self.service.preview(self.form_def, self.values, self.issued.number)
+        else:
+            self.printable = self.service.preview(self.form_def, self.values, draft=True)
         try:
             self.pages_laid = layout_document(self.printable, self.service.fonts)
         except ValidationError as exc:  # a character no font has, typed into a field not yet checked

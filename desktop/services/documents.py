@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from desktop.store.settings import get_value
 SNAPSHOT_FORMAT = 1
 WINDOWS_KEY = "document_windows"
 PARTY_KEYS = ("addressee", "debtor", "objector", "applicant", "creditor")
+DRAFT_ONLY_NUMBER = "（草稿，无编号）"
 
 
 class NotEligible(StoreError):
@@ -180,12 +181,22 @@ class DocumentService:
     ) -> tuple[dict[str, object], dict[str, ValidationError]]:
         return check_answers(form, answers, self.ws.today(), self.fonts)
 
-    def preview(self, form: FormDef, values: Mapping[str, object], number: str | None = None) -> Printable:
-        """The document as it will print (the number shows as “登记后生成” until issued)."""
+    def preview(
+        self, form: FormDef, values: Mapping[str, object], number: str | None = None, draft: bool = False
+    ) -> Printable:
+        """The document as it will print (the number shows as “登记后生成” until issued). A ``draft``
+        has no register number and the 草稿 mark on every page."""
         court = self.ws.court() or CourtSettings("（未设置法院名称）", "")
+        if draft:
+            return replace(resolve(form, values, court, self.ws.today(), DRAFT_ONLY_NUMBER), draft=True)
         if number is None:
             return resolve(form, values, court, self.ws.today())
         return resolve(form, values, court, self.ws.today(), number)
+
+    def draft_pdf(self, form: FormDef, values: Mapping[str, object]) -> bytes:
+        """A draft to read over or hand round internally: not registered, not in the urging log,
+        no number, 草稿 on every page."""
+        return self.pdf([self.preview(form, values, draft=True)])
 
     # ------------------------------------------------------------------ issuing
     def issue(self, form_id: str, case_id: int, answers: Mapping[str, str]) -> Issued:

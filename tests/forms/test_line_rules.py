@@ -33,6 +33,7 @@ def fonts() -> FontSet:
 phrase = st.text(alphabet=HAN, min_size=1, max_size=16)
 figures = st.sampled_from(["76,277.68元", "2025", "（2023）黑0902民初27号", "6222020200012345678", "7日"])
 
+
 @st.composite
 def piece(draw: st.DrawFn) -> str:
     kind = draw(st.integers(0, 5))
@@ -40,7 +41,9 @@ def piece(draw: st.DrawFn) -> str:
         return draw(phrase)
     if kind == 3:
         return draw(figures)
-    opening, closing = draw(st.sampled_from([("（", "）"), ("《", "》"), ("【", "】"), ("「", "」"), ("『", "』")]))
+    opening, closing = draw(
+        st.sampled_from([("（", "）"), ("《", "》"), ("【", "】"), ("「", "」"), ("『", "』")])
+    )
     inner = draw(st.one_of(phrase, figures))
     return opening + inner + closing
 
@@ -98,7 +101,10 @@ def test_laid_out_pages_keep_the_rules(paragraphs: list[str]) -> None:
 def test_the_reported_line_of_only_a_bracket_and_a_full_stop() -> None:
     """Issue 19: a demand ended "……陆角捌分" then a line "）。" of its own."""
     ts = Typesetter(fonts())
-    text = "截至本催告书发出之日，你尚未履行的金额为人民币76,277.68元（大写：人民币柒万陆仟贰佰柒拾柒元陆角捌分）。"
+    text = (
+        "截至本催告书发出之日，你尚未履行的金额为人民币76,277.68元"
+        "（大写：人民币柒万陆仟贰佰柒拾柒元陆角捌分）。"
+    )
     printed = ["".join(ch for ch, _ in line.chars) for line in ts.break_lines(text, TextStyle())]
     assert printed[-1] != "）。" and printed[-1].endswith("分）。") and len(printed[-1]) >= 3
     check_lines(printed, text)
