@@ -2,6 +2,7 @@
 
 tribunal-desk forms [--fonts]                                     list the form ids (and refused files)
 tribunal-desk render FORM_ID --case 案号 --out FILE.pdf [--set key=value ...] [--draft]
+tribunal-desk render FORM_ID --blank [--case 案号] --out FILE.pdf  a blank form for a party to fill in
 tribunal-desk batch FORM_ID (--due | --case 案号 ...) --out FILE.pdf [--set key=value ...]
 tribunal-desk reprint DOC_ID [DOC_ID ...] --out FILE.pdf
 
@@ -75,10 +76,23 @@ def _case_id(ws, number: str) -> int:  # type: ignore[no-untyped-def]
 def _render(args: argparse.Namespace) -> int:
     from desktop.services.documents import DocumentService, NotEligible
     from desktop.services.workspace import CaseInvalid
+    from desktop.store.database import StoreError
 
     ws = _workspace(args)
     try:
         service = DocumentService(ws)
+        if args.blank:
+            try:
+                doc = service.blank(args.form_id, _case_id(ws, args.case) if args.case else None)
+            except StoreError as exc:
+                print(f"错误：{exc}", file=sys.stderr)
+                return 2
+            _write(args.out, service.pdf([doc]))
+            print(f"空白《{doc.title}》（未登记）已写入 {args.out}")
+            return 0
+        if not args.case:
+            print("错误：请用 --case 指定案号（只打印空白表时用 --blank）", file=sys.stderr)
+            return 2
         case_id = _case_id(ws, args.case)
         try:
             draft = service.start(args.form_id, case_id)
@@ -160,12 +174,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     render = sub.add_parser("render", parents=[common], help="为一件案件出具文书（登记并生成 PDF）")
     render.add_argument("form_id", metavar="FORM_ID", help="文书标识（见 tribunal-desk forms）")
-    render.add_argument("--case", required=True, help="案号")
+    render.add_argument("--case", help="案号（--blank 时可省略）")
     render.add_argument("--out", required=True, type=Path, help="PDF 文件")
     render.add_argument(
         "--set", action="append", default=[], metavar="键=值", help="填写或改写字段，可多次使用"
     )
     render.add_argument("--draft", action="store_true", help="只生成草稿，不登记、不编号")
+    render.add_argument(
+        "--blank",
+        action="store_true",
+        help="打印供当事人手写填写的空白表（不登记；有 --case 时印入案号和当事人）",
+    )
     render.set_defaults(func=_render)
 
     batch = sub.add_parser("batch", parents=[common], help="批量出具并合并打印（每份均登记）")

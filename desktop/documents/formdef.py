@@ -68,6 +68,7 @@ _TOP_KEYS = {
     "variant": "同名文书的区分说明（如“七台河版”）",
     "max_lines_per_page": "本院允许时，为排在一页内每页最多的行数（23～26；默认不压缩，每页22行）",
     "page_numbers": "页码：multi（多于一页时印，默认）或 always（单页也印）",
+    "blank": "当事人手写填写的文书：可打印空白表（字段印为填写横线）",
 }
 PAGE_NUMBER_MODES = ("multi", "always")
 _REQUIRED_TOP = ("id", "title", "eligibility", "fields", "pages", "body")
@@ -146,6 +147,7 @@ class FormDef:
     variant: str = ""
     max_lines_per_page: int = 0
     page_numbers: str = ""
+    blank: bool = False
     path: Path = Path()
     sha256: str = ""
     override: bool = False
@@ -376,6 +378,10 @@ def _parse(path: Path, text: str, problems: _Problems) -> FormDef | None:
     ):
         problems.add(loc.line("", 0, "max_lines_per_page"), "max_lines_per_page 应为 23 至 26 之间的整数")
         max_lines = 0
+    blank = data.get("blank", False)
+    if not isinstance(blank, bool):
+        problems.add(loc.line("", 0, "blank"), "blank 应为 true 或 false")
+        blank = False
     page_numbers = data.get("page_numbers", "multi")
     if page_numbers not in PAGE_NUMBER_MODES:
         problems.add(
@@ -559,6 +565,7 @@ def _parse(path: Path, text: str, problems: _Problems) -> FormDef | None:
         variant=top_str("variant"),
         max_lines_per_page=max_lines,
         page_numbers="" if page_numbers == "multi" else page_numbers,
+        blank=blank,
         path=path,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

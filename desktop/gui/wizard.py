@@ -277,6 +277,22 @@ class DocumentWizard(QWizard):
         self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
         self.setButtonText(QWizard.WizardButton.CustomButton1, _("登记并保存 PDF…"))
         self.setButtonText(QWizard.WizardButton.CustomButton2, _("登记并打印…"))
+        # A form a party fills by hand (收款账户确认书, 承诺书) can be handed out blank, unregistered.
+        if draft.form.blank:
+            self.setOption(QWizard.WizardOption.HaveCustomButton3, True)
+            self.setButtonText(QWizard.WizardButton.CustomButton3, _("空白表 PDF…"))
+            self.setButtonLayout(
+                [
+                    QWizard.WizardButton.CustomButton3,
+                    QWizard.WizardButton.Stretch,
+                    QWizard.WizardButton.BackButton,
+                    QWizard.WizardButton.NextButton,
+                    QWizard.WizardButton.CustomButton1,
+                    QWizard.WizardButton.CustomButton2,
+                    QWizard.WizardButton.FinishButton,
+                    QWizard.WizardButton.CancelButton,
+                ]
+            )
         self.setButtonText(QWizard.WizardButton.NextButton, _("下一步"))
         self.setButtonText(QWizard.WizardButton.BackButton, _("上一步"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("完成"))
@@ -391,8 +407,27 @@ class DocumentWizard(QWizard):
     def _custom(self, which: int) -> None:
         if which == QWizard.WizardButton.CustomButton1.value:
             self.save_pdf()
+        elif which == QWizard.WizardButton.CustomButton3.value:
+            self.save_blank_pdf()
         else:
             self.print_document()
+
+    def save_blank_pdf(self) -> Path | None:
+        """The form blank (the case's number and parties filled in) for the party to complete by
+        hand: nothing is registered."""
+        name = f"{self.form_def.title}（空白）{self.draft.case.case_number}.pdf".replace("/", "_")
+        path_text, _filter = QFileDialog.getSaveFileName(self, _("保存空白表"), name, _("PDF 文件 (*.pdf)"))
+        if not path_text:
+            return None
+        path = Path(path_text)
+        try:
+            doc = self.service.blank(self.form_def.id, self.draft.case.id)
+            path.write_bytes(self.service.pdf([doc]))
+        except (OSError, StoreError) as exc:
+            QMessageBox.critical(self, _("保存失败"), str(exc))
+            return None
+        QMessageBox.information(self, _("已保存"), _("空白表（未登记）已保存到：\n{0}").format(path))
+        return path
 
     def default_file_name(self) -> str:
         case = self.draft.case.case_number

@@ -26,7 +26,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.model import Case, ContactMethod, CourtSettings
 from desktop.core.validation import check_text
 from desktop.documents.answers import from_json, to_json
-from desktop.documents.fill import Printable, as_input, check_answers, prefill, resolve
+from desktop.documents.fill import Printable, as_input, blank_values, check_answers, prefill, resolve
 from desktop.documents.fonts import FontSet, default_fonts
 from desktop.documents.formdef import FormDef, FormSet, load_forms
 from desktop.documents.render import pdf_for
@@ -192,6 +192,25 @@ class DocumentService:
         if number is None:
             return resolve(form, values, court, self.ws.today())
         return resolve(form, values, court, self.ws.today(), number)
+
+    def blank(self, form_id: str, case_id: int | None = None) -> Printable:
+        """The form printed blank for a party to fill by hand (forms with ``blank = true``): not
+        registered, no number. For a case, the case's facts and the parties' names are filled in
+        (the eligibility rule is not asked: handing out a form to fill is always allowed)."""
+        form = self.form(form_id)
+        if not form.blank:
+            raise StoreError(
+                f"《{form.display_name}》由法院填写出具，没有空白表（可打印空白表的文书：{self.blank_titles()}）"
+            )
+        prefilled: dict[str, object] | None = None
+        if case_id is not None:
+            case = load_case(self.ws.db, case_id)
+            prefilled = prefill(form, SourceContext(case, self.ws.today(), self.facts(case_id)))
+        court = self.ws.court() or CourtSettings("＿＿＿＿＿＿＿＿人民法院", "")
+        return resolve(form, blank_values(form, prefilled), court, self.ws.today(), blank=True)
+
+    def blank_titles(self) -> str:
+        return "、".join(f.display_name for f in self.forms().ordered() if f.blank) or "无"
 
     def draft_pdf(self, form: FormDef, values: Mapping[str, object]) -> bytes:
         """A draft to read over or hand round internally: not registered, not in the urging log,
