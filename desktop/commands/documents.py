@@ -3,7 +3,7 @@
 tribunal-desk forms [--fonts]                                     list the form ids (and refused files)
 tribunal-desk render FORM_ID --case 案号 --out FILE.pdf [--set key=value ...] [--draft]
 tribunal-desk render FORM_ID --blank [--case 案号] --out FILE.pdf  a blank form for a party to fill in
-tribunal-desk batch FORM_ID (--due | --case 案号 ...) --out FILE.pdf [--set key=value ...]
+tribunal-desk batch FORM_ID (--due | --case 案号 ...) --out FILE.pdf [--set key=value ...] [--single-sided]
 tribunal-desk reprint DOC_ID [DOC_ID ...] --out FILE.pdf
 
 ``render`` issues the document (numbered and kept in the register, like the wizard's print) unless
@@ -143,7 +143,7 @@ def _batch(args: argparse.Namespace) -> int:
         if not ids:
             print("没有符合条件的案件，未生成文书。")
             return 0
-        result = service.issue_batch(args.form_id, ids, _sets(args.set))
+        result = service.issue_batch(args.form_id, ids, _sets(args.set), duplex=not args.single_sided)
         for number, reason in result.refused:
             print(f"未出具 {number}：{reason}", file=sys.stderr)
         if result.issued:
@@ -159,7 +159,7 @@ def _reprint(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
-        data = DocumentService(ws).reprint(args.doc_ids)
+        data = DocumentService(ws).reprint(args.doc_ids, duplex=not args.single_sided)
         _write(args.out, data)
         print(f"已按登记内容重印 {len(args.doc_ids)} 份：{args.out}")
         return 0
@@ -195,9 +195,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     batch.add_argument("--limit", type=int, default=500, help="最多份数（默认 500）")
     batch.add_argument("--out", required=True, type=Path)
     batch.add_argument("--set", action="append", default=[], metavar="键=值", help="各份共同的字段值")
+    batch.add_argument(
+        "--single-sided",
+        action="store_true",
+        help="单面打印：不在页数为单数的文书后补空白页（默认按双面打印补齐，每份从新的一张纸开始）",
+    )
     batch.set_defaults(func=_batch)
 
     reprint = sub.add_parser("reprint", parents=[common], help="按登记内容重印文书")
     reprint.add_argument("doc_ids", metavar="DOC_ID", type=int, nargs="+")
     reprint.add_argument("--out", required=True, type=Path)
+    reprint.add_argument("--single-sided", action="store_true", help="单面打印：不补空白页")
     reprint.set_defaults(func=_reprint)

@@ -97,10 +97,28 @@ def document_text(pages: Sequence[Page]) -> str:
     return "\f".join(p.text() for p in pages)
 
 
-def pdf_for(docs: Sequence[tuple[str, Printable]], fonts: FontSet | None = None, author: str = "") -> bytes:
-    """One PDF with each (bookmark title, document), each starting on a new page."""
+def pad_to_even(pages: list[Page]) -> list[Page]:
+    """The pages with a blank (unnumbered, GB/T 9704 §7.5) back page added when their count is odd,
+    so that in a double-sided print run the next document starts on a new sheet."""
+    if len(pages) % 2 == 0:
+        return pages
+    last = pages[-1]
+    return [*pages, Page(last.width, last.height)]
+
+
+def pdf_for(
+    docs: Sequence[tuple[str, Printable]],
+    fonts: FontSet | None = None,
+    author: str = "",
+    duplex: bool = True,
+) -> bytes:
+    """One PDF with each (bookmark title, document), each starting on a new page and numbered on
+    its own. ``duplex`` (the default): when there are several documents each is padded to an even
+    page count, so that printed double-sided no two documents (two parties' notices) share a sheet."""
     fonts = fonts or default_fonts()
     parts = [PdfPart(title, layout_document(doc, fonts)) for title, doc in docs]
+    if duplex and len(parts) > 1:
+        parts = [PdfPart(p.title, pad_to_even(list(p.pages))) for p in parts]
     title = docs[0][1].title if len(docs) == 1 else f"文书{len(docs)}份"
     if any(doc.draft for _title, doc in docs):
         title = f"草稿（未登记）{title}"

@@ -333,7 +333,7 @@ class DocumentService:
             "printable": doc.to_json(),
         }
 
-    def pdf(self, issued: Sequence[Issued] | Sequence[Printable]) -> bytes:
+    def pdf(self, issued: Sequence[Issued] | Sequence[Printable], duplex: bool = True) -> bytes:
         docs: list[tuple[str, Printable]] = []
         for item in issued:
             if isinstance(item, Issued):
@@ -341,13 +341,13 @@ class DocumentService:
             else:
                 docs.append((item.title, item))
         court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+        return pdf_for(docs, self.fonts, author=court.court_name if court else "", duplex=duplex)
 
     # ------------------------------------------------------------------ the register
     def record(self, doc_id: int) -> register.DocumentRecord:
         return register.load_document(self.ws.db, doc_id)
 
-    def reprint(self, doc_ids: Iterable[int]) -> bytes:
+    def reprint(self, doc_ids: Iterable[int], duplex: bool = True) -> bytes:
         """The registered documents again, from their snapshots (hash checked), in one PDF."""
         docs: list[tuple[str, Printable]] = []
         for doc_id in doc_ids:
@@ -364,7 +364,7 @@ class DocumentService:
             for doc_id in doc_ids:
                 record(conn, self.ws.actor, "document.reprint", "document", doc_id)
         court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+        return pdf_for(docs, self.fonts, author=court.court_name if court else "", duplex=duplex)
 
     def snapshot_values(self, doc_id: int) -> dict[str, object]:
         """The typed values a document was issued with."""
@@ -425,11 +425,16 @@ class DocumentService:
         return out
 
     def issue_batch(
-        self, form_id: str, case_ids: Sequence[int], common: Mapping[str, str] | None = None
+        self,
+        form_id: str,
+        case_ids: Sequence[int],
+        common: Mapping[str, str] | None = None,
+        duplex: bool = True,
     ) -> BatchResult:
         """Register one document per case (prefilled from each case, ``common`` answers on top) and
         print them all into one PDF. Cases the rule refuses, or whose form cannot be completed from the
-        case alone, are listed in ``refused`` with the reason; the others are registered together."""
+        case alone, are listed in ``refused`` with the reason; the others are registered together.
+        ``duplex``: each document padded to an even page count (double-sided printing)."""
         form = self.form(form_id)
         items: list[tuple[int, Mapping[str, str] | None]] = []
         refused: list[tuple[str, str]] = []
@@ -449,7 +454,7 @@ class DocumentService:
             self.ws.notify(Change("document", tuple(i.case_id for i in issued)))
             if form.reminder_rule:
                 self.ws.notify(Change("contact", tuple(i.case_id for i in issued)))
-        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued) if issued else b"")
+        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued, duplex) if issued else b"")
 
     # ------------------------------------------------------------------ case facts (flags)
     def set_flag(self, case_id: int, flag: CaseFlag, since: date, note: str = "") -> None:
