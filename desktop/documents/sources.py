@@ -17,7 +17,7 @@ from desktop.core.casenumber import parse_case_number
 from desktop.core.eligibility import CaseFacts, bankruptcy_grounds, fully_performed, performed_on
 from desktop.core.errors import ValidationError
 from desktop.core.ledger import balance
-from desktop.core.model import Case, Disposition, ObligationKind, Party, PartyKind
+from desktop.core.model import Case, CourtSettings, Disposition, ObligationKind, Party, PartyKind
 
 _CASE_NUMBER = re.compile(r"（\d{4}）[^（）；;，,。\s]{2,30}?号(?:之[一二三四五六七八九十]+)?")
 
@@ -27,6 +27,7 @@ class SourceContext:
     case: Case
     today: date
     facts: CaseFacts = field(default_factory=CaseFacts)
+    court: CourtSettings | None = None  # this court (设置): to tell its own judgments from others'
 
 
 def _type_code(number: str) -> str:
@@ -93,6 +94,59 @@ def enforcement_number(case: Case) -> str | None:
     if case.enforcement_case_number:
         return case.enforcement_case_number
     return case.case_number if _is_enforcement(case.case_number) else None
+
+
+_CITY = re.compile(r"^(.{2,12}?[市州盟])(?!中级)")
+
+
+def _parsed(number: str | None) -> tuple[str, str] | None:
+    """(court code, type code) of a case number."""
+    if not number:
+        return None
+    try:
+        parsed = parse_case_number(number)
+    except ValidationError:
+        return None
+    return parsed.court_code, parsed.type_code
+
+
+def _own_codes(ctx: SourceContext) -> set[str]:
+    """This court's codes: from 设置, and the case's own number's (a case in this court's ledger)
+    unless that number is an appeal (民终: the intermediate court's number)."""
+    codes = {ctx.court.court_code} if ctx.court is not None and ctx.court.court_code else set()
+    own = _parsed(ctx.case.case_number)
+    if own and not own[1].endswith("终"):
+        codes.add(own[0])
+    return codes
+
+
+def basis_court_name(ctx: SourceContext) -> str | None:
+    """The court that made the judgment or mediation being performed, by name.
+
+    This court's own (the basis number carries this court's code): its name. An appellate judgment
+    (民终) of the intermediate court above this court (黑09 above 黑0902): that court, named
+    某某市中级人民法院 after the city in this court's name when it has one (七台河市新兴区人民法院 →
+    七台河市中级人民法院); otherwise, and for any other court, left for the clerk to type (None)."""
+    basis = _parsed(basis_number(ctx.case))
+    own = _own_codes(ctx)
+    if basis is None or not own:
+        return None
+    own_name = ctx.court.court_name if ctx.court else ""
+    code = basis[0]
+    if code in own:
+        return own_name or None
+    if any(c.startswith(code) for c in own) and len(code) == 3 and code[1:].isdigit():
+        match = _CITY.match(own_name)
+        return f"{match.group(1)}中级人民法院" if match else None
+    return None
+
+
+def basis_court(ctx: SourceContext) -> str | None:
+    """How a notice names that court: 本院 for this court's own judgment, else its name."""
+    basis = _parsed(basis_number(ctx.case))
+    if basis is not None and basis[0] in _own_codes(ctx):
+        return "本院"
+    return basis_court_name(ctx)
 
 
 def _basis_kind(case: Case) -> str:
@@ -194,6 +248,8 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
     "case.number": ("案号", lambda c: c.case.case_number),
     "case.basis_number": ("执行依据的案号（执行案件读备注中的“执行依据：”）", lambda c: basis_number(c.case)),
     "case.enforcement_number": ("执行案号", lambda c: enforcement_number(c.case)),
+    "case.basis_court": ("作出执行依据的法院：本院，或二审的中级人民法院名称", basis_court),
+    "case.basis_court_name": ("作出执行依据的法院全称（本院亦写全称）", basis_court_name),
     "case.cause": ("案由", lambda c: c.case.cause or None),
     "case.basis_kind": ("判决、调解或裁定", lambda c: _basis_kind(c.case)),
     "case.document": ("民事判决书、民事调解书或民事裁定书", lambda c: _document_name(c.case)),

@@ -173,7 +173,7 @@ class DocumentService:
         verdict = self.eligibility(form, case, facts)
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
-        values = prefill(form, SourceContext(case, self.ws.today(), facts))
+        values = prefill(form, SourceContext(case, self.ws.today(), facts, self.ws.court()))
         return Draft(form, case, verdict, as_input(form, values), facts)
 
     def check(
@@ -205,7 +205,9 @@ class DocumentService:
         prefilled: dict[str, object] | None = None
         if case_id is not None:
             case = load_case(self.ws.db, case_id)
-            prefilled = prefill(form, SourceContext(case, self.ws.today(), self.facts(case_id)))
+            prefilled = prefill(
+                form, SourceContext(case, self.ws.today(), self.facts(case_id), self.ws.court())
+            )
         court = self.ws.court() or CourtSettings("＿＿＿＿＿＿＿＿人民法院", "")
         return resolve(form, blank_values(form, prefilled), court, self.ws.today(), blank=True)
 
@@ -235,7 +237,9 @@ class DocumentService:
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
         if answers is None:
-            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts)))
+            answers = as_input(
+                form, prefill(form, SourceContext(case, self.ws.today(), facts, self.ws.court()))
+            )
         values, errors = self.check(form, answers)
         if errors:
             raise CaseInvalid(list(errors.values()))
@@ -445,7 +449,9 @@ class DocumentService:
                 refused.append((str(case_id), str(exc)))
                 continue
             facts = self.facts(case_id)
-            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts)))
+            answers = as_input(
+                form, prefill(form, SourceContext(case, self.ws.today(), facts, self.ws.court()))
+            )
             answers.update(common or {})
             items.append((case_id, answers))
         batch = uuid.uuid4().hex[:12] if len(items) > 1 else ""

@@ -33,6 +33,7 @@ TYPED = {
     "repair_to": "2025-08-15",
     "perform_by": "2025-08-31",
     "pre_number": "（2025）黑0902执前调5号",
+    "basis_court": "本院",
     "basis_number": "（2024）黑0902民初88号",
     "enforcement_number": "（2025）黑0902执77号",
     "obligations": "（1）被申请人于本判决生效之日起十日内给付申请人借款本金人民币20,000.00元；",
