@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 
 from desktop.documents.answers import BLANK_LINE
 from desktop.documents.formdef import load_forms
@@ -21,14 +20,6 @@ from desktop.services.workspace import Workspace
 from desktop.store.database import StoreError
 from tests.conftest import make_case
 from tests.forms.conftest import POPPLER, pdf_text, squeeze
-from tests.forms.test_golden import prompt_case
-
-
-def prompt_case_with_number(number: str):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    return replace(prompt_case(), case_number=number)
-
 
 pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
 
@@ -92,30 +83,3 @@ def test_render_blank_from_the_command_line(
     assert "户名" in pdf_text(out.read_bytes(), tmp_path)
     assert main(["render", "performance_prompt", "--blank", "--db", str(db_path), "--out", str(out)]) == 2
     assert main(["render", "performance_prompt", "--db", str(db_path), "--out", str(out)]) == 2  # no --case
-
-
-def test_blank_from_the_wizard(qtbot, workspace: Workspace, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from desktop.gui.wizard import DocumentWizard
-
-    case = workspace.save_case(make_case())
-    assert case.id is not None
-    service = DocumentService(workspace)
-    wiz = DocumentWizard(service, service.start("account_confirmation", case.id))
-    qtbot.addWidget(wiz)
-    wiz.show()
-    button = wiz.button(QWizard.WizardButton.CustomButton3)
-    assert button.isVisible() and button.text() == "空白表 PDF…"
-    target = tmp_path / "空白.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    button.click()
-    text = squeeze(pdf_text(target.read_bytes(), tmp_path))
-    assert "收款账户确认书" in text and "6222020200012345678" not in text
-    assert workspace.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
-
-    other = workspace.save_case(prompt_case_with_number("（2025）黑0902民初124号"))
-    assert other.id is not None
-    prompt = DocumentWizard(service, service.start("performance_prompt", other.id))
-    qtbot.addWidget(prompt)
-    prompt.show()
-    assert not prompt.button(QWizard.WizardButton.CustomButton3).isVisible()
