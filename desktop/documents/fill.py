@@ -206,7 +206,7 @@ def resolve(
             name, filt = match.group(1).strip(), (match.group(2) or "").strip()
             if name in BUILTINS:
                 return builtins[name]
-            if blank and values.get(name) in (None, ""):
+            if blank and values.get(name) in (None, "") and filt != "承诺人签名行":
                 return _blank_text(defs[name], in_table)
             return print_text(types[name], values.get(name), filt)
 

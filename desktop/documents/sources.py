@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.core.casenumber import parse_case_number
+from desktop.core.chinese_dates import format_date_cn
 from desktop.core.eligibility import CaseFacts, bankruptcy_grounds, fully_performed, performed_on
 from desktop.core.errors import ValidationError
-from desktop.core.ledger import balance
+from desktop.core.ledger import balance, schedule
 from desktop.core.model import Case, CourtSettings, Disposition, ObligationKind, Party, PartyKind
 
 _CASE_NUMBER = re.compile(r"（\d{4}）[^（）；;，,。\s]{2,30}?号(?:之[一二三四五六七八九十]+)?")
@@ -205,6 +206,39 @@ def _last_payment(case: Case) -> date | None:
     return max((p.paid_on for p in case.payments), default=None)
 
 
+def _performance_date(case: Case) -> date | None:
+    """The date the obligations were performed: fully, or (主要义务) the last payment so far."""
+    return performed_on(case) or _last_payment(case)
+
+
+def overdue(case: Case, today: date) -> list[tuple[date, int]]:
+    """The installments whose date has passed (before ``today``) and that are not paid in full,
+    with the part still unpaid: payments settle the earliest installments first."""
+    items = [it for ob in case.obligations for it in schedule(ob, case.deadline)]
+    items.sort(key=lambda it: (it.due_date is None, it.due_date or date.max))
+    remaining = sum(p.amount_fen for p in case.payments)
+    out: list[tuple[date, int]] = []
+    for it in items:
+        settled = min(remaining, it.amount_fen)
+        remaining -= settled
+        if it.due_date is not None and it.due_date < today and it.amount_fen > settled:
+            out.append((it.due_date, it.amount_fen - settled))
+    return out
+
+
+def _overdue_dates(ctx: SourceContext) -> str | None:
+    """The dates of the overdue installments; without any (no money to pay) the case's deadline
+    once it has passed."""
+    days = sorted({d for d, _fen in overdue(ctx.case, ctx.today)})
+    if not days and ctx.case.deadline is not None and ctx.case.deadline < ctx.today:
+        days = [ctx.case.deadline]
+    return "、".join(format_date_cn(d) for d in days) or None
+
+
+def _overdue_fen(ctx: SourceContext) -> int | None:
+    return sum(fen for _d, fen in overdue(ctx.case, ctx.today)) or None
+
+
 GROUND_CASES = "同一年度金钱给付类债务纠纷在10件以上，且债务标的总额已超过企业注册资本"
 GROUND_REVOKED = "营业执照已处于吊销状态，属僵尸企业"
 
@@ -218,6 +252,9 @@ def _ground(ctx: SourceContext) -> str | None:
 
 
 def _self_word(parties: list[Party]) -> str:
+    """本人 (a person), 本单位 (an organisation), 我方 (several parties, persons among them or not)."""
+    if len(parties) > 1:
+        return "我方"
     return "本单位" if parties and parties[0].kind is PartyKind.ORGANISATION else "本人"
 
 
@@ -294,6 +331,12 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
     "money.performed_date": ("全部履行完毕的日期", lambda c: performed_on(c.case)),
     "money.performance_kind": ("全部义务或主要义务（证明书）", lambda c: _performance_kind(c.case)),
     "money.last_payment_date": ("最后一笔履行的日期", lambda c: _last_payment(c.case)),
+    "money.performance_date": (
+        "履行日期：全部履行完毕之日，未履行完毕的（主要义务）为最后一笔履行之日",
+        lambda c: _performance_date(c.case),
+    ),
+    "money.overdue": ("已到履行日期（今天以前）而尚未履行的金额（分），未到期的分期不计", _overdue_fen),
+    "money.overdue_dates": ("已到期而未履行完毕的各期履行日期，以“、”分隔", _overdue_dates),
     "account.name": ("收款账户户名", lambda c: _account(c.case, "account_name")),
     "account.number": ("收款账号", lambda c: _account(c.case, "account_number")),
     "account.bank": ("开户行", lambda c: _account(c.case, "account_bank")),
