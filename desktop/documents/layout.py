@@ -222,8 +222,9 @@ class Typesetter:
         self.template = template
         self.pages: list[Page] = []
         self.y = 0.0
-        # The last paragraph's lines as placed: (page, runs, line top, leading).
-        self._recent: list[tuple[Page, list[Run], float, float]] = []
+        # Every line of text placed on the current page that may still move to the next one with a
+        # block kept together: (page, runs, line top, leading). A table is a barrier.
+        self._lines: list[tuple[Page, list[Run], float, float]] = []
         self.new_page()
 
     # ------------------------------------------------------------------ geometry
@@ -370,7 +371,7 @@ class Typesetter:
             self.page.items.extend(runs)
             placed.append((self.page, runs, self.y, lead))
             self.y += lead
-        self._recent = placed
+        self._lines.extend(placed)
 
     def paragraph(self, text: str, style: TextStyle) -> None:
         """One paragraph per line of ``text``; an empty line is a blank line."""
@@ -388,9 +389,7 @@ class Typesetter:
         """
         broken = [(self.break_lines(text, st) if text.strip() else [], st) for text, st in lines]
         total = sum(self.leading(st) * max(len(ls), 1) for ls, st in broken)
-        frame = self.template.frame_bottom - self.template.top
-        if total > self.remaining + 0.01 and not self.at_top and total <= frame:
-            self._new_page_keeping(pull)
+        self.keep_room(total, pull)
         for ls, st in broken:
             if ls:
                 self.place(ls, st)
@@ -420,29 +419,84 @@ class Typesetter:
             rows.append((date, replace(style, align=RIGHT, first_indent=0, right_indent=right_cells)))
         self.block(rows)
 
+    def keep_room(self, height: float, pull: int = 2) -> None:
+        """Make sure ``height`` points of text kept together (the closing line, the issuer and the
+        date) fit on this page; if not, start a new page taking the last ``pull`` lines of text
+        along, so that the new page never holds the closing block alone (GB/T 9704 §7.3.5)."""
+        frame = self.template.frame_bottom - self.template.top
+        if height > frame:
+            return
+        if height > self.remaining + 0.01 and not self.at_top:
+            self._new_page_keeping(pull)
+        if len(self.pages) > 1:
+            on_page = sum(1 for e in self._lines if e[0] is self.page)
+            if on_page < pull:
+                self._pull_from_previous(pull - on_page)
+
+    def _pull_from_previous(self, count: int) -> None:
+        """Move the last ``count`` lines of the previous page to the top of this one, pushing what
+        this page holds down (the text ran onto this page by fewer lines than a kept block needs)."""
+        prev, page = self.pages[-2], self.page
+        on_prev = [e for e in self._lines if e[0] is prev]
+        if len(on_prev) <= count:
+            return
+        cut = on_prev[-count][2]
+        moving = [e for e in on_prev if e[2] >= cut - 0.01]
+        height = moving[-1][2] + moving[-1][3] - cut
+        if height > self.remaining + 0.01:
+            return
+        ids = {id(run) for e in moving for run in e[1]}
+        prev.items = [item for item in prev.items if id(item) not in ids]
+        run_of: dict[int, Run] = {}
+        pushed: list[Run | Rule | Mark] = []
+        for item in page.items:
+            new = _shifted(item, height)
+            if isinstance(new, Run):
+                run_of[id(item)] = new
+            pushed.append(new)
+        shift = self.template.top - cut
+        moved = [
+            (page, [replace(r, y=r.y + shift) for r in runs], top + shift, lead)
+            for _p, runs, top, lead in moving
+        ]
+        page.items = [run for e in moved for run in e[1]] + pushed
+        gone = {id(e) for e in moving}
+        before = [e for e in self._lines if id(e) not in gone and e[0] is not page]
+        after = [
+            (page, [run_of[id(r)] for r in runs], top + height, lead)
+            for pg, runs, top, lead in self._lines
+            if pg is page
+        ]
+        self._lines = before + moved + after
+        self.y += height
+
     def _new_page_keeping(self, pull: int) -> None:
-        recent = [r for r in self._recent if r[0] is self.page][-pull:] if pull > 0 else []
-        moving = {id(item) for _, items, _, _ in recent for item in items}
-        if recent and all(id(item) in moving for item in self.page.items):
-            recent = []  # they are all this page holds: moving them would only move the problem
-        for page, items, _, _ in recent:
-            for item in items:
-                page.items.remove(item)
+        on_page = [e for e in self._lines if e[0] is self.page]
+        if pull <= 0 or len(on_page) <= pull:
+            self.new_page()  # moving every line would only move the problem
+            return
+        cut = on_page[-pull][2]
+        moving = [e for e in on_page if e[2] >= cut - 0.01]
+        ids = {id(run) for e in moving for run in e[1]}
+        old = self.page
+        old.items = [item for item in old.items if id(item) not in ids]
+        end = self.y
         self.new_page()
-        placed: list[tuple[Page, list[Run], float, float]] = []
-        for _page, items, top, lead in recent:
-            shifted = [replace(item, y=item.y + self.y - top) for item in items]
+        shift = self.y - cut
+        moved: list[tuple[Page, list[Run], float, float]] = []
+        for _page, runs, top, lead in moving:
+            shifted = [replace(run, y=run.y + shift) for run in runs]
             self.page.items.extend(shifted)
-            placed.append((self.page, shifted, self.y, lead))
-            self.y += lead
-        self._recent = placed
+            moved.append((self.page, shifted, top + shift, lead))
+        gone = {id(e) for e in moving}
+        self._lines = [e for e in self._lines if id(e) not in gone] + moved
+        self.y = end + shift
 
     def skip(self, n: int = 1, style: TextStyle | None = None) -> None:
         """Blank lines; none at the top of a page."""
         if self.at_top:
             return
         self.y = min(self.y + n * self.leading(style or TextStyle()), self.template.frame_bottom)
-        self._recent = []
 
     # ------------------------------------------------------------------ tables
     def table(
@@ -511,7 +565,7 @@ class Typesetter:
                     for hcells, hheight in headers:
                         draw(hcells, hheight, header_style)
             draw(cells, height, st)
-        self._recent = []
+        self._lines = []  # lines above a table stay where they are
 
     # ------------------------------------------------------------------ finishing
     def finish(self, number_pages: bool = True, always_number: bool = False) -> list[Page]:
@@ -547,6 +601,12 @@ def mark_draft(pages: list[Page], fonts: FontSet, template: PageTemplate = A4_NO
         width = sum(slot.face.char_width(ch, note_size) for ch in DRAFT_NOTE)
         y = template.top - 12 * MM
         page.items.append(Run(template.width - template.right - width, y, DRAFT_NOTE, slot, note_size, 0.0))
+
+
+def _shifted(item: Run | Rule | Mark, dy: float) -> Run | Rule | Mark:
+    if isinstance(item, Rule):
+        return replace(item, y1=item.y1 + dy, y2=item.y2 + dy)
+    return replace(item, y=item.y + dy)
 
 
 def page_number_text(n: int, total: int, kind: str) -> str:

@@ -64,15 +64,56 @@ def layout_document(
     return pages
 
 
+CLOSING_STYLES = ("paragraph", "plain", "addressee", "right", "center", "blank")
+CLOSING_LENGTH = 16  # 特此通知。, 此致, the court's name: short lines that close a document
+
+
+def closing_start(blocks: Sequence[tuple[str, str]]) -> int | None:
+    """Index of the first block of the closing group: the short one-line blocks (特此通知。, 此致,
+    the addressed court) right before the signature, and the signature. None without a signature."""
+    sig = next((k for k, (style, _t) in enumerate(blocks) if style == "signature"), None)
+    if sig is None:
+        return None
+    start = sig
+    while start > 0:
+        style, text = blocks[start - 1]
+        if style not in CLOSING_STYLES or "\n" in text or len(text.strip()) > CLOSING_LENGTH:
+            break
+        start -= 1
+    while start < sig and blocks[start][0] == "blank":
+        start += 1  # a blank line before the closing stays with the text above
+    return start
+
+
+def _closing_height(ts: Typesetter, blocks: Sequence[tuple[str, str]]) -> float:
+    height = 0.0
+    for style, text in blocks:
+        if style == "blank":
+            height += ts.leading(BODY_STYLE)
+        elif style == "signature":
+            rows = 1 + len(text.split("\n"))  # room for the seal, the names, the date
+            height += rows * ts.leading(BODY_STYLE)
+        else:
+            st = STYLES.get(style, BODY_STYLE)
+            height += ts.leading(st) * max(len(ts.break_lines(text, st)), 1)
+    return height
+
+
 def _set(doc: Printable, fonts: FontSet, template: PageTemplate) -> list[Page]:
     ts = Typesetter(fonts, template)
+    closing = closing_start(doc.blocks)
+    sig = next((k for k, (style, _t) in enumerate(doc.blocks) if style == "signature"), None)
     if doc.court_name:
         ts.paragraph(doc.court_name, TITLE_STYLE)
     ts.paragraph(doc.title, TITLE_STYLE)
     if doc.number_line:
         ts.paragraph(doc.number_line, NUMBER_STYLE)
     after_signature = False
-    for style, text in doc.blocks:
+    for k, (style, text) in enumerate(doc.blocks):
+        if k == closing and sig is not None:
+            # The closing lines and the signature stay together, with at least two lines of the
+            # text before them (GB/T 9704 §7.3.5: no page holding only 特此通知 and the signature).
+            ts.keep_room(_closing_height(ts, doc.blocks[k : sig + 1]), pull=2)
         if style == "blank":
             ts.skip(1)
         elif style == "signature":

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from functools import cache
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.documents.fill import Printable
 from desktop.documents.fonts import FontSet, default_fonts
-from desktop.documents.layout import TextStyle, Typesetter
+from desktop.documents.layout import Page, TextStyle, Typesetter
 from desktop.documents.render import layout_document
 
 FORBIDDEN_START = set("）】》」』、，。；：？！")
@@ -93,9 +94,44 @@ def test_laid_out_pages_keep_the_rules(paragraphs: list[str]) -> None:
             ("signature", "七台河市新兴区人民法院\n二〇二五年六月十三日"),
         ),
     )
-    for page in layout_document(doc, fonts()):
+    pages = layout_document(doc, fonts())
+    for page in pages:
         lines = page.lines()
         check_lines([ln for ln in lines if "—" not in ln], " / ".join(paragraphs))
+    check_closing_not_alone(pages)
+
+
+CLOSING = {"特此催告。", "七台河市新兴区人民法院", "二〇二五年六月十三日"}
+
+
+def check_closing_not_alone(pages: list[Page]) -> None:
+    """The page with the signature holds at least two lines of the text besides the closing lines
+    (unless it is the first page)."""
+    (last,) = [k for k, page in enumerate(pages) if "二〇二五年六月十三日" in page.text()]
+    if last == 0:
+        return
+    body = [ln for ln in pages[last].lines() if ln not in CLOSING and not ln.startswith("—")]
+    assert len(body) >= 2, pages[last].lines()
+
+
+@pytest.mark.parametrize("paragraphs", range(1, 16))
+def test_no_page_holds_only_the_closing_block(paragraphs: int) -> None:
+    """Documents of one to four pages, each length of the last page: the closing (特此催告, the
+    court, the date) always comes with at least two lines of text."""
+    body = "逾期仍不履行的，权利人可以依法申请强制执行，人民法院可以依法采取限制消费等措施。" * 2
+    for extra in range(0, 28, 3):
+        doc = Printable(
+            title="自动履行催告书",
+            court_name="七台河市新兴区人民法院",
+            blocks=(
+                ("addressee", "康博："),
+                *(("paragraph", body) for _ in range(paragraphs)),
+                ("paragraph", "人民法院" * extra) if extra else ("blank", ""),
+                ("paragraph", "特此催告。"),
+                ("signature", "七台河市新兴区人民法院\n二〇二五年六月十三日"),
+            ),
+        )
+        check_closing_not_alone(layout_document(doc, fonts()))
 
 
 def test_the_reported_line_of_only_a_bracket_and_a_full_stop() -> None:

@@ -152,3 +152,35 @@ def test_a_long_text_fills_the_first_page_with_22_lines(demo: DocumentService, t
     assert check_chars_per_line(pages) >= 30
     assert check_grid(pages, 22)[0] == 22
     assert [len(ln.text) for ln in pages[0] if abs(ln.height - 16) < 0.5][1] == 28
+
+
+def test_page_numbers_on_a_single_page_only_where_the_form_says_so(demo: DocumentService) -> None:
+    from dataclasses import replace
+
+    from desktop.documents.fill import Printable
+    from desktop.documents.render import layout_document
+
+    doc = Printable(title="收款账户确认书", blocks=(("paragraph", "特此确认。"),))
+    (plain,) = layout_document(doc, demo.fonts)
+    assert "— 1 —" not in plain.text()
+    (numbered,) = layout_document(replace(doc, page_numbers="always"), demo.fonts)
+    assert numbered.text().endswith("— 1 —")
+
+
+def test_form_layout_settings_are_read_and_checked(tmp_path: Path) -> None:
+    from desktop.documents.formdef import load_form
+
+    source = next(f for f in load_forms(form_directories()).ordered() if f.id == "account_confirmation").path
+    text = source.read_text(encoding="utf-8")
+    good = tmp_path / "good.toml"
+    good.write_text(
+        text.replace("order = 180", 'order = 180\npage_numbers = "always"\nmax_lines_per_page = 24')
+    )
+    form, errors = load_form(good)
+    assert not errors and form is not None
+    assert (form.page_numbers, form.max_lines_per_page) == ("always", 24)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("order = 180", 'order = 180\npage_numbers = "odd"\nmax_lines_per_page = 40'))
+    form, errors = load_form(bad)
+    messages = " ".join(str(e) for e in errors)
+    assert "max_lines_per_page 应为 23 至 26 之间的整数" in messages and "未知的页码方式" in messages
