@@ -229,10 +229,13 @@ class DocumentService:
         return issued[0]
 
     def _prepared(
-        self, form: FormDef, case_id: int, answers: Mapping[str, str] | None
+        self,
+        form: FormDef,
+        case_id: int,
+        answers: Mapping[str, str] | None,
+        loaded: tuple[Case, CaseFacts] | None = None,
     ) -> tuple[Case, dict[str, object]]:
-        case = load_case(self.ws.db, case_id)
-        facts = self.facts(case_id)
+        case, facts = loaded if loaded is not None else (load_case(self.ws.db, case_id), self.facts(case_id))
         verdict = self.eligibility(form, case, facts)
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
@@ -251,6 +254,7 @@ class DocumentService:
         items: Sequence[tuple[int, Mapping[str, str] | None]],
         batch: str,
         refused: list[tuple[str, str]] | None = None,
+        loaded: Mapping[int, tuple[Case, CaseFacts]] | None = None,
     ) -> list[Issued]:
         form = self.form(form_id)
         court = self.court()
@@ -258,7 +262,7 @@ class DocumentService:
         prepared: list[tuple[Case, dict[str, object]]] = []
         for case_id, answers in items:
             try:
-                prepared.append(self._prepared(form, case_id, answers))
+                prepared.append(self._prepared(form, case_id, answers, (loaded or {}).get(case_id)))
             except (NotEligible, CaseInvalid) as exc:
                 if refused is None:
                     raise
@@ -442,6 +446,8 @@ class DocumentService:
         form = self.form(form_id)
         items: list[tuple[int, Mapping[str, str] | None]] = []
         refused: list[tuple[str, str]] = []
+        loaded: dict[int, tuple[Case, CaseFacts]] = {}  # each case read once for the whole batch
+        court = self.ws.court()
         for case_id in case_ids:
             try:
                 case = load_case(self.ws.db, case_id)
@@ -449,13 +455,12 @@ class DocumentService:
                 refused.append((str(case_id), str(exc)))
                 continue
             facts = self.facts(case_id)
-            answers = as_input(
-                form, prefill(form, SourceContext(case, self.ws.today(), facts, self.ws.court()))
-            )
+            loaded[case_id] = (case, facts)
+            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts, court)))
             answers.update(common or {})
             items.append((case_id, answers))
         batch = uuid.uuid4().hex[:12] if len(items) > 1 else ""
-        issued = self._issue_many(form_id, items, batch, refused) if items else []
+        issued = self._issue_many(form_id, items, batch, refused, loaded) if items else []
         if issued:
             self.ws.notify(Change("document", tuple(i.case_id for i in issued)))
             if form.reminder_rule:

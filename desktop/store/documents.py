@@ -270,6 +270,22 @@ def case_facts(db: sqlite_utils.Database, case_id: int) -> CaseFacts:
     return CaseFacts(flags=flags, debtor_cases_in_year=count, debtor_due_in_year_fen=total)
 
 
+def debtor_cases_sql(by_uscc: bool) -> str:
+    """Money cases of one year against one debtor, by 统一社会信用代码 or by name (parameters: the
+    code or name, then the year).
+
+    The lookup starts from the debtor's own party rows and reaches each case by its key, so its cost
+    follows the debtor's cases, not the court's: "uscc <> ''" lets the planner use the partial index
+    parties_uscc (a bare "uscc = ?" cannot, the parameter might be empty), and starting from the
+    cases of the year (the former "c.id IN (…)" form) walked every case of that year."""
+    key_sql = "p.uscc = ? AND p.uscc <> ''" if by_uscc else "p.name = ?"
+    return (
+        "SELECT count(*), coalesce(sum(c.due_fen), 0) FROM (SELECT DISTINCT p.case_id AS case_id"
+        f" FROM parties p WHERE {key_sql} AND p.role IN ('被告', '被申请人', '被执行人')) d"
+        " JOIN cases c ON c.id = d.case_id WHERE c.cn_year = ? AND c.due_fen > 0"
+    )
+
+
 def _debtor_cases(db: sqlite_utils.Database, case_id: int) -> tuple[int, int]:
     """Money cases in the case's year against the same organisation (by 统一社会信用代码, else by name)."""
     row = db.execute(
@@ -281,13 +297,7 @@ def _debtor_cases(db: sqlite_utils.Database, case_id: int) -> tuple[int, int]:
     if row is None or row[2] is None:
         return 0, 0
     uscc, name, year = row
-    key_sql, key = ("p.uscc = ?", uscc) if uscc else ("p.name = ?", name)
-    found = db.execute(
-        "SELECT count(DISTINCT c.id), coalesce(sum(c.due_fen), 0) FROM cases c"
-        " WHERE c.cn_year = ? AND c.due_fen > 0 AND c.id IN (SELECT p.case_id FROM parties p"
-        f" WHERE {key_sql} AND p.role IN ('被告', '被申请人', '被执行人'))",
-        [year, key],
-    ).fetchone()
+    found = db.execute(debtor_cases_sql(by_uscc=bool(uscc)), [uscc or name, year]).fetchone()
     return int(found[0]), int(found[1])
 
 
