@@ -157,10 +157,18 @@ def pdf_for(
     its own. ``duplex`` (the default): when there are several documents each is padded to an even
     page count, so that printed double-sided no two documents (two parties' notices) share a sheet."""
     fonts = fonts or default_fonts()
-    parts = [PdfPart(title, layout_document(doc, fonts)) for title, doc in docs]
-    if duplex and len(parts) > 1:
-        parts = [PdfPart(p.title, pad_to_even(list(p.pages))) for p in parts]
+    laid = [(title, layout_document(doc, fonts)) for title, doc in docs]
     title = docs[0][1].title if len(docs) == 1 else f"文书{len(docs)}份"
     if any(doc.draft for _title, doc in docs):
         title = f"草稿（未登记）{title}"
+    return pages_pdf(laid, title=title, author=author, duplex=duplex)
+
+
+def pages_pdf(
+    docs: Sequence[tuple[str, Sequence[Page]]], title: str, author: str = "", duplex: bool = True
+) -> bytes:
+    """One PDF of documents already laid out (bookmark title, pages); see :func:`pdf_for`."""
+    parts = [PdfPart(t, list(pages)) for t, pages in docs]
+    if duplex and len(parts) > 1:
+        parts = [PdfPart(p.title, pad_to_even(list(p.pages))) for p in parts]
     return write_pdf(parts, title=title, author=author)

@@ -465,7 +465,7 @@ class DocumentWizard(QWizard):
         if issued is None:
             return False
         try:
-            print_pages(printer, layout_document(issued.printable, self.service.fonts))
+            print_pages(printer, list(issued.pages) or layout_document(issued.printable, self.service.fonts))
         except OSError as exc:
             QMessageBox.critical(self, _("打印失败"), str(exc))
             return False

@@ -29,7 +29,9 @@ from desktop.documents.answers import from_json, to_json
 from desktop.documents.fill import Printable, as_input, blank_values, check_answers, prefill, resolve
 from desktop.documents.fonts import FontSet, default_fonts
 from desktop.documents.formdef import FormDef, FormSet, load_forms
-from desktop.documents.render import pdf_for
+from desktop.documents.keep import FaceFinder, FontUnavailable, pages_from_json, pages_to_json
+from desktop.documents.layout import Page
+from desktop.documents.render import layout_document, pages_pdf, pdf_for
 from desktop.documents.sources import SourceContext
 from desktop.services.workspace import CaseInvalid, Change, Workspace
 from desktop.store import documents as register
@@ -82,6 +84,8 @@ class Issued:
     case_number: str
     form: FormDef
     printable: Printable
+    pages: tuple[Page, ...] = ()  # as laid out at issue (and kept in the register)
+    court_name: str = ""  # the PDF's author: the court that issued it
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,9 @@ class DocumentService:
                 )
                 seq, number = register.allocate(conn, court.court_code, form.series, new.abbr, today.year)
                 doc = resolve(form, values, court, today, number)
+                pages = tuple(layout_document(doc, self.fonts))  # typeset once: kept and printed
                 snapshot = self._snapshot(form, court, case, values, number, doc)
+                snapshot["layout"] = pages_to_json(pages)
                 doc_id = register.insert_document(conn, new, seq, number, snapshot)
                 if form.reminder_rule:
                     method = str(values.get("delivery") or "")
@@ -309,7 +315,9 @@ class DocumentService:
                         form.reminder_rule,
                         case.case_number,
                     )
-                out.append(Issued(doc_id, number, case.id, case.case_number, form, doc))
+                out.append(
+                    Issued(doc_id, number, case.id, case.case_number, form, doc, pages, court.court_name)
+                )
         return out
 
     def _snapshot(
@@ -342,37 +350,56 @@ class DocumentService:
         }
 
     def pdf(self, issued: Sequence[Issued] | Sequence[Printable], duplex: bool = True) -> bytes:
-        docs: list[tuple[str, Printable]] = []
+        """Issued documents as laid out at issue (the court that issued them as the PDF's author);
+        drafts and other printables laid out now."""
+        if issued and all(isinstance(i, Issued) and i.pages for i in issued):
+            docs = [i for i in issued if isinstance(i, Issued)]
+            parts = [(f"{i.case_number} {i.form.title}（{i.number}）", i.pages) for i in docs]
+            title = docs[0].printable.title if len(docs) == 1 else f"文书{len(docs)}份"
+            return pages_pdf(parts, title, docs[0].court_name, duplex)
+        printables: list[tuple[str, Printable]] = []
         for item in issued:
             if isinstance(item, Issued):
-                docs.append((f"{item.case_number} {item.form.title}（{item.number}）", item.printable))
+                printables.append((f"{item.case_number} {item.form.title}（{item.number}）", item.printable))
             else:
-                docs.append((item.title, item))
+                printables.append((item.title, item))
         court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "", duplex=duplex)
+        return pdf_for(printables, self.fonts, author=court.court_name if court else "", duplex=duplex)
 
     # ------------------------------------------------------------------ the register
     def record(self, doc_id: int) -> register.DocumentRecord:
         return register.load_document(self.ws.db, doc_id)
 
     def reprint(self, doc_ids: Iterable[int], duplex: bool = True) -> bytes:
-        """The registered documents again, from their snapshots (hash checked), in one PDF."""
-        docs: list[tuple[str, Printable]] = []
+        """The registered documents again, from their snapshots (hash checked), in one PDF.
+
+        A document kept with its layout is drawn from it, each face found by its font file's hash
+        (refused, naming the font, when that exact file is not on this machine), with the issuing
+        court as the author: the same pages on any PC. Older documents are set again from their text.
+        """
+        doc_ids = list(doc_ids)
+        finder = FaceFinder(self.fonts)
+        parts: list[tuple[str, Sequence[Page]]] = []
+        title, author = "", ""
         for doc_id in doc_ids:
             rec = register.load_document(self.ws.db, doc_id)
-            docs.append(
-                (
-                    f"{rec.case_number} {rec.title}（{rec.doc_number}）",
-                    Printable.from_json(rec.snapshot["printable"]),
-                )
-            )
+            printable = Printable.from_json(rec.snapshot["printable"])
+            kept = rec.snapshot.get("layout")
+            try:
+                pages = pages_from_json(kept, finder) if kept else layout_document(printable, self.fonts)
+            except FontUnavailable as exc:
+                raise StoreError(f"{rec.doc_number}：{exc.message}") from exc
+            parts.append((f"{rec.case_number} {rec.title}（{rec.doc_number}）", pages))
+            title = title or printable.title
+            author = author or str(rec.snapshot.get("court", {}).get("name", ""))
         with transaction(self.ws.db) as conn:
             from desktop.store.audit import record
 
             for doc_id in doc_ids:
                 record(conn, self.ws.actor, "document.reprint", "document", doc_id)
-        court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "", duplex=duplex)
+        if len(parts) > 1:
+            title = f"文书{len(parts)}份"
+        return pages_pdf(parts, title, author, duplex)
 
     def snapshot_values(self, doc_id: int) -> dict[str, object]:
         """The typed values a document was issued with."""
