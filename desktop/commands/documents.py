@@ -2,7 +2,8 @@
 
 tribunal-desk forms [--fonts]                                     list the form ids (and refused files)
 tribunal-desk render FORM_ID --case 案号 --out FILE.pdf [--set key=value ...] [--draft]
-tribunal-desk batch FORM_ID (--due | --case 案号 ...) --out FILE.pdf [--set key=value ...]
+tribunal-desk render FORM_ID --blank [--case 案号] --out FILE.pdf  a blank form for a party to fill in
+tribunal-desk batch FORM_ID (--due | --case 案号 ...) --out FILE.pdf [--set key=value ...] [--single-sided]
 tribunal-desk reprint DOC_ID [DOC_ID ...] --out FILE.pdf
 
 ``render`` issues the document (numbered and kept in the register, like the wizard's print) unless
@@ -75,10 +76,23 @@ def _case_id(ws, number: str) -> int:  # type: ignore[no-untyped-def]
 def _render(args: argparse.Namespace) -> int:
     from desktop.services.documents import DocumentService, NotEligible
     from desktop.services.workspace import CaseInvalid
+    from desktop.store.database import StoreError
 
     ws = _workspace(args)
     try:
         service = DocumentService(ws)
+        if args.blank:
+            try:
+                doc = service.blank(args.form_id, _case_id(ws, args.case) if args.case else None)
+            except StoreError as exc:
+                print(f"错误：{exc}", file=sys.stderr)
+                return 2
+            _write(args.out, service.pdf([doc]))
+            print(f"空白《{doc.title}》（未登记）已写入 {args.out}")
+            return 0
+        if not args.case:
+            print("错误：请用 --case 指定案号（只打印空白表时用 --blank）", file=sys.stderr)
+            return 2
         case_id = _case_id(ws, args.case)
         try:
             draft = service.start(args.form_id, case_id)
@@ -100,7 +114,7 @@ def _render(args: argparse.Namespace) -> int:
                 print(f"错误：{error}", file=sys.stderr)
             return 2
         if args.draft:
-            data = service.pdf([service.preview(draft.form, values, number="（草稿）")])
+            data = service.draft_pdf(draft.form, values)
             _write(args.out, data)
             print(f"草稿（未登记）已写入 {args.out}")
             return 0
@@ -129,7 +143,7 @@ def _batch(args: argparse.Namespace) -> int:
         if not ids:
             print("没有符合条件的案件，未生成文书。")
             return 0
-        result = service.issue_batch(args.form_id, ids, _sets(args.set))
+        result = service.issue_batch(args.form_id, ids, _sets(args.set), duplex=not args.single_sided)
         for number, reason in result.refused:
             print(f"未出具 {number}：{reason}", file=sys.stderr)
         if result.issued:
@@ -145,7 +159,7 @@ def _reprint(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
-        data = DocumentService(ws).reprint(args.doc_ids)
+        data = DocumentService(ws).reprint(args.doc_ids, duplex=not args.single_sided)
         _write(args.out, data)
         print(f"已按登记内容重印 {len(args.doc_ids)} 份：{args.out}")
         return 0
@@ -160,12 +174,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     render = sub.add_parser("render", parents=[common], help="为一件案件出具文书（登记并生成 PDF）")
     render.add_argument("form_id", metavar="FORM_ID", help="文书标识（见 tribunal-desk forms）")
-    render.add_argument("--case", required=True, help="案号")
+    render.add_argument("--case", help="案号（--blank 时可省略）")
     render.add_argument("--out", required=True, type=Path, help="PDF 文件")
     render.add_argument(
         "--set", action="append", default=[], metavar="键=值", help="填写或改写字段，可多次使用"
     )
     render.add_argument("--draft", action="store_true", help="只生成草稿，不登记、不编号")
+    render.add_argument(
+        "--blank",
+        action="store_true",
+        help="打印供当事人手写填写的空白表（不登记；有 --case 时印入案号和当事人）",
+    )
     render.set_defaults(func=_render)
 
     batch = sub.add_parser("batch", parents=[common], help="批量出具并合并打印（每份均登记）")
@@ -176,9 +195,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     batch.add_argument("--limit", type=int, default=500, help="最多份数（默认 500）")
     batch.add_argument("--out", required=True, type=Path)
     batch.add_argument("--set", action="append", default=[], metavar="键=值", help="各份共同的字段值")
+    batch.add_argument(
+        "--single-sided",
+        action="store_true",
+        help="单面打印：不在页数为单数的文书后补空白页（默认按双面打印补齐，每份从新的一张纸开始）",
+    )
     batch.set_defaults(func=_batch)
 
     reprint = sub.add_parser("reprint", parents=[common], help="按登记内容重印文书")
     reprint.add_argument("doc_ids", metavar="DOC_ID", type=int, nargs="+")
     reprint.add_argument("--out", required=True, type=Path)
+    reprint.add_argument("--single-sided", action="store_true", help="单面打印：不补空白页")
     reprint.set_defaults(func=_reprint)

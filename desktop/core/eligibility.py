@@ -241,9 +241,16 @@ def _always(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibilit
     return _ok()
 
 
-def _notice(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
-    doc = "自动履行告知书"
-    return _first(_stage_in(case, (Stage.AFTER_JUDGMENT,), doc), _open(case, doc)) or _ok()
+def _notice_of(doc: str) -> Rule:
+    """A notice served after judgment on an open case; refusals name ``doc``."""
+
+    def rule(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
+        return _first(_stage_in(case, (Stage.AFTER_JUDGMENT,), doc), _open(case, doc)) or _ok()
+
+    return rule
+
+
+_notice = _notice_of("自动履行告知书")
 
 
 def _account_notice(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
@@ -447,6 +454,7 @@ def _bankruptcy_review(case: Case, today: date, facts: CaseFacts, w: Windows) ->
 RULES: dict[str, Rule] = {
     "always": _always,
     "notice": _notice,
+    "rights_notice": _notice_of("权利义务告知书"),
     "account_notice": _account_notice,
     "account_confirmation": _account_confirmation,
     "pledge": _pledge,

@@ -91,7 +91,18 @@ FILTERS: dict[str, tuple[tuple[str, ...], str]] = {
     "大写": (("money",), "人民币壹拾万元整"),
     "数字": (("money",), "100,000.00（不带“元”）"),
     "横线": (FIELD_TYPES, "为空时印一条填写横线"),
+    "中文": (("integer",), "七（1至99的整数印为汉字，如“七日内”）"),
+    "承诺人签名行": (("text", "textarea"), "每名当事人（以“、”分隔）一行“承诺人：＿＿＿＿＿＿＿＿”"),
 }
+SIGN_LINE = "承诺人："
+
+
+def _chinese_count(n: int) -> str:
+    """1..99 as written in a document's text: 七, 十五, 三十."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
+    return head + (digits[ones] if ones else "")
 
 
 def parse_answer(
@@ -152,10 +163,15 @@ def input_text(kind: str, value: object) -> str:
 
 def print_text(kind: str, value: object, filter_name: str = "") -> str:
     """A value as the document prints it."""
+    if filter_name == "承诺人签名行":
+        names = [n for n in str(value or "").replace("\n", "、").split("、") if n.strip()]
+        return "\n".join([SIGN_LINE + BLANK_LINE] * max(len(names), 1))
     if value is None or value == "":
         if filter_name == "横线":
             return BLANK_LINE
         return BLANK_DATE if kind == "date" else ""
+    if filter_name == "中文" and isinstance(value, int) and 0 < value < 100:
+        return _chinese_count(value)
     if kind == "date" and isinstance(value, date):
         return format_date_cn(value)
     if kind == "money" and isinstance(value, int):

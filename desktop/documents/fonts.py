@@ -18,6 +18,7 @@ The second consumer (the 诚信履行名单 printout) uses :func:`default_fonts`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import threading
@@ -87,6 +88,7 @@ class Face:
     index: int
     label: str
     _font: TTFont | None = field(default=None, repr=False)
+    _sha256: str = field(default="", repr=False)
 
     def font(self) -> TTFont:
         """The reportlab font, loaded and registered on first use."""
@@ -103,6 +105,17 @@ class Face:
         """The family name in the font's name table (what Qt calls it)."""
         name = self.font().face.familyName
         return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+
+    @property
+    def sha256(self) -> str:
+        """The font file's sha256: which exact file a laid-out page was measured with."""
+        if not self._sha256:
+            digest = hashlib.sha256()
+            with open(self.path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
 
     def has(self, ch: str) -> bool:
         return ord(ch) in self.font().face.charToGlyph
@@ -256,9 +269,19 @@ class _Faces:
         key = (str(path), index)
         face = self._faces.get(key)
         if face is None:
-            face = Face(f"TD{len(self._faces)}-{path.stem}-{index}", path, index, label)
+            # The name the PDF gives the font follows the file, not the order faces were found in,
+            # so the same file gives the same bytes on every machine (a reprint matches the issue).
+            name = f"TD-{path.stem}-{index}"
+            taken = {f.key for f in self._faces.values()}
+            n = 2
+            while name in taken:
+                name, n = f"TD-{path.stem}-{index}-{n}", n + 1
+            face = Face(name, path, index, label)
             self._faces[key] = face
         return face
+
+    def by_key(self, key: str) -> Face | None:
+        return next((f for f in self._faces.values() if f.key == key), None)
 
 
 _FACES = _Faces()

@@ -66,7 +66,11 @@ _TOP_KEYS = {
     "order": "排序",
     "court_header": "是否在标题上方印法院名称",
     "variant": "同名文书的区分说明（如“七台河版”）",
+    "max_lines_per_page": "本院允许时，为排在一页内每页最多的行数（23～26；默认不压缩，每页22行）",
+    "page_numbers": "页码：multi（多于一页时印，默认）或 always（单页也印）",
+    "blank": "当事人手写填写的文书：可打印空白表（字段印为填写横线）",
 }
+PAGE_NUMBER_MODES = ("multi", "always")
 _REQUIRED_TOP = ("id", "title", "eligibility", "fields", "pages", "body")
 _FIELD_KEYS = {"key", "label", "type", "required", "source", "default", "choices", "show_if", "validator",
                "max_len", "help", "line"}  # fmt: skip
@@ -141,6 +145,9 @@ class FormDef:
     order: int = 1000
     court_header: bool = True
     variant: str = ""
+    max_lines_per_page: int = 0
+    page_numbers: str = ""
+    blank: bool = False
     path: Path = Path()
     sha256: str = ""
     override: bool = False
@@ -363,6 +370,24 @@ def _parse(path: Path, text: str, problems: _Problems) -> FormDef | None:
     if not isinstance(court_header, bool):
         problems.add(loc.line("", 0, "court_header"), "court_header 应为 true 或 false")
         court_header = True
+    max_lines = data.get("max_lines_per_page", 0)
+    if (
+        not isinstance(max_lines, int)
+        or isinstance(max_lines, bool)
+        or not (max_lines == 0 or 23 <= max_lines <= 26)
+    ):
+        problems.add(loc.line("", 0, "max_lines_per_page"), "max_lines_per_page 应为 23 至 26 之间的整数")
+        max_lines = 0
+    blank = data.get("blank", False)
+    if not isinstance(blank, bool):
+        problems.add(loc.line("", 0, "blank"), "blank 应为 true 或 false")
+        blank = False
+    page_numbers = data.get("page_numbers", "multi")
+    if page_numbers not in PAGE_NUMBER_MODES:
+        problems.add(
+            loc.line("", 0, "page_numbers"), _unknown("未知的页码方式", str(page_numbers), PAGE_NUMBER_MODES)
+        )
+        page_numbers = "multi"
 
     # ---- fields
     fields: list[FieldDef] = []
@@ -538,6 +563,9 @@ def _parse(path: Path, text: str, problems: _Problems) -> FormDef | None:
         order=order,
         court_header=court_header,
         variant=top_str("variant"),
+        max_lines_per_page=max_lines,
+        page_numbers="" if page_numbers == "multi" else page_numbers,
+        blank=blank,
         path=path,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

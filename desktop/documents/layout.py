@@ -72,8 +72,13 @@ class PageTemplate:
 
     @property
     def tracking(self) -> float:
-        """Space added after each grid character so that ``chars_per_line`` fill a line."""
-        return self.frame_width / self.chars_per_line - self.grid_size
+        """Space between two grid characters so that ``chars_per_line`` fill a line exactly.
+
+        A line of n characters has n − 1 gaps: 28 characters of 16 pt and 27 gaps of −0.215 pt measure
+        the 156 mm (442.20 pt) of the text block, the last character's edge on the right margin.
+        """
+        n = max(self.chars_per_line, 2)
+        return (self.frame_width - n * self.grid_size) / (n - 1)
 
 
 A4_NOTICE = PageTemplate()
@@ -119,11 +124,28 @@ class Rule:
     width: float = 0.75
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Text set large, turned and in light grey across the page (the 草稿 mark of a draft):
+    ``x``/``y`` is its centre, ``angle`` in degrees counter-clockwise, ``gray`` 0 black to 1 white."""
+
+    x: float
+    y: float
+    text: str
+    slot: Slot
+    size: float
+    angle: float = 35.0
+    gray: float = 0.75
+
+    def width(self) -> float:
+        return sum(self.slot.face.char_width(ch, self.size) for ch in self.text)
+
+
 @dataclass
 class Page:
     width: float
     height: float
-    items: list[Run | Rule] = field(default_factory=list)
+    items: list[Run | Rule | Mark] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The text of the page line by line, in reading order (for tests and the register)."""
@@ -166,6 +188,25 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+MAX_PUSH = 5  # tokens a line may give to the next one to keep the 禁则
+
+
+def _break_at(current: list[str], following: str) -> int:
+    """Where to end a full line (``current`` then ``following``, which does not fit): the last
+    position, at most :data:`MAX_PUSH` tokens back, where the next line does not start with closing
+    punctuation (避头) and this line does not end with an opening bracket (避尾). The tokens after it
+    move to the next line and the line is justified over the room they leave."""
+    rest = [*current, following]
+    for b in range(len(current), max(len(current) - MAX_PUSH, 0), -1):
+        starts = next((t for t in rest[b:] if t != " "), following)
+        ends = next((t for t in reversed(current[:b]) if t != " "), "")
+        if not ends:
+            break
+        if starts[0] not in NO_LINE_START and ends[-1] not in NO_LINE_END:
+            return b
+    return len(current)  # no such place within reach (a run of punctuation): break where it is full
+
+
 def check_printable(text: str, where: str = "文书内容") -> None:
     """Refuse control characters (other than line breaks) before they reach a page."""
     for ch in text:
@@ -181,8 +222,9 @@ class Typesetter:
         self.template = template
         self.pages: list[Page] = []
         self.y = 0.0
-        # The last paragraph's lines as placed: (page, runs, line top, leading).
-        self._recent: list[tuple[Page, list[Run], float, float]] = []
+        # Every line of text placed on the current page that may still move to the next one with a
+        # block kept together: (page, runs, line top, leading). A table is a barrier.
+        self._lines: list[tuple[Page, list[Run], float, float]] = []
         self.new_page()
 
     # ------------------------------------------------------------------ geometry
@@ -205,9 +247,12 @@ class Typesetter:
         return abs(self.y - self.template.top) < 0.01
 
     def leading(self, style: TextStyle) -> float:
+        """Line pitch: the template's grid, which also holds a 22 pt title line (GB/T 9704 sets the
+        title on the grid); only text too large for the grid gets 1.4 × its size."""
         if style.leading:
             return style.leading
-        return max(self.template.pitch, style.size * 1.4)
+        pitch = self.template.pitch
+        return pitch if pitch >= style.size * 1.25 else max(pitch, style.size * 1.4)
 
     def _tracking(self, style: TextStyle) -> float:
         return self.template.tracking * style.size / self.template.grid_size if style.grid else 0.0
@@ -258,11 +303,9 @@ class Typesetter:
                 used += w
                 i += 1
                 continue
-            carry: list[str] = []
-            if tok[0] in NO_LINE_START and len(current) > 1:
-                carry = [current.pop()]
-            while len(current) > 1 and current[-1][-1] in NO_LINE_END:
-                carry.insert(0, current.pop())
+            b = _break_at(current, tok)
+            carry = current[b:]
+            del current[b:]
             while current and current[-1] == " ":
                 current.pop()
             lines.append(carry)
@@ -328,7 +371,7 @@ class Typesetter:
             self.page.items.extend(runs)
             placed.append((self.page, runs, self.y, lead))
             self.y += lead
-        self._recent = placed
+        self._lines.extend(placed)
 
     def paragraph(self, text: str, style: TextStyle) -> None:
         """One paragraph per line of ``text``; an empty line is a blank line."""
@@ -346,9 +389,7 @@ class Typesetter:
         """
         broken = [(self.break_lines(text, st) if text.strip() else [], st) for text, st in lines]
         total = sum(self.leading(st) * max(len(ls), 1) for ls, st in broken)
-        frame = self.template.frame_bottom - self.template.top
-        if total > self.remaining + 0.01 and not self.at_top and total <= frame:
-            self._new_page_keeping(pull)
+        self.keep_room(total, pull)
         for ls, st in broken:
             if ls:
                 self.place(ls, st)
@@ -378,29 +419,84 @@ class Typesetter:
             rows.append((date, replace(style, align=RIGHT, first_indent=0, right_indent=right_cells)))
         self.block(rows)
 
+    def keep_room(self, height: float, pull: int = 2) -> None:
+        """Make sure ``height`` points of text kept together (the closing line, the issuer and the
+        date) fit on this page; if not, start a new page taking the last ``pull`` lines of text
+        along, so that the new page never holds the closing block alone (GB/T 9704 §7.3.5)."""
+        frame = self.template.frame_bottom - self.template.top
+        if height > frame:
+            return
+        if height > self.remaining + 0.01 and not self.at_top:
+            self._new_page_keeping(pull)
+        if len(self.pages) > 1:
+            on_page = sum(1 for e in self._lines if e[0] is self.page)
+            if on_page < pull:
+                self._pull_from_previous(pull - on_page)
+
+    def _pull_from_previous(self, count: int) -> None:
+        """Move the last ``count`` lines of the previous page to the top of this one, pushing what
+        this page holds down (the text ran onto this page by fewer lines than a kept block needs)."""
+        prev, page = self.pages[-2], self.page
+        on_prev = [e for e in self._lines if e[0] is prev]
+        if len(on_prev) <= count:
+            return
+        cut = on_prev[-count][2]
+        moving = [e for e in on_prev if e[2] >= cut - 0.01]
+        height = moving[-1][2] + moving[-1][3] - cut
+        if height > self.remaining + 0.01:
+            return
+        ids = {id(run) for e in moving for run in e[1]}
+        prev.items = [item for item in prev.items if id(item) not in ids]
+        run_of: dict[int, Run] = {}
+        pushed: list[Run | Rule | Mark] = []
+        for item in page.items:
+            new = _shifted(item, height)
+            if isinstance(new, Run):
+                run_of[id(item)] = new
+            pushed.append(new)
+        shift = self.template.top - cut
+        moved = [
+            (page, [replace(r, y=r.y + shift) for r in runs], top + shift, lead)
+            for _p, runs, top, lead in moving
+        ]
+        page.items = [run for e in moved for run in e[1]] + pushed
+        gone = {id(e) for e in moving}
+        before = [e for e in self._lines if id(e) not in gone and e[0] is not page]
+        after = [
+            (page, [run_of[id(r)] for r in runs], top + height, lead)
+            for pg, runs, top, lead in self._lines
+            if pg is page
+        ]
+        self._lines = before + moved + after
+        self.y += height
+
     def _new_page_keeping(self, pull: int) -> None:
-        recent = [r for r in self._recent if r[0] is self.page][-pull:] if pull > 0 else []
-        moving = {id(item) for _, items, _, _ in recent for item in items}
-        if recent and all(id(item) in moving for item in self.page.items):
-            recent = []  # they are all this page holds: moving them would only move the problem
-        for page, items, _, _ in recent:
-            for item in items:
-                page.items.remove(item)
+        on_page = [e for e in self._lines if e[0] is self.page]
+        if pull <= 0 or len(on_page) <= pull:
+            self.new_page()  # moving every line would only move the problem
+            return
+        cut = on_page[-pull][2]
+        moving = [e for e in on_page if e[2] >= cut - 0.01]
+        ids = {id(run) for e in moving for run in e[1]}
+        old = self.page
+        old.items = [item for item in old.items if id(item) not in ids]
+        end = self.y
         self.new_page()
-        placed: list[tuple[Page, list[Run], float, float]] = []
-        for _page, items, top, lead in recent:
-            shifted = [replace(item, y=item.y + self.y - top) for item in items]
+        shift = self.y - cut
+        moved: list[tuple[Page, list[Run], float, float]] = []
+        for _page, runs, top, lead in moving:
+            shifted = [replace(run, y=run.y + shift) for run in runs]
             self.page.items.extend(shifted)
-            placed.append((self.page, shifted, self.y, lead))
-            self.y += lead
-        self._recent = placed
+            moved.append((self.page, shifted, top + shift, lead))
+        gone = {id(e) for e in moving}
+        self._lines = [e for e in self._lines if id(e) not in gone] + moved
+        self.y = end + shift
 
     def skip(self, n: int = 1, style: TextStyle | None = None) -> None:
         """Blank lines; none at the top of a page."""
         if self.at_top:
             return
         self.y = min(self.y + n * self.leading(style or TextStyle()), self.template.frame_bottom)
-        self._recent = []
 
     # ------------------------------------------------------------------ tables
     def table(
@@ -412,10 +508,13 @@ class Typesetter:
         padding: float = 4.0,
         rule_width: float = 0.75,
         header_style: TextStyle | None = None,
+        on_grid: bool = False,
     ) -> None:
         """A ruled table. ``widths`` are fractions of the text block (summing to 1) or points.
 
         Cells wrap; a row never splits across pages; header rows repeat at the top of each page.
+        ``on_grid``: each line of a cell takes one line of the page grid (``padding`` is then only
+        horizontal), so the text after the table stays on the 22-line grid.
         """
         style = style or TextStyle(first_indent=0, align=LEFT, grid=False, leading=0)
         header_style = header_style or style
@@ -425,7 +524,8 @@ class Typesetter:
         xs = [self.template.left]
         for w in cols:
             xs.append(xs[-1] + w)
-        cell_lead = style.size * 1.5
+        cell_lead = self.template.pitch if on_grid else style.size * 1.5
+        vpad = 0.0 if on_grid else padding
 
         def measure(row: Sequence[str], st: TextStyle) -> tuple[list[list[_Line]], float]:
             cells = []
@@ -435,7 +535,7 @@ class Typesetter:
                     flat = replace(st, left_indent=0, right_indent=0)
                     lines += self.break_lines(part, flat, w - 2 * padding)
                 cells.append(lines)
-            height = max(len(c) for c in cells) * cell_lead + 2 * padding
+            height = max(len(c) for c in cells) * cell_lead + 2 * vpad
             return cells, height
 
         measured = [measure(r, header_style if k < header_rows else style) for k, r in enumerate(rows)]
@@ -450,7 +550,7 @@ class Typesetter:
                 page.items.append(Rule(x, top, x, top + height, rule_width))
             cell_style = replace(st, leading=cell_lead, left_indent=0, right_indent=0)
             for c, lines in enumerate(cells):
-                y = top + padding
+                y = top + vpad
                 for line in lines:
                     runs = self._line_runs(line, cell_style, y, xs[c] + padding, cols[c] - 2 * padding)
                     page.items.extend(runs)
@@ -465,17 +565,48 @@ class Typesetter:
                     for hcells, hheight in headers:
                         draw(hcells, hheight, header_style)
             draw(cells, height, st)
-        self._recent = []
+        self._lines = []  # lines above a table stay where they are
 
     # ------------------------------------------------------------------ finishing
-    def finish(self, number_pages: bool = True) -> list[Page]:
-        """The pages, numbered when there is more than one."""
+    def finish(self, number_pages: bool = True, always_number: bool = False) -> list[Page]:
+        """The pages, numbered when there is more than one (or always, when the form says so)."""
         pages = self.pages
         if pages and not pages[-1].items and len(pages) > 1:
             pages.pop()
-        if number_pages and len(pages) > 1 and self.template.page_numbers != "none":
+        several = len(pages) > 1 or (always_number and bool(pages))
+        if number_pages and several and self.template.page_numbers != "none":
             add_page_numbers(pages, self.fonts, self.template)
         return pages
+
+
+DRAFT_MARK = "草稿"
+DRAFT_NOTE = "草稿　未登记　不得作为正式文书送达"
+
+
+def mark_draft(pages: list[Page], fonts: FontSet, template: PageTemplate = A4_NOTICE) -> None:
+    """Mark every page as a draft: a large grey 草稿 across the text block and a line in the top
+    margin saying it is not registered and may not be served. A draft can then never pass for, nor
+    be byte-identical to, an issued document."""
+    note_size = 14.0
+    for page in pages:
+        slots = [fonts.slot_for(BODY, ch) for ch in DRAFT_MARK + DRAFT_NOTE]
+        if any(s is None for s in slots):
+            raise MissingGlyph(
+                "草稿标记",
+                next(ch for ch, s in zip(DRAFT_MARK + DRAFT_NOTE, slots, strict=True) if s is None),
+            )
+        slot = fonts.primary(BODY)
+        centre_y = template.top + (template.frame_bottom - template.top) / 2
+        page.items.insert(0, Mark(template.width / 2, centre_y, DRAFT_MARK, slot, 150.0))
+        width = sum(slot.face.char_width(ch, note_size) for ch in DRAFT_NOTE)
+        y = template.top - 12 * MM
+        page.items.append(Run(template.width - template.right - width, y, DRAFT_NOTE, slot, note_size, 0.0))
+
+
+def _shifted(item: Run | Rule | Mark, dy: float) -> Run | Rule | Mark:
+    if isinstance(item, Rule):
+        return replace(item, y1=item.y1 + dy, y2=item.y2 + dy)
+    return replace(item, y=item.y + dy)
 
 
 def page_number_text(n: int, total: int, kind: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.documents.layout import Page, Rule, Run
+from desktop.documents.layout import Mark, Page, Rule, Run
 
 CREATOR = "法庭自动履行工作台 Tribunal Desk"
 EMBOLDEN = 0.03  # stroke width as a share of the font size for emboldened faces
@@ -47,6 +47,14 @@ def _draw_page(canvas: Canvas, page: Page) -> None:
         elif isinstance(item, Rule):
             canvas.setLineWidth(item.width)
             canvas.line(item.x1, height - item.y1, item.x2, height - item.y2)
+        elif isinstance(item, Mark):
+            canvas.saveState()
+            canvas.setFillGray(item.gray)
+            canvas.translate(item.x, height - item.y)
+            canvas.rotate(item.angle)
+            canvas.setFont(item.slot.face.font().fontName, item.size)
+            canvas.drawString(-item.width() / 2, -item.size * 0.35, item.text)
+            canvas.restoreState()
 
 
 def write_pdf(

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.core.casenumber import parse_case_number
+from desktop.core.chinese_dates import format_date_cn
 from desktop.core.eligibility import CaseFacts, fully_performed, performed_on
 from desktop.core.errors import ValidationError
-from desktop.core.ledger import balance
-from desktop.core.model import Case, Disposition, ObligationKind, Party, PartyKind
+from desktop.core.ledger import balance, schedule
+from desktop.core.model import Case, CourtSettings, Disposition, ObligationKind, Party, PartyKind
 
 _CASE_NUMBER = re.compile(r"（\d{4}）[^（）；;，,。\s]{2,30}?号(?:之[一二三四五六七八九十]+)?")
 
@@ -27,6 +28,7 @@ class SourceContext:
     case: Case
     today: date
     facts: CaseFacts = field(default_factory=CaseFacts)
+    court: CourtSettings | None = None  # this court (设置): to tell its own judgments from others'
 
 
 def _type_code(number: str) -> str:
@@ -95,6 +97,59 @@ def enforcement_number(case: Case) -> str | None:
     return case.case_number if _is_enforcement(case.case_number) else None
 
 
+_CITY = re.compile(r"^(.{2,12}?[市州盟])(?!中级)")
+
+
+def _parsed(number: str | None) -> tuple[str, str] | None:
+    """(court code, type code) of a case number."""
+    if not number:
+        return None
+    try:
+        parsed = parse_case_number(number)
+    except ValidationError:
+        return None
+    return parsed.court_code, parsed.type_code
+
+
+def _own_codes(ctx: SourceContext) -> set[str]:
+    """This court's codes: from 设置, and the case's own number's (a case in this court's ledger)
+    unless that number is an appeal (民终: the intermediate court's number)."""
+    codes = {ctx.court.court_code} if ctx.court is not None and ctx.court.court_code else set()
+    own = _parsed(ctx.case.case_number)
+    if own and not own[1].endswith("终"):
+        codes.add(own[0])
+    return codes
+
+
+def basis_court_name(ctx: SourceContext) -> str | None:
+    """The court that made the judgment or mediation being performed, by name.
+
+    This court's own (the basis number carries this court's code): its name. An appellate judgment
+    (民终) of the intermediate court above this court (黑09 above 黑0902): that court, named
+    某某市中级人民法院 after the city in this court's name when it has one (七台河市新兴区人民法院 →
+    七台河市中级人民法院); otherwise, and for any other court, left for the clerk to type (None)."""
+    basis = _parsed(basis_number(ctx.case))
+    own = _own_codes(ctx)
+    if basis is None or not own:
+        return None
+    own_name = ctx.court.court_name if ctx.court else ""
+    code = basis[0]
+    if code in own:
+        return own_name or None
+    if any(c.startswith(code) for c in own) and len(code) == 3 and code[1:].isdigit():
+        match = _CITY.match(own_name)
+        return f"{match.group(1)}中级人民法院" if match else None
+    return None
+
+
+def basis_court(ctx: SourceContext) -> str | None:
+    """How a notice names that court: 本院 for this court's own judgment, else its name."""
+    basis = _parsed(basis_number(ctx.case))
+    if basis is not None and basis[0] in _own_codes(ctx):
+        return "本院"
+    return basis_court_name(ctx)
+
+
 def _basis_kind(case: Case) -> str:
     """What the case number of the basis names: 判决, 调解 or 裁定."""
     if case.disposition is Disposition.MEDIATION:
@@ -151,6 +206,39 @@ def _last_payment(case: Case) -> date | None:
     return max((p.paid_on for p in case.payments), default=None)
 
 
+def _performance_date(case: Case) -> date | None:
+    """The date the obligations were performed: fully, or (主要义务) the last payment so far."""
+    return performed_on(case) or _last_payment(case)
+
+
+def overdue(case: Case, today: date) -> list[tuple[date, int]]:
+    """The installments whose date has passed (before ``today``) and that are not paid in full,
+    with the part still unpaid: payments settle the earliest installments first."""
+    items = [it for ob in case.obligations for it in schedule(ob, case.deadline)]
+    items.sort(key=lambda it: (it.due_date is None, it.due_date or date.max))
+    remaining = sum(p.amount_fen for p in case.payments)
+    out: list[tuple[date, int]] = []
+    for it in items:
+        settled = min(remaining, it.amount_fen)
+        remaining -= settled
+        if it.due_date is not None and it.due_date < today and it.amount_fen > settled:
+            out.append((it.due_date, it.amount_fen - settled))
+    return out
+
+
+def _overdue_dates(ctx: SourceContext) -> str | None:
+    """The dates of the overdue installments; without any (no money to pay) the case's deadline
+    once it has passed."""
+    days = sorted({d for d, _fen in overdue(ctx.case, ctx.today)})
+    if not days and ctx.case.deadline is not None and ctx.case.deadline < ctx.today:
+        days = [ctx.case.deadline]
+    return "、".join(format_date_cn(d) for d in days) or None
+
+
+def _overdue_fen(ctx: SourceContext) -> int | None:
+    return sum(fen for _d, fen in overdue(ctx.case, ctx.today)) or None
+
+
 def _ground(ctx: SourceContext) -> str | None:
     """The first 房县 §十 ground the screening found for the case's enterprise debtor, worded as the
     form's choice."""
@@ -163,6 +251,9 @@ def _ground_detail(ctx: SourceContext) -> str | None:
 
 
 def _self_word(parties: list[Party]) -> str:
+    """本人 (a person), 本单位 (an organisation), 我方 (several parties, persons among them or not)."""
+    if len(parties) > 1:
+        return "我方"
     return "本单位" if parties and parties[0].kind is PartyKind.ORGANISATION else "本人"
 
 
@@ -193,6 +284,8 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
     "case.number": ("案号", lambda c: c.case.case_number),
     "case.basis_number": ("执行依据的案号（执行案件读备注中的“执行依据：”）", lambda c: basis_number(c.case)),
     "case.enforcement_number": ("执行案号", lambda c: enforcement_number(c.case)),
+    "case.basis_court": ("作出执行依据的法院：本院，或二审的中级人民法院名称", basis_court),
+    "case.basis_court_name": ("作出执行依据的法院全称（本院亦写全称）", basis_court_name),
     "case.cause": ("案由", lambda c: c.case.cause or None),
     "case.basis_kind": ("判决、调解或裁定", lambda c: _basis_kind(c.case)),
     "case.document": ("民事判决书、民事调解书或民事裁定书", lambda c: _document_name(c.case)),
@@ -238,6 +331,12 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
     "money.performed_date": ("全部履行完毕的日期", lambda c: performed_on(c.case)),
     "money.performance_kind": ("全部义务或主要义务（证明书）", lambda c: _performance_kind(c.case)),
     "money.last_payment_date": ("最后一笔履行的日期", lambda c: _last_payment(c.case)),
+    "money.performance_date": (
+        "履行日期：全部履行完毕之日，未履行完毕的（主要义务）为最后一笔履行之日",
+        lambda c: _performance_date(c.case),
+    ),
+    "money.overdue": ("已到履行日期（今天以前）而尚未履行的金额（分），未到期的分期不计", _overdue_fen),
+    "money.overdue_dates": ("已到期而未履行完毕的各期履行日期，以“、”分隔", _overdue_dates),
     "account.name": ("收款账户户名", lambda c: _account(c.case, "account_name")),
     "account.number": ("收款账号", lambda c: _account(c.case, "account_number")),
     "account.bank": ("开户行", lambda c: _account(c.case, "account_bank")),

@@ -202,6 +202,9 @@ class BatchDialog(QDialog):
         self.list = QPlainTextEdit(self)
         self.list.setReadOnly(True)
         col.addWidget(self.list, 1)
+        self.duplex = QCheckBox(_("双面打印：页数为单数的文书后补一张空白页，每份从新的一张纸开始"), self)
+        self.duplex.setChecked(True)
+        col.addWidget(self.duplex)
         buttons = QDialogButtonBox(self)
         self.issue_button = buttons.addButton(
             _("登记并保存为一个 PDF…"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -239,7 +242,7 @@ class BatchDialog(QDialog):
         if not path_text:
             return
         try:
-            result = self.service.issue_batch(form.id, self.case_ids)
+            result = self.service.issue_batch(form.id, self.case_ids, duplex=self.duplex.isChecked())
         except StoreError as exc:
             QMessageBox.critical(self, _("批量出具失败"), str(exc))
             return

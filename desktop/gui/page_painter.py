@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPaint
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop.documents.fonts import Face
-from desktop.documents.layout import Page, Rule, Run
+from desktop.documents.layout import Mark, Page, Rule, Run
 from desktop.documents.pdf import EMBOLDEN
 
 _FAMILIES: dict[str, str] = {}
@@ -66,6 +66,15 @@ def paint_page(painter: QPainter, page: Page) -> None:
         elif isinstance(item, Rule):
             painter.setPen(QPen(black, item.width))
             painter.drawLine(QPointF(item.x1, item.y1), QPointF(item.x2, item.y2))
+        elif isinstance(item, Mark):
+            painter.save()
+            painter.translate(item.x, item.y)
+            painter.rotate(-item.angle)  # Qt turns clockwise with y down
+            painter.setFont(_font(item.slot.face, item.size))
+            grey = round(item.gray * 255)
+            painter.setPen(QColor(grey, grey, grey))
+            painter.drawText(QPointF(-item.width() / 2, item.size * 0.35), item.text)
+            painter.restore()
 
 
 def render_page(page: Page, dpi: float = 96.0) -> QImage:

@@ -277,6 +277,22 @@ class DocumentWizard(QWizard):
         self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
         self.setButtonText(QWizard.WizardButton.CustomButton1, _("登记并保存 PDF…"))
         self.setButtonText(QWizard.WizardButton.CustomButton2, _("登记并打印…"))
+        # A form a party fills by hand (收款账户确认书, 承诺书) can be handed out blank, unregistered.
+        if draft.form.blank:
+            self.setOption(QWizard.WizardOption.HaveCustomButton3, True)
+            self.setButtonText(QWizard.WizardButton.CustomButton3, _("空白表 PDF…"))
+            self.setButtonLayout(
+                [
+                    QWizard.WizardButton.CustomButton3,
+                    QWizard.WizardButton.Stretch,
+                    QWizard.WizardButton.BackButton,
+                    QWizard.WizardButton.NextButton,
+                    QWizard.WizardButton.CustomButton1,
+                    QWizard.WizardButton.CustomButton2,
+                    QWizard.WizardButton.FinishButton,
+                    QWizard.WizardButton.CancelButton,
+                ]
+            )
         self.setButtonText(QWizard.WizardButton.NextButton, _("下一步"))
         self.setButtonText(QWizard.WizardButton.BackButton, _("上一步"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("完成"))
@@ -328,8 +344,11 @@ class DocumentWizard(QWizard):
                 box = widget.parentWidget()
                 assert box is not None
                 page.form.layout_.setRowVisible(box, visible(self.form_def, f, self.values))
-        number = self.issued.number if self.issued else None
-        self.printable = self.service.preview(self.form_def, self.values, number)
+        # Until it is registered the preview is a draft: 草稿 across the page, no number.
+        if self.issued:
+            self.printable = self.service.preview(self.form_def, self.values, self.issued.number)
+        else:
+            self.printable = self.service.preview(self.form_def, self.values, draft=True)
         try:
             self.pages_laid = layout_document(self.printable, self.service.fonts)
         except ValidationError as exc:  # a character no font has, typed into a field not yet checked
@@ -388,8 +407,27 @@ class DocumentWizard(QWizard):
     def _custom(self, which: int) -> None:
         if which == QWizard.WizardButton.CustomButton1.value:
             self.save_pdf()
+        elif which == QWizard.WizardButton.CustomButton3.value:
+            self.save_blank_pdf()
         else:
             self.print_document()
+
+    def save_blank_pdf(self) -> Path | None:
+        """The form blank (the case's number and parties filled in) for the party to complete by
+        hand: nothing is registered."""
+        name = f"{self.form_def.title}（空白）{self.draft.case.case_number}.pdf".replace("/", "_")
+        path_text, _filter = QFileDialog.getSaveFileName(self, _("保存空白表"), name, _("PDF 文件 (*.pdf)"))
+        if not path_text:
+            return None
+        path = Path(path_text)
+        try:
+            doc = self.service.blank(self.form_def.id, self.draft.case.id)
+            path.write_bytes(self.service.pdf([doc]))
+        except (OSError, StoreError) as exc:
+            QMessageBox.critical(self, _("保存失败"), str(exc))
+            return None
+        QMessageBox.information(self, _("已保存"), _("空白表（未登记）已保存到：\n{0}").format(path))
+        return path
 
     def default_file_name(self) -> str:
         case = self.draft.case.case_number
@@ -427,7 +465,7 @@ class DocumentWizard(QWizard):
         if issued is None:
             return False
         try:
-            print_pages(printer, layout_document(issued.printable, self.service.fonts))
+            print_pages(printer, list(issued.pages) or layout_document(issued.printable, self.service.fonts))
         except OSError as exc:
             QMessageBox.critical(self, _("打印失败"), str(exc))
             return False

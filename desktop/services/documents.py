@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,12 @@ from desktop.core.model import Case, ContactMethod, CourtSettings
 from desktop.core.reminders import windows_from_rules
 from desktop.core.validation import check_text
 from desktop.documents.answers import from_json, to_json
-from desktop.documents.fill import Printable, as_input, check_answers, prefill, resolve
+from desktop.documents.fill import Printable, as_input, blank_values, check_answers, prefill, resolve
 from desktop.documents.fonts import FontSet, default_fonts
 from desktop.documents.formdef import FormDef, FormSet, load_forms
-from desktop.documents.render import pdf_for
+from desktop.documents.keep import FaceFinder, FontUnavailable, pages_from_json, pages_to_json
+from desktop.documents.layout import Page
+from desktop.documents.render import layout_document, pages_pdf, pdf_for
 from desktop.documents.sources import SourceContext
 from desktop.services.reminders import Reminders
 from desktop.services.workspace import CaseInvalid, Change, Workspace
@@ -40,6 +42,7 @@ from desktop.store.database import StoreError, transaction
 
 SNAPSHOT_FORMAT = 1
 PARTY_KEYS = ("addressee", "debtor", "objector", "applicant", "creditor")
+DRAFT_ONLY_NUMBER = "（草稿，无编号）"
 
 
 class NotEligible(StoreError):
@@ -81,6 +84,8 @@ class Issued:
     case_number: str
     form: FormDef
     printable: Printable
+    pages: tuple[Page, ...] = ()  # as laid out at issue (and kept in the register)
+    court_name: str = ""  # the PDF's author: the court that issued it
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,7 @@ class DocumentService:
         verdict = self.eligibility(form, case, facts)
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
-        values = prefill(form, SourceContext(case, self.ws.today(), facts))
+        values = prefill(form, SourceContext(case, self.ws.today(), facts, self.ws.court()))
         return Draft(form, case, verdict, as_input(form, values), facts)
 
     def check(
@@ -176,12 +181,43 @@ class DocumentService:
     ) -> tuple[dict[str, object], dict[str, ValidationError]]:
         return check_answers(form, answers, self.ws.today(), self.fonts)
 
-    def preview(self, form: FormDef, values: Mapping[str, object], number: str | None = None) -> Printable:
-        """The document as it will print (the number shows as “登记后生成” until issued)."""
+    def preview(
+        self, form: FormDef, values: Mapping[str, object], number: str | None = None, draft: bool = False
+    ) -> Printable:
+        """The document as it will print (the number shows as “登记后生成” until issued). A ``draft``
+        has no register number and the 草稿 mark on every page."""
         court = self.ws.court() or CourtSettings("（未设置法院名称）", "")
+        if draft:
+            return replace(resolve(form, values, court, self.ws.today(), DRAFT_ONLY_NUMBER), draft=True)
         if number is None:
             return resolve(form, values, court, self.ws.today())
         return resolve(form, values, court, self.ws.today(), number)
+
+    def blank(self, form_id: str, case_id: int | None = None) -> Printable:
+        """The form printed blank for a party to fill by hand (forms with ``blank = true``): not
+        registered, no number. For a case, the case's facts and the parties' names are filled in
+        (the eligibility rule is not asked: handing out a form to fill is always allowed)."""
+        form = self.form(form_id)
+        if not form.blank:
+            raise StoreError(
+                f"《{form.display_name}》由法院填写出具，没有空白表（可打印空白表的文书：{self.blank_titles()}）"
+            )
+        prefilled: dict[str, object] | None = None
+        if case_id is not None:
+            case = load_case(self.ws.db, case_id)
+            prefilled = prefill(
+                form, SourceContext(case, self.ws.today(), self.facts(case_id), self.ws.court())
+            )
+        court = self.ws.court() or CourtSettings("＿＿＿＿＿＿＿＿人民法院", "")
+        return resolve(form, blank_values(form, prefilled), court, self.ws.today(), blank=True)
+
+    def blank_titles(self) -> str:
+        return "、".join(f.display_name for f in self.forms().ordered() if f.blank) or "无"
+
+    def draft_pdf(self, form: FormDef, values: Mapping[str, object]) -> bytes:
+        """A draft to read over or hand round internally: not registered, not in the urging log,
+        no number, 草稿 on every page."""
+        return self.pdf([self.preview(form, values, draft=True)])
 
     # ------------------------------------------------------------------ issuing
     def issue(self, form_id: str, case_id: int, answers: Mapping[str, str]) -> Issued:
@@ -193,15 +229,20 @@ class DocumentService:
         return issued[0]
 
     def _prepared(
-        self, form: FormDef, case_id: int, answers: Mapping[str, str] | None
+        self,
+        form: FormDef,
+        case_id: int,
+        answers: Mapping[str, str] | None,
+        loaded: tuple[Case, CaseFacts] | None = None,
     ) -> tuple[Case, dict[str, object]]:
-        case = load_case(self.ws.db, case_id)
-        facts = self.facts(case_id)
+        case, facts = loaded if loaded is not None else (load_case(self.ws.db, case_id), self.facts(case_id))
         verdict = self.eligibility(form, case, facts)
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
         if answers is None:
-            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts)))
+            answers = as_input(
+                form, prefill(form, SourceContext(case, self.ws.today(), facts, self.ws.court()))
+            )
         values, errors = self.check(form, answers)
         if errors:
             raise CaseInvalid(list(errors.values()))
@@ -213,6 +254,7 @@ class DocumentService:
         items: Sequence[tuple[int, Mapping[str, str] | None]],
         batch: str,
         refused: list[tuple[str, str]] | None = None,
+        loaded: Mapping[int, tuple[Case, CaseFacts]] | None = None,
     ) -> list[Issued]:
         form = self.form(form_id)
         court = self.court()
@@ -220,7 +262,7 @@ class DocumentService:
         prepared: list[tuple[Case, dict[str, object]]] = []
         for case_id, answers in items:
             try:
-                prepared.append(self._prepared(form, case_id, answers))
+                prepared.append(self._prepared(form, case_id, answers, (loaded or {}).get(case_id)))
             except (NotEligible, CaseInvalid) as exc:
                 if refused is None:
                     raise
@@ -250,7 +292,9 @@ class DocumentService:
                 )
                 seq, number = register.allocate(conn, court.court_code, form.series, new.abbr, today.year)
                 doc = resolve(form, values, court, today, number)
+                pages = tuple(layout_document(doc, self.fonts))  # typeset once: kept and printed
                 snapshot = self._snapshot(form, court, case, values, number, doc)
+                snapshot["layout"] = pages_to_json(pages)
                 doc_id = register.insert_document(conn, new, seq, number, snapshot)
                 if form.reminder_rule:
                     method = str(values.get("delivery") or "")
@@ -267,7 +311,9 @@ class DocumentService:
                         form.reminder_rule,
                         case.case_number,
                     )
-                out.append(Issued(doc_id, number, case.id, case.case_number, form, doc))
+                out.append(
+                    Issued(doc_id, number, case.id, case.case_number, form, doc, pages, court.court_name)
+                )
         return out
 
     def _snapshot(
@@ -299,38 +345,57 @@ class DocumentService:
             "printable": doc.to_json(),
         }
 
-    def pdf(self, issued: Sequence[Issued] | Sequence[Printable]) -> bytes:
-        docs: list[tuple[str, Printable]] = []
+    def pdf(self, issued: Sequence[Issued] | Sequence[Printable], duplex: bool = True) -> bytes:
+        """Issued documents as laid out at issue (the court that issued them as the PDF's author);
+        drafts and other printables laid out now."""
+        if issued and all(isinstance(i, Issued) and i.pages for i in issued):
+            docs = [i for i in issued if isinstance(i, Issued)]
+            parts = [(f"{i.case_number} {i.form.title}（{i.number}）", i.pages) for i in docs]
+            title = docs[0].printable.title if len(docs) == 1 else f"文书{len(docs)}份"
+            return pages_pdf(parts, title, docs[0].court_name, duplex)
+        printables: list[tuple[str, Printable]] = []
         for item in issued:
             if isinstance(item, Issued):
-                docs.append((f"{item.case_number} {item.form.title}（{item.number}）", item.printable))
+                printables.append((f"{item.case_number} {item.form.title}（{item.number}）", item.printable))
             else:
-                docs.append((item.title, item))
+                printables.append((item.title, item))
         court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+        return pdf_for(printables, self.fonts, author=court.court_name if court else "", duplex=duplex)
 
     # ------------------------------------------------------------------ the register
     def record(self, doc_id: int) -> register.DocumentRecord:
         return register.load_document(self.ws.db, doc_id)
 
-    def reprint(self, doc_ids: Iterable[int]) -> bytes:
-        """The registered documents again, from their snapshots (hash checked), in one PDF."""
-        docs: list[tuple[str, Printable]] = []
+    def reprint(self, doc_ids: Iterable[int], duplex: bool = True) -> bytes:
+        """The registered documents again, from their snapshots (hash checked), in one PDF.
+
+        A document kept with its layout is drawn from it, each face found by its font file's hash
+        (refused, naming the font, when that exact file is not on this machine), with the issuing
+        court as the author: the same pages on any PC. Older documents are set again from their text.
+        """
+        doc_ids = list(doc_ids)
+        finder = FaceFinder(self.fonts)
+        parts: list[tuple[str, Sequence[Page]]] = []
+        title, author = "", ""
         for doc_id in doc_ids:
             rec = register.load_document(self.ws.db, doc_id)
-            docs.append(
-                (
-                    f"{rec.case_number} {rec.title}（{rec.doc_number}）",
-                    Printable.from_json(rec.snapshot["printable"]),
-                )
-            )
+            printable = Printable.from_json(rec.snapshot["printable"])
+            kept = rec.snapshot.get("layout")
+            try:
+                pages = pages_from_json(kept, finder) if kept else layout_document(printable, self.fonts)
+            except FontUnavailable as exc:
+                raise StoreError(f"{rec.doc_number}：{exc.message}") from exc
+            parts.append((f"{rec.case_number} {rec.title}（{rec.doc_number}）", pages))
+            title = title or printable.title
+            author = author or str(rec.snapshot.get("court", {}).get("name", ""))
         with transaction(self.ws.db) as conn:
             from desktop.store.audit import record
 
             for doc_id in doc_ids:
                 record(conn, self.ws.actor, "document.reprint", "document", doc_id)
-        court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+        if len(parts) > 1:
+            title = f"文书{len(parts)}份"
+        return pages_pdf(parts, title, author, duplex)
 
     def snapshot_values(self, doc_id: int) -> dict[str, object]:
         """The typed values a document was issued with."""
@@ -392,14 +457,21 @@ class DocumentService:
         return out
 
     def issue_batch(
-        self, form_id: str, case_ids: Sequence[int], common: Mapping[str, str] | None = None
+        self,
+        form_id: str,
+        case_ids: Sequence[int],
+        common: Mapping[str, str] | None = None,
+        duplex: bool = True,
     ) -> BatchResult:
         """Register one document per case (prefilled from each case, ``common`` answers on top) and
         print them all into one PDF. Cases the rule refuses, or whose form cannot be completed from the
-        case alone, are listed in ``refused`` with the reason; the others are registered together."""
+        case alone, are listed in ``refused`` with the reason; the others are registered together.
+        ``duplex``: each document padded to an even page count (double-sided printing)."""
         form = self.form(form_id)
         items: list[tuple[int, Mapping[str, str] | None]] = []
         refused: list[tuple[str, str]] = []
+        loaded: dict[int, tuple[Case, CaseFacts]] = {}  # each case read once for the whole batch
+        court = self.ws.court()
         for case_id in case_ids:
             try:
                 case = load_case(self.ws.db, case_id)
@@ -407,16 +479,17 @@ class DocumentService:
                 refused.append((str(case_id), str(exc)))
                 continue
             facts = self.facts(case_id)
-            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts)))
+            loaded[case_id] = (case, facts)
+            answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts, court)))
             answers.update(common or {})
             items.append((case_id, answers))
         batch = uuid.uuid4().hex[:12] if len(items) > 1 else ""
-        issued = self._issue_many(form_id, items, batch, refused) if items else []
+        issued = self._issue_many(form_id, items, batch, refused, loaded) if items else []
         if issued:
             self.ws.notify(Change("document", tuple(i.case_id for i in issued)))
             if form.reminder_rule:
                 self.ws.notify(Change("contact", tuple(i.case_id for i in issued)))
-        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued) if issued else b"")
+        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued, duplex) if issued else b"")
 
     # ------------------------------------------------------------------ case facts (flags)
     def set_flag(self, case_id: int, flag: CaseFlag, since: date, note: str = "") -> None:

@@ -18,6 +18,40 @@ from tests.conftest import TODAY
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
 
 
+# What a clerk types when the case record does not say it (only used where the prefill is empty).
+TYPED = {
+    "judgment_date": "2024-12-02",
+    "apply_date": "2025-03-03",
+    "filing_date": "2025-03-10",
+    "notice_date": "2025-05-20",
+    "new_deadline": "2025-06-30",
+    "settlement_date": "2025-06-01",
+    "terms": "被执行人于2025年7月31日前分两期给付申请执行人人民币20,000.00元，"
+    "首期10,000.00元于2025年6月30日前给付",
+    "reason": "生产经营任务紧急，需参与政府采购招标",
+    "repair_from": "2025-06-15",
+    "repair_to": "2025-08-15",
+    "perform_by": "2025-08-31",
+    "pre_number": "（2025）黑0902执前调5号",
+    "basis_court": "本院",
+    "basis_number": "（2024）黑0902民初88号",
+    "enforcement_number": "（2025）黑0902执77号",
+    "obligations": "（1）被申请人于本判决生效之日起十日内给付申请人借款本金人民币20,000.00元；",
+    "performed_date": "2025-06-01",
+    "cause": "民间借贷纠纷",
+    "ground": "存在其他符合破产申请条件的情形",
+}
+
+
+def typed_answers(service: DocumentService, form_id: str, case_id: int) -> dict[str, str]:
+    """The prefilled answers for the case, with what a clerk types where the case says nothing."""
+    answers = dict(service.start(form_id, case_id).answers)
+    for key, value in TYPED.items():
+        if key in answers and not answers[key].strip():
+            answers[key] = value
+    return answers
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"

@@ -9,6 +9,7 @@ character lost, blank or replaced), and pdffonts must list only embedded, Unicod
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,34 +17,11 @@ import pytest
 from desktop.documents.fill import Printable
 from desktop.documents.formdef import load_forms
 from desktop.documents.layout import A4_NOTICE, Page, Run
-from desktop.documents.render import MOST_LINES_PER_PAGE, _set, layout_document
+from desktop.documents.render import _set, layout_document
 from desktop.services.documents import DocumentService, form_directories
-from tests.forms.conftest import PAGE_NUMBER, POPPLER, pdf_fonts, pdf_text, squeeze
+from tests.forms.conftest import PAGE_NUMBER, POPPLER, TYPED, pdf_fonts, pdf_text, squeeze
 
 pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts) not installed")
-
-# What a clerk types when the case record does not say it (only used where the prefill is empty).
-TYPED = {
-    "judgment_date": "2024-12-02",
-    "apply_date": "2025-03-03",
-    "filing_date": "2025-03-10",
-    "notice_date": "2025-05-20",
-    "new_deadline": "2025-06-30",
-    "settlement_date": "2025-06-01",
-    "terms": "被执行人于2025年7月31日前分两期给付申请执行人人民币20,000.00元，"
-    "首期10,000.00元于2025年6月30日前给付",
-    "reason": "生产经营任务紧急，需参与政府采购招标",
-    "repair_from": "2025-06-15",
-    "repair_to": "2025-08-15",
-    "perform_by": "2025-08-31",
-    "pre_number": "（2025）黑0902执前调5号",
-    "basis_number": "（2024）黑0902民初88号",
-    "enforcement_number": "（2025）黑0902执77号",
-    "obligations": "（1）被申请人于本判决生效之日起十日内给付申请人借款本金人民币20,000.00元；",
-    "performed_date": "2025-06-01",
-    "cause": "民间借贷纠纷",
-    "ground": "存在其他符合破产申请条件的情形",
-}
 
 FORM_IDS = [f.id for f in load_forms(form_directories()).ordered()]
 
@@ -129,20 +107,22 @@ def _body_pitch(page: Page) -> float:
     return min(b - a for a, b in itertools.pairwise(ys))
 
 
-def test_a_notice_a_few_lines_too_long_is_set_on_one_page(demo: DocumentService) -> None:
-    """GB/T 9704 §7.3.5: rather than carry 特此催告 and the signature to a page of their own, the line
-    pitch is tightened (to at most 26 lines a page); a notice far too long keeps the 22-line grid."""
+def test_a_notice_a_few_lines_too_long_keeps_the_grid_unless_the_form_allows_tighter(
+    demo: DocumentService,
+) -> None:
+    """By default the 22-line grid is kept and the notice runs onto page 2; a form declaring
+    ``max_lines_per_page`` (the court allows it, GB/T 9704 §7.3.5) is set on one page with at most
+    that many lines; a notice far too long keeps the grid either way."""
 
     fits = next(n for n in range(1, 20) if len(_set(_notice(n + 1), demo.fonts, A4_NOTICE)) == 2)
     over = _notice(fits + 1)  # one paragraph too many for the 22-line grid
-    assert len(_set(over, demo.fonts, A4_NOTICE)) == 2
-    (page,) = layout_document(over, demo.fonts)
+    standard = layout_document(over, demo.fonts)
+    assert len(standard) == 2 and abs(_body_pitch(standard[0]) - A4_NOTICE.pitch) < 0.01
+
+    (page,) = layout_document(replace(over, max_lines=26), demo.fonts)
     assert _body_pitch(page) < A4_NOTICE.pitch - 0.5
-    assert (
-        _body_pitch(page)
-        >= (A4_NOTICE.height - A4_NOTICE.top - A4_NOTICE.bottom) / MOST_LINES_PER_PAGE - 0.01
-    )
+    assert _body_pitch(page) >= (A4_NOTICE.height - A4_NOTICE.top - A4_NOTICE.bottom) / 26 - 0.01
     assert "特此催告" in page.text() and "二〇二六年十二月四日" in page.text()
 
-    long = layout_document(_notice(fits + 8), demo.fonts)
+    long = layout_document(replace(_notice(fits + 8), max_lines=26), demo.fonts)
     assert len(long) >= 2 and abs(_body_pitch(long[0]) - A4_NOTICE.pitch) < 0.01

@@ -208,6 +208,7 @@ def test_500_characters_without_a_break_print_readably(tmp_path: Path) -> None:
             "creditor": long_name,
             "debtor": "逄仉亓",
             "judgment_date": "2024-12-02",
+            "basis_court": "七台河市新兴区人民法院",
             "basis_number": "（2024）黑0902民初888号",
             "basis_word": "判决",
             "filing_date": "2025-03-03",

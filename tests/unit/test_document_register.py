@@ -62,7 +62,7 @@ def test_numbers_run_per_court_series_and_year(workspace: Workspace, service: Do
     assert issue(service, "performance_prompt", b.id).number == "黑0902履提〔2025〕2号"
     # The two certificates (七台河 trial stage, 从化 enforcement stage) share one series.
     assert issue(service, "certificate_trial", c.id).number == "黑0902履证〔2025〕1号"
-    typed = {"judgment_date": "2024-12-02", "basis_number": "（2024）黑0902民初9号"}
+    typed = {"judgment_date": "2024-12-02", "basis_number": "（2024）黑0902民初9号", "basis_court": "本院"}
     assert issue(service, "certificate_enforcement", d.id, **typed).number == ("黑0902履证〔2025〕2号")
     # Another court code (settings changed) numbers from 1 again.
     workspace.set_court(CourtSettings("七台河市桃山区人民法院", "黑0903", ""))
