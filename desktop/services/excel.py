@@ -42,6 +42,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from desktop.core.cells import csv_unguard, xlsx_escape, xlsx_needs_text_cell, xlsx_unescape
 from desktop.core.errors import ValidationError
 from desktop.core.tabular import (
     CASES,
@@ -181,6 +182,11 @@ def _fill_merged(
         yield number, cells
 
 
+def _unescaped(values: tuple[object, ...]) -> list[object]:
+    """A row's cells with the text of string cells as written (OOXML ``_xHHHH_`` escapes decoded)."""
+    return [xlsx_unescape(v) if type(v) is str else v for v in values]
+
+
 class TableFile:
     """An XLSX workbook or a CSV file as sheets of rows of cell values."""
 
@@ -256,16 +262,35 @@ class TableFile:
                     self._merged[sheet] = _merged_ranges(self._workbook._archive, member)
         ranges = self._merged[sheet]
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
-        plain = ((i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
+        plain = ((i, _unescaped(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
         return _fill_merged(plain, ranges)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self._csv is not None
-        sample = self._csv[:20_000].splitlines()[:20]
-        delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in sample))
+        delimiter = _delimiter(self._csv[:20_000])
         reader = csv.reader(io.StringIO(self._csv, newline=""), delimiter=delimiter)
         for i, cells in enumerate(reader, start=1):
-            yield i, list(cells)
+            yield i, [csv_unguard(c) for c in cells]
+
+
+def _delimiter(sample: str) -> str:
+    """Comma, tab or semicolon: whichever separates most cells in the first lines, counting only
+    outside quoted cells (a quoted cell may hold tabs, semicolons and line breaks of its own)."""
+    counts = dict.fromkeys(",\t;", 0)
+    quoted = False
+    lines = 0
+    for ch in sample:
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in counts:
+            counts[ch] += 1
+        elif ch == "\n":
+            lines += 1
+            if lines >= 20:
+                break
+    return max(",\t;", key=lambda d: counts[d])
 
 
 def file_sha256(path: Path) -> str:
@@ -680,9 +705,19 @@ def _setup_sheet(wb: Any, sheet: str) -> tuple[Any, list[Any]]:
 
 
 def _append(ws: Any, styled: list[Any], values: list[object]) -> None:
+    """Append one row. Text is always written as a text cell (:mod:`desktop.core.cells`): a 案由
+    “=1+1” stays text, never a formula that would read back empty."""
+    from openpyxl.cell import WriteOnlyCell
+
     row: list[object] = []
     for cell, value in zip(styled, values, strict=True):
-        if cell is None or value is None:
+        if isinstance(value, str) and xlsx_needs_text_cell(value):
+            text = WriteOnlyCell(ws, value=xlsx_escape(value))
+            text.data_type = "s"
+            if cell is not None:
+                text.number_format = cell.number_format
+            row.append(text)
+        elif cell is None or value is None:
             row.append(value)
         else:
             cell.value = value

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from desktop.core.cells import FORMULA_STARTS, csv_guard, xlsx_escape  # noqa: F401  (FORMULA_STARTS: was defined here)
 from desktop.core.errors import ValidationError
 from desktop.core.model import CourtSettings, Party, PartyKind
 from desktop.core.validation import check_text
@@ -544,12 +545,8 @@ def write_pdf_list(batch: Batch, pages: Sequence[Page]) -> bytes:
 
 # Excel (and LibreOffice) run a CSV cell beginning with one of these as a formula (CSV injection): a
 # party named “=HYPERLINK(…)” must reach the agency as text, as it does in the XLSX (text cells).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: str) -> str:
-    """The cell as Excel shows it as text: a leading apostrophe before a formula-like start."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+# The guard lives in desktop.core.cells, shared with the import that reads it back.
+csv_text = csv_guard
 
 
 def csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
@@ -580,7 +577,7 @@ def xlsx_bytes(batch: Batch, rows: Sequence[Sequence[str]]) -> bytes:
     for k, row in enumerate(rows):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=xlsx_escape(value))
             cell.data_type = "s"
             if k == 0:
                 cell.font = bold
