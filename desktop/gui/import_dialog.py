@@ -189,8 +189,9 @@ class ImportDialog(QDialog):
             self.summary.setText(str(exc))
         except excel.Cancelled:
             self.summary.setText(_("已取消读取。"))
-        except StoreError as exc:
-            self.summary.setText(_("无法导入这个文件。"))
+        except StoreError as exc:  # excel.ExcelError: a bad file, said in Chinese (never a traceback)
+            self._show_rejections([])
+            self.summary.setText(_("无法导入这个文件：{0}").format(exc))
             QMessageBox.warning(self, _("无法导入"), str(exc))
         finally:
             progress.close()

@@ -78,12 +78,14 @@ from desktop.core.tabular import (
     parse_list_row,
     plan,
 )
+from desktop.services import import_files
+from desktop.services.import_files import ExcelError, guarded
 from desktop.services.workspace import Change, Workspace
 from desktop.store import settings as settings_store
 from desktop.store import tabular_io
 from desktop.store.audit import record
 from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, parties_text, search_is_capped
-from desktop.store.database import StoreError, transaction
+from desktop.store.database import transaction
 from desktop.store.tabular_io import Cancelled
 
 __all__ = [
@@ -110,10 +112,6 @@ EVERY = 1000  # rows between progress reports
 Progress = Callable[[str, int, int], bool]
 """``progress(what, done, total)``: ``what`` is a Chinese phrase for the step, ``total`` 0 when unknown.
 Returning False cancels."""
-
-
-class ExcelError(StoreError):
-    """A problem with the file as a whole (unreadable, wrong format, no header); shown as is."""
 
 
 class MappingNeeded(ExcelError):
@@ -195,35 +193,46 @@ class TableFile:
         self._workbook: Any = None
         self._csv: str | None = None
         self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(8)
-        except OSError as exc:
-            raise ExcelError(f"无法打开文件 {path}：{exc.strerror or exc}") from exc
+        guarded(path.name, self._open)
+
+    def _open(self) -> None:
+        path = self.path
+        if path.is_dir():
+            raise import_files.CannotOpen(f"{path.name} 是文件夹，不是文件")
+        with path.open("rb") as fh:
+            head = fh.read(4096)
         suffix = path.suffix.lower()
-        if head == _CFB_MAGIC:
-            raise ExcelError(
+        if head[:8] == _CFB_MAGIC:
+            raise import_files.WrongFormat(
                 f"{path.name} 是旧版Excel（.xls）或WPS（.et）格式，或文件已加密：请用Excel或WPS打开后"
                 "“另存为”Excel工作簿（.xlsx）再导入。"
             )
+        if not head.startswith(b"PK"):
+            import_files.refuse_non_table(path, head)
         if suffix in _XLSX_SUFFIXES or head.startswith(b"PK"):
             self._open_xlsx()
         elif suffix in (".csv", ".txt", ".tsv"):
             self._open_csv()
         else:
-            raise ExcelError(f"{path.name} 不是Excel工作簿（.xlsx）或CSV文件。")
+            raise import_files.WrongFormat(f"{path.name} 不是Excel工作簿（.xlsx）或CSV文件。")
 
     def _open_xlsx(self) -> None:
-        import openpyxl
-
-        try:
-            self._workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise ExcelError(f"{self.path.name} 不是有效的Excel工作簿（.xlsx），或文件已损坏：{exc}") from exc
+        if not zipfile.is_zipfile(self.path):
+            raise import_files.damaged(self.path.name, "不是完整的.xlsx压缩包（可能下载不完整或被截断）")
+        self._workbook = import_files.open_workbook(self.path)
         self.sheet_names = [ws.title for ws in self._workbook.worksheets]
+        if not self.sheet_names:
+            self.close()
+            raise import_files.damaged(self.path.name, "中没有工作表")
         self._sizes = {ws.title: int(ws.max_row or 0) for ws in self._workbook.worksheets}
 
     def _open_csv(self) -> None:
+        size = self.path.stat().st_size
+        if size > import_files.MAX_CSV_BYTES:
+            raise import_files.too_large(
+                self.path.name,
+                f"有 {size / (1 << 20):,.0f} MB（CSV最多 {import_files.MAX_CSV_BYTES >> 20} MB）",
+            )
         raw = self.path.read_bytes()
         # Excel's "Unicode 文本" is UTF-16 with a byte-order mark; otherwise UTF-8 or GBK.
         utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -234,14 +243,15 @@ class TableFile:
             except UnicodeDecodeError:
                 continue
         else:  # a broken UTF-16 file (gb18030 decodes nearly any byte string)
-            raise ExcelError(f"{self.path.name} 的文字编码无法识别（应为UTF-8或GBK）。")
+            raise import_files.WrongFormat(f"{self.path.name} 的文字编码无法识别（应为UTF-8或GBK）。")
         self.encoding = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, "GBK/GB18030")
         self._csv = text
         self.sheet_names = [self.path.stem]
 
     def close(self) -> None:
         if self._workbook is not None:
-            self._workbook.close()
+            with contextlib.suppress(Exception):
+                self._workbook.close()
 
     def size_hint(self, sheet: str) -> int:
         """The number of rows, as far as the file says (0 when unknown)."""
@@ -250,27 +260,63 @@ class TableFile:
         return self._sizes.get(sheet, 0)
 
     def rows(self, sheet: str) -> Iterator[tuple[int, list[object]]]:
-        """(1-based row number, cell values) of every row, merged ranges filled in."""
+        """(1-based row number, cell values) of every row, merged ranges filled in. A damaged file
+        raises :class:`ExcelError` (its subclass says what is wrong) while being read."""
+        return import_files.guarded_rows(self.path.name, self._rows(sheet))
+
+    def _rows(self, sheet: str) -> Iterator[tuple[int, list[object]]]:
         if self._csv is not None:
-            return self._csv_rows()
+            yield from self._csv_rows()
+            return
         ws = self._workbook[sheet]
         if sheet not in self._merged:
             self._merged[sheet] = []
             member = getattr(ws, "_worksheet_path", None)
             if isinstance(member, str):
-                with contextlib.suppress(KeyError, OSError):
+                with contextlib.suppress(KeyError):
                     self._merged[sheet] = _merged_ranges(self._workbook._archive, member)
         ranges = self._merged[sheet]
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
         plain = ((i, _unescaped(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
-        return _fill_merged(plain, ranges)
+        yield from _fill_merged(plain, ranges)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self._csv is not None
         delimiter = _delimiter(self._csv[:20_000])
-        reader = csv.reader(io.StringIO(self._csv, newline=""), delimiter=delimiter)
+        lines = _Lines(self._csv)
+        reader = csv.reader(lines, delimiter=delimiter)
+        started = ended = i = 0  # where the last record started and ended in the text
         for i, cells in enumerate(reader, start=1):
+            started, ended = ended, lines.offset
             yield i, [csv_unguard(c) for c in cells]
+        # The csv module ends a quoted cell left open at the end of the file without a word: check the
+        # last record strictly, so that a missing closing quote is reported, not imported.
+        tail = self._csv[started:]
+        if '"' in tail:
+            try:
+                for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+                    pass
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise import_files.BadCsv(
+                        f"CSV格式错误：{self.path.name} 第{i}行起有引号没有闭合（到文件末尾仍未结束）。"
+                    ) from exc
+
+
+class _Lines:
+    """The lines of a text as the csv module reads them, counting how far it has read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.offset = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.offset += len(line)
+        return line
 
 
 def _delimiter(sample: str) -> str:
@@ -527,7 +573,9 @@ def _preview(
     tf = TableFile(path)
     try:
         combined = {**remembered_mapping(ws), **{mapping_key(k): v for k, v in (mapping or {}).items()}}
-        preview = ImportPreview(path, file_sha256(path), is_layout(tf.sheet_names), mapping=combined)
+        preview = ImportPreview(
+            path, guarded(path.name, lambda: file_sha256(path)), is_layout(tf.sheet_names), mapping=combined
+        )
         preview.encoding = getattr(tf, "encoding", "")
         _tick(progress, "读取", 0, 0)
         drafts = (

@@ -144,3 +144,25 @@ def test_export_writes_what_the_ledger_shows(qtbot, workspace, monkeypatch, dial
     preview = excel.preview_import(workspace, target)
     assert [p.case_number for p in preview.plans] == ["（2025）黑0902民初2号"]
     assert preview.unchanged == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fragment"),
+    [
+        ("网页.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页格式"),
+        ("截断.xlsx", b"PK\x03\x04" + bytes(60), "文件已损坏：截断.xlsx"),
+        ("引号.csv", '案号,案由\n（2025）黑0902民初1号,"民间借贷\n'.encode(), "引号没有闭合"),
+    ],
+)
+def test_a_bad_file_is_explained_in_the_dialog(  # type: ignore[no-untyped-def]
+    qtbot, workspace, monkeypatch, dialogs, tmp_path, name, data, fragment
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    choose(monkeypatch, path)
+    dialog.choose_file()
+    assert fragment in dialog.summary.text()
+    assert dialogs.shown[-1][0] == "无法导入" and fragment in dialogs.shown[-1][1]
+    assert dialog.rejections.rowCount() == 0 and not dialog.import_button.isEnabled()

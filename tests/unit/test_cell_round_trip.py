@@ -59,7 +59,7 @@ def test_any_text_survives_an_xlsx_cell(rows: list[list[str]]) -> None:
 @given(st.lists(st.lists(ANY_TEXT, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_any_text_survives_the_guarded_csv(rows: list[list[str]]) -> None:
     # the header row keeps the file's shape; a lone empty cell would make an empty line, which is no row
-    rows = [["列1", "列2", "列3", "列4"]] + [r + ["x"] for r in rows]
+    rows = [["列1", "列2", "列3", "列4"]] + [[*r, "x"] for r in rows]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "名单.csv"
         path.write_bytes(csv_bytes(rows))
