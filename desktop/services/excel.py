@@ -81,8 +81,8 @@ from desktop.core.tabular import (
 from desktop.services import import_files
 from desktop.services.import_files import ExcelError, guarded
 from desktop.services.workspace import Change, Workspace
+from desktop.store import private_files, tabular_io
 from desktop.store import settings as settings_store
-from desktop.store import tabular_io
 from desktop.store.audit import record
 from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, parties_text, search_is_capped
 from desktop.store.database import transaction
@@ -824,9 +824,7 @@ def _save_beside(wb: Any, path: Path) -> None:
     tmp = Path(tmp_name)
     try:
         wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it the permissions any new file gets
+        private_files.make_private(tmp)  # mkstemp made it 0600: it holds personal data, so it stays so
         os.replace(tmp, path)
     except OSError as exc:
         raise ExcelError(f"无法写入 {path}：{exc.strerror or exc}") from exc

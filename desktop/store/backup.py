@@ -68,6 +68,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop import __version__
 from desktop.store.database import StoreError, explain, migrate, schema_version
+from desktop.store.private_files import create_private, make_private
 
 MAGIC = b"TDBAK\r\n\x1a"
 FORMAT_VERSION = 1
@@ -928,6 +929,7 @@ class _Output:
 
     def __init__(self, path: Path) -> None:
         self.fh = open(path, "wb", buffering=0)  # noqa: SIM115 - closed in close()
+        make_private(path)  # a backup holds every ID number (a no-op on a FAT stick)
         self.done = 0  # the file holds everything before this
         self.queued = 0  # ... once the blocks being written are written
         self.fill = 0  # bytes in the current stage
@@ -1584,6 +1586,7 @@ class _Sink:
         self.entries = list(entries)
         self.db_out = db_out
         self.forms_out = forms_out
+        create_private(db_out)  # the restored plaintext is never readable by others, not for a moment
         self.db = open(db_out, "wb")  # noqa: SIM115 - closed in finish()/abort()
         self.left = entries[0].size
         self.form_index = 1

@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop import paths
+from desktop.store.private_files import create_private, secure_database
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -98,6 +99,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-v{version + 1}-{stamp}{path.suffix}")
+    create_private(target)  # a copy of the whole database: private before a byte is in it
     dest = sqlite3.connect(str(target))
     try:
         conn.backup(dest)
@@ -141,6 +143,8 @@ def open_database(path: Path | str | None = None) -> sqlite_utils.Database:
         from desktop.store.restore_journal import finish_restore  # it builds on this module
 
         finish_restore(target)  # a restore a crash interrupted: finished before anything reads the file
+        # the database and its files 0600, the data folder 0700 with all in it 0600 (fixes older ones)
+        secure_database(target, paths.user_data_dir())
     conn = connect(target if target is not None else ":memory:")
     try:
         conn.execute("PRAGMA schema_version").fetchone()

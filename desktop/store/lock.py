@@ -33,6 +33,7 @@ from urllib.parse import quote
 import sqlite_utils
 
 from desktop.store.database import StoreError, explain
+from desktop.store.private_files import create_private
 
 _WINDOWS_LOCK_OFFSET = 1 << 30  # one byte here is locked; the holder's details at the start stay readable
 
@@ -149,6 +150,7 @@ def acquire(db_path: Path | str) -> DatabaseLock:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # "a+b": create if missing, never truncate before we hold the lock.
+        create_private(lock_path(path))
         fh = open(lock_path(path), "a+b")  # noqa: SIM115 - kept open for as long as the lock is held
     except OSError as exc:
         raise StoreError(
@@ -177,6 +179,7 @@ def holder_of(db_path: Path | str) -> Holder | None:
     """Who holds the lock of ``db_path`` now, or None when nobody does."""
     path = Path(db_path).resolve()
     try:
+        create_private(lock_path(path))
         fh = open(lock_path(path), "a+b")  # noqa: SIM115
     except OSError:
         return None
