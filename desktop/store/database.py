@@ -10,6 +10,7 @@ Tribunal Desk is refused: an old program must never guess at a schema it does no
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -132,6 +133,21 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None, directory: Path 
     return newest
 
 
+def _remove_leftovers(db: Path) -> None:
+    """What killed backups and restores left beside ``db`` (and, for the database in the per-user data
+    folder, in its backups folder): removed when the process that made it is gone (file helpers in
+    desktop.store.backup; a server database has none of these files)."""
+    from desktop.store.backup import remove_dead_leftovers
+
+    folders = [db.parent]
+    data = paths.user_data_dir()
+    with contextlib.suppress(OSError):
+        if db.parent.resolve() == data.resolve():
+            folders.append(data / "backups")
+    for folder in folders:
+        remove_dead_leftovers(folder)
+
+
 def open_database(path: Path | str | None = None) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database at ``path`` (default: the user's), first
     finishing a restore that a crash interrupted (the caller holds the single-instance lock)."""
@@ -143,6 +159,7 @@ def open_database(path: Path | str | None = None) -> sqlite_utils.Database:
         from desktop.store.restore_journal import finish_restore  # it builds on this module
 
         finish_restore(target)  # a restore a crash interrupted: finished before anything reads the file
+        _remove_leftovers(target)
         # the database and its files 0600, the data folder 0700 with all in it 0600 (fixes older ones)
         secure_database(target, paths.user_data_dir())
     conn = connect(target if target is not None else ":memory:")
