@@ -18,9 +18,8 @@ from pathlib import Path
 from desktop.commands import open_workspace
 
 
-def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-
-    return open_workspace(getattr(args, "db", None))
+def _workspace(args: argparse.Namespace, read_only_ok: bool = False):  # type: ignore[no-untyped-def]
+    return open_workspace(getattr(args, "db", None), read_only_ok)
 
 
 def _sets(pairs: list[str]) -> dict[str, str]:
@@ -76,7 +75,7 @@ def _render(args: argparse.Namespace) -> int:
     from desktop.services.documents import DocumentService, NotEligible
     from desktop.services.workspace import CaseInvalid
 
-    ws = _workspace(args)
+    ws = _workspace(args, read_only_ok=bool(args.draft))
     try:
         service = DocumentService(ws)
         case_id = _case_id(ws, args.case)

@@ -86,7 +86,7 @@ def _run_export(args: argparse.Namespace) -> int:
     from desktop.services import excel
     from desktop.store.cases import LedgerFilter
 
-    ws = open_workspace(args.db)
+    ws = open_workspace(args.db, read_only_ok=True)
     try:
         f = LedgerFilter(
             text=args.text,

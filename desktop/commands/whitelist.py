@@ -47,10 +47,10 @@ def _date(text: str) -> date:
 
 
 @contextmanager
-def _service(args: argparse.Namespace) -> Iterator[WhitelistService]:
+def _service(args: argparse.Namespace, read_only_ok: bool = False) -> Iterator[WhitelistService]:
     from desktop.services.whitelist import WhitelistService
 
-    ws = open_workspace(getattr(args, "db", None))
+    ws = open_workspace(getattr(args, "db", None), read_only_ok)
     try:
         yield WhitelistService(ws)
     finally:
@@ -58,7 +58,7 @@ def _service(args: argparse.Namespace) -> Iterator[WhitelistService]:
 
 
 def _candidates(args: argparse.Namespace) -> int:
-    with _service(args) as svc:
+    with _service(args, read_only_ok=True) as svc:
         found = svc.candidates(args.start, args.end)
         if args.eligible:
             found = [c for c in found if c.eligible]

@@ -30,6 +30,7 @@ import gc
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import tempfile
@@ -86,6 +87,7 @@ from desktop.store import settings as settings_store
 from desktop.store.audit import record
 from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, parties_text, search_is_capped
 from desktop.store.database import transaction
+from desktop.store.lock import is_read_only
 from desktop.store.tabular_io import Cancelled
 
 __all__ = [
@@ -103,6 +105,8 @@ __all__ = [
     "remember_mapping",
     "remembered_mapping",
 ]
+
+log = logging.getLogger(__name__)
 
 MAPPING_KEY = "excel.import.mapping"
 EXCEL_MAX_ROWS = 1_048_576
@@ -685,12 +689,15 @@ class ExportResult:
     rows: dict[str, int]
     seconds: float
     capped: bool = False  # the search matched more cases than a search shows: only the newest went out
+    unaudited: bool = False  # read-only database: recorded in the log file, not the audit log
 
     def summary(self) -> str:
         counts = "，".join(f"{k} {v:,} 行" for k, v in self.rows.items())
         text = f"已导出 {self.cases:,} 件案件到 {self.path}（{counts}）"
         if self.capped:
             text += f"\n注意：{CAPPED_NOTE}"
+        if self.unaudited:
+            text += "\n注意：数据库以只读方式打开，本次导出记入了日志文件，未记入数据库的操作日志。"
         return text
 
 
@@ -883,11 +890,16 @@ def export_ledger(
     except BaseException:
         _abandon(wb)
         raise
-    with transaction(ws.db) as conn:
-        record(conn, ws.actor, "excel.export", "export", None, "",
-               {"file": os.path.abspath(path), "filter": describe_filter(f, capped),
-                "rows": written})  # fmt: skip
-    return ExportResult(path, len(ids), written, time.perf_counter() - started, capped)
+    detail = {"file": os.path.abspath(path), "filter": describe_filter(f, capped), "rows": written}
+    if is_read_only(ws.db):  # another program holds the database: the export is recorded in the log
+        log.warning("excel.export by %s from a read-only database (not in its audit log): %s",
+                    ws.actor, json.dumps(detail, ensure_ascii=False))  # fmt: skip
+    else:
+        with transaction(ws.db) as conn:
+            record(conn, ws.actor, "excel.export", "export", None, "", detail)
+    return ExportResult(
+        path, len(ids), written, time.perf_counter() - started, capped, unaudited=is_read_only(ws.db)
+    )
 
 
 def field_choices() -> Sequence[tuple[str, str]]:

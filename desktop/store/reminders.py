@@ -40,6 +40,7 @@ from desktop.core.reminders import (
     debtor_names,
 )
 from desktop.store.audit import record
+from desktop.store.lock import is_read_only
 
 _ACCELERATING = (DefaultClause.ACCELERATE.value, DefaultClause.RESTORE_CLAIM.value)
 
@@ -807,7 +808,7 @@ def write_board(
     (read-only, or busy): the board is then simply computed again next time.
     """
     conn = db.conn
-    if conn.in_transaction:
+    if conn.in_transaction or is_read_only(db):
         return False
     try:
         conn.execute("BEGIN IMMEDIATE")
