@@ -66,9 +66,8 @@ def _candidates(args: argparse.Namespace) -> int:
         for c in found:
             done = c.performed_on.isoformat() if c.performed_on else ""
             a = c.assessment
-            print(
-                f"{c.party_id}\t{c.case_number}\t{c.name}\t{c.identifier}\t{done}\t{a.state.value}\t{a.summary()}"
-            )
+            state = "已在名单中" if c.listed_in else a.state.value
+            print(f"{c.party_id}\t{c.case_number}\t{c.name}\t{c.identifier}\t{done}\t{state}\t{c.reasons}")
             if args.detail:
                 for f in a.findings:
                     mark = "" if f.required else "（本院不要求）"

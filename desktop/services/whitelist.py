@@ -92,6 +92,7 @@ class Candidate:
     assessment: Assessment
     consent_date: date | None
     party: Party  # in memory only: the review screen and the files show ``identifier``
+    listed_in: str = ""  # "2025年第1批": the same person is on a published list for this period already
 
     @property
     def performed_on(self) -> date | None:
@@ -99,7 +100,31 @@ class Candidate:
 
     @property
     def eligible(self) -> bool:
-        return self.assessment.eligible
+        return self.assessment.eligible and not self.listed_in
+
+    @property
+    def reasons(self) -> str:
+        """Why (not) publishable, in a sentence: the assessment's, or that the person is listed already."""
+        if self.listed_in:
+            return f"已列入{self.listed_in}名单（同一期间、同一当事人，见其另一案件），不再重复发布"
+        return self.assessment.summary()
+
+
+def _overlaps(listed: store.ListedParty, start: date, end: date) -> bool:
+    """Whether a published entry belongs to the period ``start``–``end``: its batch's period overlaps it,
+    or (a batch published without a period) the entry's date of full performance falls in it."""
+    if listed.period_start is not None and listed.period_end is not None:
+        return listed.period_start <= end and start <= listed.period_end
+    return start <= listed.performed_on <= end
+
+
+def listed_for_period(listed: Iterable[store.ListedParty], party: Party, start: date, end: date) -> str:
+    """The batch (e.g. 2025年第1批) that lists the same person as ``party`` for the period, or ""."""
+    key = identity_key(party)
+    for entry in listed:
+        if identity_key(entry.party) == key and _overlaps(entry, start, end):
+            return entry.label
+    return ""
 
 
 def one_per_party(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -190,7 +215,12 @@ class WhitelistService:
             raise WhitelistRefused(f"期间的结束日期{end.isoformat()}早于开始日期{start.isoformat()}")
         ids = store.candidate_party_ids(self.db.conn, start, end)
         found = self._assess(ids)
-        return [c for c in found if c.performed_on is not None and start <= c.performed_on <= end]
+        listed = store.listed_parties(self.db.conn)
+        return [
+            replace(c, listed_in=listed_for_period(listed, c.party, start, end)) if listed else c
+            for c in found
+            if c.performed_on is not None and start <= c.performed_on <= end
+        ]
 
     def assess_parties(self, party_ids: Iterable[int]) -> list[Candidate]:
         return self._assess(party_ids)
@@ -352,6 +382,14 @@ class WhitelistService:
                 raise WhitelistRefused(
                     f"{_names(again)}已列入{published[again[0].party_id]}名单，不能重复发布"
                 )
+            listed = store.listed_parties(conn)
+            for c in chosen:
+                first, last = period or (c.performed_on, c.performed_on)  # type: ignore[misc]
+                label = listed_for_period(listed, c.party, first, last)
+                if label:
+                    raise WhitelistRefused(
+                        f"{c.name}（{c.case_number}）已列入{label}名单（同一期间、同一当事人），不能重复发布"
+                    )
             dups = duplicate_identities((c.party, c.case_number) for c in chosen)
             if dups:
                 name, first_case, second_case = dups[0]
