@@ -384,8 +384,9 @@ class WhitelistService:
                 )
             listed = store.listed_parties(conn)
             for c in chosen:
-                first, last = period or (c.performed_on, c.performed_on)  # type: ignore[misc]
-                label = listed_for_period(listed, c.party, first, last)
+                assert c.performed_on is not None  # eligible → performed
+                since, until = period or (c.performed_on, c.performed_on)
+                label = listed_for_period(listed, c.party, since, until)
                 if label:
                     raise WhitelistRefused(
                         f"{c.name}（{c.case_number}）已列入{label}名单（同一期间、同一当事人），不能重复发布"
