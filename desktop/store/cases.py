@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from desktop.core import ledger
-from desktop.core.casenumber import parse_case_number
+from desktop.core.casenumber import parse_case_number, search_variants
 from desktop.core.model import (
     Case,
     Contact,
@@ -355,31 +355,39 @@ LEDGER_COLUMNS = (
 SEARCH_LIMIT = 5000
 
 
-def _text_subquery(text: str) -> tuple[str, list[object]]:
-    """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain ``text``."""
-    if len(text) >= 3:  # trigram index
+def _text_subquery(variants: tuple[str, ...]) -> tuple[str, list[object]]:
+    """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain one of ``variants``
+    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised)."""
+    if min(len(v) for v in variants) >= 3:  # trigram index
+        match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
         return (
             "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            ['"' + text.replace('"', '""') + '"', SEARCH_LIMIT],
+            [match, SEARCH_LIMIT],
         )
-    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    clauses: list[str] = []
+    params: list[object] = []
+    for v in variants:
+        like = "%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            "case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' OR cause LIKE ? ESCAPE '\\'"
+        )
+        params += [like, like, like]
     return (
-        "SELECT id FROM cases WHERE case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' "
-        "OR cause LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?",
-        [like, like, like, SEARCH_LIMIT],
+        f"SELECT id FROM cases WHERE {' OR '.join(clauses)} ORDER BY id DESC LIMIT ?",
+        [*params, SEARCH_LIMIT],
     )
 
 
-def _search_text(f: LedgerFilter) -> str:
-    return "".join(f.text.split())
+def _search_text(f: LedgerFilter) -> tuple[str, ...]:
+    return search_variants(f.text)
 
 
 def _where(f: LedgerFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    text = _search_text(f)
-    if text:
-        sub, sub_params = _text_subquery(text)
+    variants = _search_text(f)
+    if variants:
+        sub, sub_params = _text_subquery(variants)
         clauses.append(f"c.id IN ({sub})")
         params += sub_params
     if f.stage:
