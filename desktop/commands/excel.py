@@ -66,6 +66,8 @@ def _run_import(args: argparse.Namespace) -> int:
                 print(f"  未识别、不导入的列：第{col + 1}列“{text}”")
         for rejection in preview.rejections:
             print(f"  拒绝 {rejection}")
+        for warning in preview.warnings:
+            print(f"  提醒 {warning}")
         if args.dry_run:
             print("试运行：未写入数据库。")
             return 1 if preview.rejected_rows else 0

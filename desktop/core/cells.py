@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Where a CSV cell would be run as a formula by Excel or LibreOffice."""
@@ -57,3 +58,14 @@ def csv_unguard(value: str) -> str:
     if value.startswith("'") and value[1:].startswith((*FORMULA_STARTS, "'")):
         return value[1:]
     return value
+
+
+def visible(text: str) -> str:
+    """``text`` with every control or format character (NUL, a line break, U+202E that reverses the
+    text after it, a zero-width space) written as a visible escape such as ``〈U+202E〉``: for messages
+    that quote what a file holds, which must show it, never act on it."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"〈U+{ord(ch):04X}〉" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -268,15 +269,20 @@ class ImportDialog(QDialog):
         if preview.encoding:
             self.info.setText(self.info.text() + _("（文字编码：{0}）").format(preview.encoding))
         self.summary.setText(preview.summary())
-        self._show_rejections(preview.rejections)
+        self._show_rejections(preview.rejections, preview.warnings)
 
-    def _show_rejections(self, rejections: list) -> None:  # type: ignore[type-arg]
-        shown = rejections[:MAX_SHOWN]
+    def _show_rejections(self, rejections: list, warnings: list = ()) -> None:  # type: ignore[type-arg,assignment]
+        """The rejected rows, then the warnings (imported all the same: marked 提醒, on yellow)."""
+        shown = [(r, False) for r in rejections[:MAX_SHOWN]]
+        shown += [(w, True) for w in warnings[: max(MAX_SHOWN - len(shown), 0)]]
         self.rejections.setRowCount(len(shown))
-        for row, r in enumerate(shown):
-            for col, text in enumerate((r.sheet, str(r.row), r.column, r.reason)):
+        for row, (r, warning) in enumerate(shown):
+            reason = _("提醒：{0}").format(r.reason) if warning else r.reason
+            for col, text in enumerate((r.sheet, str(r.row), r.column, reason)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
+                if warning:
+                    item.setBackground(QColor("#fff4ce"))
                 if col == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.rejections.setItem(row, col, item)

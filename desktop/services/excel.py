@@ -140,10 +140,26 @@ def _column_index(letters: bytes) -> int:
     return n - 1
 
 
-def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
-    """(first row, first col, last row, last col) of every merged range (1-based rows, 0-based cols),
-    scanned from the sheet's XML (openpyxl's read-only mode does not report them)."""
-    found: list[tuple[int, int, int, int]] = []
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?v>))?"
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+
+
+@dataclass
+class SheetScan:
+    """What openpyxl's read-only mode does not report, scanned from the sheet's XML: merged ranges
+    ((first row, first col, last row, last col), 1-based rows, 0-based cols) and the cells holding a
+    formula with no calculated value ((row, col): read as empty; the file was never calculated)."""
+
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
+    merged: set[tuple[int, int, int, int]] = set()
+    uncalculated: set[tuple[int, int]] = set()
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
@@ -155,10 +171,15 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int
                     m.group(3) or m.group(1),
                     int(m.group(4) or m.group(2)),
                 )
-                found.append((r1, _column_index(c1), r2, _column_index(c2)))
-            tail = data[-200:]
-            # a match lying across the chunk boundary is found again in the next round: dedupe below
-    return sorted(set(found))
+                merged.add((r1, _column_index(c1), r2, _column_index(c2)))
+            if b"<f" in data or b":f" in data:
+                for m in _FORMULA_CELL.finditer(data):
+                    ref = _CELL_REF.search(m.group(1))
+                    if not (m.group(2) or b"").strip() and ref is not None:  # no value, or <v/>
+                        uncalculated.add((int(ref.group(2)), _column_index(ref.group(1))))
+            tail = data[-4096:]
+            # a match lying across the chunk boundary is found again in the next round: sets dedupe
+    return SheetScan(sorted(merged), uncalculated)
 
 
 def _fill_merged(
@@ -196,7 +217,7 @@ class TableFile:
         self.path = path
         self._workbook: Any = None
         self._csv: str | None = None
-        self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
+        self._scans: dict[str, SheetScan] = {}
         guarded(path.name, self._open)
 
     def _open(self) -> None:
@@ -273,16 +294,22 @@ class TableFile:
             yield from self._csv_rows()
             return
         ws = self._workbook[sheet]
-        if sheet not in self._merged:
-            self._merged[sheet] = []
-            member = getattr(ws, "_worksheet_path", None)
-            if isinstance(member, str):
-                with contextlib.suppress(KeyError):
-                    self._merged[sheet] = _merged_ranges(self._workbook._archive, member)
-        ranges = self._merged[sheet]
+        ranges = self.scan(sheet).merged
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
         plain = ((i, _unescaped(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
         yield from _fill_merged(plain, ranges)
+
+    def scan(self, sheet: str) -> SheetScan:
+        """Merged ranges and uncalculated formulas of ``sheet`` (none in a CSV)."""
+        if self._csv is not None:
+            return SheetScan()
+        if sheet not in self._scans:
+            self._scans[sheet] = SheetScan()
+            member = getattr(self._workbook[sheet], "_worksheet_path", None)
+            if isinstance(member, str):
+                with contextlib.suppress(KeyError):
+                    self._scans[sheet] = _scan_sheet(self._workbook._archive, member)
+        return self._scans[sheet]
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self._csv is not None
@@ -413,6 +440,7 @@ class ImportPreview:
     data_rows: int = 0
     encoding: str = ""
     seconds: float = 0.0
+    file_warnings: list[Rejection] = field(default_factory=list)  # e.g. an uncalculated formula
 
     def count(self, action: Action) -> int:
         return sum(1 for p in self.plans if p.action is action)
@@ -441,6 +469,14 @@ class ImportPreview:
         return sorted(dict.fromkeys(found), key=lambda r: (order.get(r.sheet, -1), r.row, r.column))
 
     @property
+    def warnings(self) -> list[Rejection]:
+        """What will be imported all the same but deserves a look: 标的额 0, paid more than owed, a money
+        cell holding a formula that was never calculated (read as empty)."""
+        order = {s.name: i for i, s in enumerate(LAYOUT)}
+        found = [w for p in self.plans for w in p.warnings] + self.file_warnings
+        return sorted(dict.fromkeys(found), key=lambda r: (order.get(r.sheet, -1), r.row, r.column))
+
+    @property
     def rejected_rows(self) -> int:
         """Rows that will not be imported: every row of a rejected case, and rows belonging to no case."""
         rows = {(r.sheet, r.row) for r in self.orphans}
@@ -458,6 +494,9 @@ class ImportPreview:
             text += f"（涉及 {self.rejected:,} 件）"
         if self.skipped_totals:
             text += f"；已跳过合计行 {self.skipped_totals} 行"
+        warnings = len(self.warnings)
+        if warnings:
+            text += f"；提醒 {warnings:,} 条（请核对）"
         return text
 
 
@@ -525,7 +564,24 @@ def _preview_list(tf: TableFile, preview: ImportPreview, progress: Progress | No
             continue
         parsed.append(parse_list_row(number, cells, match.columns))
     preview.data_rows = len(parsed)
+    money = {c.index: c.header for c in match.columns if c.field in ("amount", "paid")}
+    _warn_uncalculated(tf, sheet, preview, money, {r.row for r in parsed})
     return list(group_list_rows(sheet, parsed, match))
+
+
+UNCALCULATED = (
+    "是公式，但文件中没有计算结果（文件未经Excel计算保存），按空白处理；请在Excel中打开并保存后再导入"
+)
+
+
+def _warn_uncalculated(
+    tf: TableFile, sheet: str, preview: ImportPreview, columns: Mapping[int, str], rows: set[int]
+) -> None:
+    """Warn of money cells of the data ``rows`` (not a skipped 合计 row) holding a formula with no
+    calculated value."""
+    for row, col in sorted(guarded(tf.path.name, lambda: tf.scan(sheet)).uncalculated):
+        if col in columns and row in rows:
+            preview.file_warnings.append(Rejection(sheet, row, columns[col], UNCALCULATED))
 
 
 def _preview_layout(tf: TableFile, preview: ImportPreview, progress: Progress | None) -> list[Draft]:
@@ -552,6 +608,8 @@ def _preview_layout(tf: TableFile, preview: ImportPreview, progress: Progress | 
                 preview.skipped_totals += 1
                 continue
             out.append(parse_layout_row(sheet, number, cells, columns))
+        money = {j: c.header for j, c in (columns or {}).items() if c.kind == "money"}
+        _warn_uncalculated(tf, sheet, preview, money, {r.row for r in out})
         rows_by_sheet[sheet] = out
         preview.data_rows += len(out)
     drafts, preview.orphans = assemble_layout(rows_by_sheet)

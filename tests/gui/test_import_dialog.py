@@ -166,3 +166,20 @@ def test_a_bad_file_is_explained_in_the_dialog(  # type: ignore[no-untyped-def]
     assert fragment in dialog.summary.text()
     assert dialogs.shown[-1][0] == "无法导入" and fragment in dialogs.shown[-1][1]
     assert dialog.rejections.rowCount() == 0 and not dialog.import_button.isEnabled()
+
+
+def test_warnings_are_listed_after_the_rejections(qtbot, workspace, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "零.csv"
+    path.write_text(
+        "案号,案由,原告,被告,标的额,裁判日期,生效日期,履行期限\n"
+        "（2025）黑0902民初1号,借款,张三丰,李四,0,2025-05-06,2025-05-06,2025-06-30\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    choose(monkeypatch, path)
+    dialog.choose_file()
+    assert "提醒 1 条" in dialog.summary.text()
+    assert dialog.rejections.rowCount() == 1
+    assert dialog.rejections.item(0, 3).text().startswith("提醒：标的额为0")
+    assert dialog.import_button.isEnabled()  # a warning does not stop the import

@@ -660,9 +660,12 @@ def test_a_command_is_refused_while_the_app_holds_the_database(
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 2
+        # a writer is refused; a reader (export) runs read-only (issue 18: read-only commands)
+        assert cli.main(["import", str(FIXTURES / "ledger_gbk.csv"), "--db", str(db)]) == 2
         assert "正在被" in capsys.readouterr().err
-        assert not out.exists()
+        assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 0
+        assert "以只读方式打开" in capsys.readouterr().err
+        out.unlink()
     finally:
         holder.communicate("")
     assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 0
