@@ -1643,18 +1643,36 @@ def read_manifest(path: Path, password: str | None) -> Manifest:
     return _read_ends(path, password)
 
 
-class _Sink:
-    """Receives the verified plaintext in order; splits it into the database file and the form files."""
+MAX_FORM_BYTES = 16 << 20  # one form override (a JSON file of a few KiB): anything larger is not ours
 
-    def __init__(self, entries: Sequence[Entry], db_out: Path, forms_out: Path | None) -> None:
+
+class _Sink:
+    """Receives the verified plaintext in order; splits it into the database file and the form files.
+
+    Streamed: the database and each form file are written as their bytes arrive, never held in memory,
+    and every entry is checked against the size the backup declares (a form over :data:`MAX_FORM_BYTES`
+    is refused before anything is read; bytes beyond the declared entries are refused as they come).
+    Without ``forms_out`` (a deep verify) the forms' bytes are only counted."""
+
+    def __init__(
+        self, entries: Sequence[Entry], db_out: Path, forms_out: Path | None, source: Path | None = None
+    ) -> None:
         self.entries = list(entries)
         self.db_out = db_out
         self.forms_out = forms_out
+        self.source = source or db_out
+        for entry in self.entries[1:]:
+            if entry.size < 0 or entry.size > MAX_FORM_BYTES:
+                raise _corrupt(
+                    self.source,
+                    f"文书模板“{entry.name}”声明的大小为 {entry.size:,} 字节，超过 {MAX_FORM_BYTES >> 20} MB",
+                )
         create_private(db_out)  # the restored plaintext is never readable by others, not for a moment
         self.db = open(db_out, "wb")  # noqa: SIM115 - closed in finish()/abort()
         self.left = entries[0].size
-        self.form_index = 1
-        self.form = bytearray()
+        self.form_index = 0  # the entry being written (0: the database)
+        self.form_left = 0
+        self.form_file: IO[bytes] | None = None
 
     def write(self, data: bytes | memoryview) -> None:
         view = memoryview(data)
@@ -1666,26 +1684,65 @@ class _Sink:
                 raise _os_error(exc, self.db_out, writing=True) from exc
             self.left -= take
             view = view[take:]
-        self.form += view
+        while len(view):
+            if not self.form_left:
+                self._next_form()
+            take = min(self.form_left, len(view))
+            if self.form_file is not None:
+                try:
+                    self.form_file.write(view[:take])
+                except OSError as exc:
+                    raise _os_error(exc, self.db_out, writing=True) from exc
+            self.form_left -= take
+            view = view[take:]
+
+    def _next_form(self) -> None:
+        """Close the form file being written and start the next entry (refused past the last one)."""
+        self._close_form()
+        while True:
+            self.form_index += 1
+            if self.form_index >= len(self.entries):
+                raise _corrupt(self.source, "数据比备份声明的内容多")
+            entry = self.entries[self.form_index]
+            if entry.size:
+                break
+            self._open_form(entry).close()  # an empty file
+        self.form_left = entry.size
+        self.form_file = self._open_form(entry) if self.forms_out is not None else None
+
+    def _open_form(self, entry: Entry) -> IO[bytes]:
+        if self.forms_out is None:
+            return io.BytesIO()
+        target = self.forms_out / entry.name[len(FORMS_PREFIX) :]
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return open(target, "wb")
+        except OSError as exc:
+            raise _os_error(exc, target, writing=True) from exc
+
+    def _close_form(self) -> None:
+        if self.form_file is not None:
+            self.form_file.close()
+            self.form_file = None
 
     def finish(self) -> None:
         try:
             self.db.flush()
             os.fsync(self.db.fileno())
             self.db.close()
+            self._close_form()
+            if self.left or self.form_left or any(e.size for e in self.entries[self.form_index + 1 :]):
+                raise _corrupt(self.source, "数据比备份声明的内容少")
             if self.forms_out is None:
                 return
             self.forms_out.mkdir(parents=True, exist_ok=True)
-            offset = 0
-            for entry in self.entries[1:]:
-                target = self.forms_out / entry.name[len(FORMS_PREFIX) :]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(bytes(self.form[offset : offset + entry.size]))
-                offset += entry.size
+            for entry in self.entries[self.form_index + 1 :]:  # empty files after the last data
+                self._open_form(entry).close()
         except OSError as exc:
             raise _os_error(exc, self.db_out, writing=True) from exc
 
     def abort(self) -> None:
+        self._close_form()
         self.db.close()
         _remove(self.db_out)
         if self.forms_out is not None:
@@ -1751,7 +1808,7 @@ def extract_backup(
     opened = _open(Path(path))
     entries = opened.header.entries
     opened.fh.close()
-    sink = _Sink(entries, Path(db_out), forms_out)
+    sink = _Sink(entries, Path(db_out), forms_out, Path(path))
     try:
         manifest = _verify(
             Path(path), password, progress=lambda f: report(STAGE_EXTRACT, 0.85 * f), sink=sink
