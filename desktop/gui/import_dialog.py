@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.tabular import IGNORE, Action
+from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services import excel
 from desktop.services.workspace import Workspace
 from desktop.store.cases import LedgerFilter
 from desktop.store.database import StoreError
+from desktop.store.lock import open_read_only
 
 FILE_FILTER = "Excel或CSV文件 (*.xlsx *.xlsm *.csv *.txt);;所有文件 (*)"
 MAX_SHOWN = 2000  # rejections listed in the table (the count says how many there are)
@@ -67,6 +69,45 @@ class Progress:
     def close(self) -> None:
         self.dialog.close()
         self.dialog.deleteLater()
+
+
+class PreviewWorker(QThread):
+    """:func:`excel.preview_import` off the GUI thread, on a read-only connection of its own (the window's
+    connection stays the GUI thread's). Progress comes as a signal; :meth:`cancel` stops it at the next
+    report (``excel.Cancelled``). ``result`` or ``error`` when finished."""
+
+    progressed = Signal(str, int, int)
+
+    def __init__(self, workspace: Workspace, path: Path, mapping: dict[str, str]) -> None:
+        super().__init__()
+        self.db_path = Path(workspace.path)
+        self.today = workspace.today
+        self.actor = workspace.actor
+        self.path = path
+        self.mapping = mapping
+        self.cancelled = False
+        self.result: excel.ImportPreview | None = None
+        self.error: BaseException | None = None
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def _report(self, what: str, done: int, total: int) -> bool:
+        self.progressed.emit(what, done, total)
+        return not self.cancelled
+
+    def run(self) -> None:
+        try:
+            reader = Workspace(open_read_only(self.db_path), self.actor, self.today)
+        except BaseException as exc:  # the error is shown by the dialog, on the GUI thread
+            self.error = exc
+            return
+        try:
+            self.result = excel.preview_import(reader, self.path, self.mapping, self._report)
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            reader.close()
 
 
 class ImportDialog(QDialog):
@@ -178,12 +219,33 @@ class ImportDialog(QDialog):
         return out
 
     def run_preview(self) -> None:
+        """Read the file on a worker thread (on a read-only connection of its own) while a progress bar
+        with 取消 shows how far it got; the window stays responsive however large the file."""
         if self.path is None:
             return
         self.preview = None
+        self.info.setText("")  # the last file's description must not stay under a new file's name
         progress = Progress(self, _("正在读取 {0}").format(self.path.name))
+        self.preview_progress = progress
+        worker = PreviewWorker(self.workspace, self.path, self.chosen_mapping())
+        progress.dialog.canceled.connect(worker.cancel)
+
+        def report(what: str, done: int, total: int) -> None:
+            if not progress(what, done, total):
+                worker.cancel()
+
+        worker.progressed.connect(report)
+        loop = QEventLoop(self)
+        worker.finished.connect(loop.quit)
+        keep(worker)
+        worker.start()
+        if not worker.isFinished():
+            loop.exec()
+        worker.wait()
         try:
-            self.preview = excel.preview_import(self.workspace, self.path, self.chosen_mapping(), progress)
+            if worker.error is not None:
+                raise worker.error
+            self.preview = worker.result
         except excel.MappingNeeded as exc:
             self._show_mapping(exc.preview)
             self._show_rejections([])

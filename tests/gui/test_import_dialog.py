@@ -183,3 +183,30 @@ def test_warnings_are_listed_after_the_rejections(qtbot, workspace, monkeypatch,
     assert dialog.rejections.rowCount() == 1
     assert dialog.rejections.item(0, 3).text().startswith("提醒：标的额为0")
     assert dialog.import_button.isEnabled()  # a warning does not stop the import
+
+
+def test_the_preview_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    seen: dict[str, object] = {}
+
+    def slow_preview(ws, path, mapping=None, progress=None):  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.current_thread()
+        seen["read_only"] = ws.db is not workspace.db
+        for i in range(500):
+            if not progress("读取", i, 500):
+                raise excel.Cancelled("已取消，数据库未作任何修改。")
+            threading.Event().wait(0.01)
+        raise AssertionError("never cancelled")
+
+    monkeypatch.setattr(excel, "preview_import", slow_preview)
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    choose(monkeypatch, FIXTURES / "court_export.xlsx")
+    QTimer.singleShot(200, lambda: dialog.preview_progress.dialog.cancel())
+    dialog.choose_file()
+    assert seen["thread"] is not threading.main_thread() and seen["read_only"]
+    assert dialog.summary.text() == "已取消读取。"
+    assert dialog.preview is None and not dialog.import_button.isEnabled()
