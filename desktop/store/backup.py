@@ -1305,6 +1305,7 @@ def create_backup(
     work = Path(work_dir) if work_dir is not None else db_path.parent
     remove_stale_temporaries(work)
     remove_stale_temporaries(target.parent)
+    remove_dead_leftovers(target.parent)  # a killed backup's .partial on this stick: its process is gone
     hasher: _Hasher | None = None
     readback: _ReadBack | None = None
     inspector: threading.Thread | None = None
