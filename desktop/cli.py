@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desktop import __version__, paths
 from desktop.store.database import StoreError
+from desktop.store.private_files import restrict_umask
 
 # Feature modules under desktop/commands/, each with register(sub, common).
 COMMANDS: tuple[str, ...] = (
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    restrict_umask()  # every file the program creates is its user's alone (personal data, PIPL)
     _setup_logging()
     try:
         return int(args.func(args))

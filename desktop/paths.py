@@ -49,9 +49,13 @@ def resources_dir() -> Path:
 
 
 def user_data_dir() -> Path:
+    """The per-user data folder, created if needed; on Linux mode 0700, its user's alone (it holds
+    personal data; desktop.store.private_files secures the files in it)."""
     override = os.environ.get("TRIBUNAL_DESK_HOME")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
     return path
 
 
@@ -60,4 +64,13 @@ def default_database() -> Path:
 
 
 def log_file() -> Path:
-    return user_data_dir() / "tribunal-desk.log"
+    """The error log (created 0600 on Linux: it may quote case numbers and names)."""
+    path = user_data_dir() / "tribunal-desk.log"
+    if os.name == "posix":
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:
+            pass
+    return path

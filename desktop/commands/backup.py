@@ -6,7 +6,8 @@ tribunal-desk restore FILE [--db PATH] [--password-file F] [--yes]
 
 A password file holds the password on its first line (UTF-8). A backup to a removable drive must be
 encrypted unless ``--no-password`` says otherwise. Exit status 0 when done, 2 with a message on stderr
-when refused (wrong password, damaged or incomplete file, disk full, database in use, …).
+when refused (wrong password, damaged or incomplete file, disk full, database in use, …); ``verify``
+exits 3 for an intact backup made by a newer version, which this program cannot restore.
 """
 
 from __future__ import annotations
@@ -146,8 +147,15 @@ def _verify(args: argparse.Namespace) -> int:
         manifest = service.verify(path, password, deep=args.deep, progress=_progress)
     finally:
         _end_progress()
+    newer = service.too_new(manifest)
+    if newer:  # intact, but not for this program: never "备份完好" without a word
+        print(f"备份文件完整：{path}（每一块都已校验），但本程序不能恢复它：{newer}")
+        _print_manifest(service.describe(manifest))
+        return 3
     print(f"备份完好：{path}" + ("（已解开数据库并通过完整性检查）" if args.deep else "（每一块都已校验）"))
     _print_manifest(service.describe(manifest))
+    for warning in service.warnings(manifest, None):
+        print(f"注意：{warning}")
     return 0
 
 
@@ -161,6 +169,8 @@ def _restore(args: argparse.Namespace) -> int:
     manifest = service.read_manifest(path, password)
     print(f"备份文件：{path}")
     _print_manifest(service.describe(manifest))
+    for warning in service.warnings(manifest, None if server else Path(db)):
+        print(f"注意：{warning}")
     print(f"将替换数据库：{db}（替换前自动另存一份备份）")
     if not args.yes:
         if not _interactive():

@@ -19,9 +19,8 @@ from pathlib import Path
 from desktop.commands import open_workspace
 
 
-def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-
-    return open_workspace(getattr(args, "db", None))
+def _workspace(args: argparse.Namespace, read_only_ok: bool = False):  # type: ignore[no-untyped-def]
+    return open_workspace(getattr(args, "db", None), read_only_ok)
 
 
 def _sets(pairs: list[str]) -> dict[str, str]:
@@ -78,7 +77,7 @@ def _render(args: argparse.Namespace) -> int:
     from desktop.services.workspace import CaseInvalid
     from desktop.store.database import StoreError
 
-    ws = _workspace(args)
+    ws = _workspace(args, read_only_ok=bool(args.draft))
     try:
         service = DocumentService(ws)
         if args.blank:

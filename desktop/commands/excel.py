@@ -6,7 +6,10 @@
 
 import exit codes: 0 imported (or, with --dry-run, nothing rejected); 1 rows rejected, nothing written
 (unless --skip-rejected); 3 the file has no recognisable 案号 column (give one with --mapping);
-2 the file or the database cannot be used (message on stderr).
+2 the database cannot be used, or the file holds no case list; and for a file that cannot be read
+(message on stderr naming the file, nothing written): 4 cannot be opened, 5 not a workbook or CSV
+(old .xls, a web page saved as .xls), 6 damaged, 7 CSV quote not closed, 8 CSV cell too long,
+9 too large to read safely (zip bomb). See desktop.services.import_files.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ def _run_import(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 3
+        except excel.ExcelError as exc:
+            _end_progress()
+            print(f"错误：{exc}", file=sys.stderr)
+            return exc.exit_code
         _end_progress()
         where = f"（工作表“{preview.sheet}”）" if preview.sheet else "（本程序导出格式）"
         print(f"{preview.path.name}{where}：{preview.summary()}")
@@ -59,6 +66,8 @@ def _run_import(args: argparse.Namespace) -> int:
                 print(f"  未识别、不导入的列：第{col + 1}列“{text}”")
         for rejection in preview.rejections:
             print(f"  拒绝 {rejection}")
+        for warning in preview.warnings:
+            print(f"  提醒 {warning}")
         if args.dry_run:
             print("试运行：未写入数据库。")
             return 1 if preview.rejected_rows else 0
@@ -79,7 +88,7 @@ def _run_export(args: argparse.Namespace) -> int:
     from desktop.services import excel
     from desktop.store.cases import LedgerFilter
 
-    ws = open_workspace(args.db)
+    ws = open_workspace(args.db, read_only_ok=True)
     try:
         f = LedgerFilter(
             text=args.text,
@@ -103,7 +112,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="导入案件清单（Excel或CSV）",
         description="导入审判流程管理系统导出的案件清单、自建台账（.xlsx、.csv，GBK或UTF-8），或本程序导出的台账。"
-        "先预览：新增、更新、无变化的案件数和被拒绝的行；有被拒绝的行时不写入任何内容。",
+        "先预览：新增、更新、无变化的案件数和被拒绝的行；有被拒绝的行时不写入任何内容。"
+        "退出码：0 已导入；1 有被拒绝的行；2 数据库不可用或文件中没有案件清单；3 找不到案号列；"
+        "4 文件无法打开；5 不是Excel工作簿或CSV（旧版.xls、网页格式）；6 文件已损坏；7 CSV引号未闭合；"
+        "8 CSV单元格过长；9 文件过大或疑似压缩炸弹。",
     )
     imp.add_argument("file", help="要导入的文件")
     imp.add_argument("--dry-run", action="store_true", help="只预览，不写入数据库")

@@ -29,7 +29,7 @@ def _date(text: str) -> date:
 def _run(args: argparse.Namespace) -> int:
     from desktop.services.reminders import Reminders, board_json
 
-    workspace = open_workspace(getattr(args, "db", None))
+    workspace = open_workspace(getattr(args, "db", None), read_only_ok=True)
     try:
         if args.date is not None:
             workspace.today = lambda: args.date

@@ -90,7 +90,7 @@ def report_json(r: Report) -> dict[str, Any]:
 def _run(args: argparse.Namespace) -> int:
     from desktop.services.statistics import statistics
 
-    workspace = open_workspace(getattr(args, "db", None))
+    workspace = open_workspace(getattr(args, "db", None), read_only_ok=True)
     try:
         try:
             period = period_of(args, workspace.today())

@@ -47,10 +47,10 @@ def _date(text: str) -> date:
 
 
 @contextmanager
-def _service(args: argparse.Namespace) -> Iterator[WhitelistService]:
+def _service(args: argparse.Namespace, read_only_ok: bool = False) -> Iterator[WhitelistService]:
     from desktop.services.whitelist import WhitelistService
 
-    ws = open_workspace(getattr(args, "db", None))
+    ws = open_workspace(getattr(args, "db", None), read_only_ok)
     try:
         yield WhitelistService(ws)
     finally:
@@ -58,7 +58,7 @@ def _service(args: argparse.Namespace) -> Iterator[WhitelistService]:
 
 
 def _candidates(args: argparse.Namespace) -> int:
-    with _service(args) as svc:
+    with _service(args, read_only_ok=True) as svc:
         found = svc.candidates(args.start, args.end)
         if args.eligible:
             found = [c for c in found if c.eligible]
@@ -66,9 +66,8 @@ def _candidates(args: argparse.Namespace) -> int:
         for c in found:
             done = c.performed_on.isoformat() if c.performed_on else ""
             a = c.assessment
-            print(
-                f"{c.party_id}\t{c.case_number}\t{c.name}\t{c.identifier}\t{done}\t{a.state.value}\t{a.summary()}"
-            )
+            state = "已在名单中" if c.listed_in else a.state.value
+            print(f"{c.party_id}\t{c.case_number}\t{c.name}\t{c.identifier}\t{done}\t{state}\t{c.reasons}")
             if args.detail:
                 for f in a.findings:
                     mark = "" if f.required else "（本院不要求）"

@@ -347,3 +347,15 @@ def parse_case_number(text: str) -> CaseNumber:
 def normalize_case_number(text: str) -> str:
     """The canonical form of a case number (see :attr:`CaseNumber.canonical`)."""
     return parse_case_number(text).canonical
+
+
+def search_variants(text: str) -> tuple[str, ...]:
+    """What a search text is looked for as: the text without whitespace and without control characters
+    (a NUL pasted from another program), and, when different, the text normalised as a 案号 is (NFKC,
+    half-width and other brackets as （）), so that ``(2023)黑0902民特1号`` finds the stored
+    ``（2023）黑0902民特1号``. Empty when nothing searchable is left."""
+    cleaned = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") and not ch.isspace())
+    if not cleaned:
+        return ()
+    normalised = _normalise(cleaned)
+    return (cleaned,) if normalised == cleaned or not normalised else (cleaned, normalised)

@@ -36,6 +36,7 @@ from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 from desktop.core.casenumber import CaseNumber, parse_case_number
+from desktop.core.cells import visible
 from desktop.core.chinese_dates import YEAR_MAX, YEAR_MIN, parse_date
 from desktop.core.errors import ValidationError
 from desktop.core.ledger import balance
@@ -79,6 +80,11 @@ class Rejection:
     row: int
     column: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # a reason may quote the file: its control characters are shown as escapes, never acted on
+        object.__setattr__(self, "reason", visible(self.reason))
+        object.__setattr__(self, "column", visible(self.column))
 
     def __str__(self) -> str:
         where = f"{self.sheet} " if self.sheet else ""
@@ -663,6 +669,7 @@ class Planned:
     case: Case | None = None
     before: Case | None = None
     rejections: tuple[Rejection, ...] = ()
+    warnings: tuple[Rejection, ...] = ()  # imported all the same, but worth a look (preview only)
 
 
 class Draft(ABC):
@@ -681,6 +688,23 @@ class Draft(ABC):
     def locate(self, error: ValidationError, case: Case) -> Rejection:
         """Where in the table the problem ``error`` of the built ``case`` comes from."""
 
+    def warnings(self, case: Case) -> list[Rejection]:
+        """What importing ``case`` would do that the user should look at: paid more than owed."""
+        bal = balance(case)
+        if bal.paid_fen > bal.due_fen:
+            sheet, row, column = self.paid_cell()
+            return [
+                Rejection(
+                    sheet, row, column,
+                    f"已履行金额（{format_yuan(bal.paid_fen)}）大于应履行金额（{format_yuan(bal.due_fen)}），请核对",
+                )
+            ]  # fmt: skip
+        return []
+
+    def paid_cell(self) -> tuple[str, int, str]:
+        """Where the draft's payments are (for a warning about them)."""
+        return self.sheet, self.first_row, ""
+
     @property
     def rows(self) -> list[tuple[str, int]]:
         return [(self.sheet, self.first_row)]
@@ -698,11 +722,12 @@ def plan(draft: Draft, existing: Case | None, today: date) -> Planned:
     if problems:
         located = tuple(dict.fromkeys(draft.locate(p, case) for p in problems))
         return Planned(draft.case_number, Action.REJECTED, rejections=located)
-    if existing is None:
-        return Planned(case.case_number, Action.NEW, case=case)
-    if without_ids(existing) == without_ids(case):
+    if existing is not None and without_ids(existing) == without_ids(case):
         return Planned(case.case_number, Action.UNCHANGED, case=existing, before=existing)
-    return Planned(case.case_number, Action.UPDATE, case=case, before=existing)
+    warnings = tuple(draft.warnings(case))
+    if existing is None:
+        return Planned(case.case_number, Action.NEW, case=case, warnings=warnings)
+    return Planned(case.case_number, Action.UPDATE, case=case, before=existing, warnings=warnings)
 
 
 _PARTY_ERROR = re.compile(r"当事人(\d+)(.*)")
@@ -838,12 +863,20 @@ def _attach_details(out: ListRow, details: list[tuple[ColumnSpec, object]]) -> N
                 party.address = piece
             else:
                 kind = identifier_kind(piece)
+                if kind is None and _looks_like_credit_code(piece, party):
+                    kind = PartyKind.ORGANISATION  # a malformed credit code is reported as one, not as an ID
                 if kind is PartyKind.ORGANISATION:
                     party.uscc, party.id_number = piece, ""
                 else:
                     party.id_number, party.uscc = piece, ""
                 if kind is not None:
                     party.kind, party.kind_known = kind, True
+
+
+def _looks_like_credit_code(identifier: str, party: PartyIn) -> bool:
+    """A code of the wrong length that is still a credit code: letters among its digits (an ID number
+    has at most a final X), or an organisation's code."""
+    return party.kind is PartyKind.ORGANISATION or any(ch.isalpha() for ch in identifier[:-1])
 
 
 def parse_list_row(row: int, cells: Sequence[object], columns: Sequence[ColumnSpec]) -> ListRow:
@@ -923,6 +956,20 @@ class ListDraft(Draft):
 
     def _reject(self, row: int, key: str, reason: str) -> Rejection:
         return Rejection(self.sheet, row, self.match.header_of(key), reason)
+
+    def warnings(self, case: Case) -> list[Rejection]:
+        found = super().warnings(case)
+        for r in self.list_rows:
+            if r.values.get("amount") == 0:
+                found.append(
+                    self._reject(r.row, "amount", "标的额为0，没有记入履行义务；如有金钱给付义务请核对")
+                )
+                break
+        return found
+
+    def paid_cell(self) -> tuple[str, int, str]:
+        row = next((r.row for r in self.list_rows if "paid" in r.values), self.first_row)
+        return self.sheet, row, self.match.header_of("paid") if "paid" in self.match.fields else ""
 
     def _values(self) -> tuple[dict[str, object], dict[str, int]]:
         """Values of all rows together; a field given differently in two rows refuses the case."""
@@ -1405,6 +1452,11 @@ class LayoutDraft(Draft):
         for ob in self.obligations:
             rows += [ob.row, *ob.installments]
         return [(r.sheet, r.row) for r in rows]
+
+    def paid_cell(self) -> tuple[str, int, str]:
+        if self.payments:
+            return PAYMENTS, self.payments[0].row, "金额"
+        return self.sheet, self.first_row, ""
 
     def add(self, row: LayoutRow) -> None:
         """Attach a row of 当事人, 履行义务 or 履行记录 (installments: :meth:`add_installment`)."""

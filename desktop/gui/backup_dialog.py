@@ -75,6 +75,8 @@ def is_read_only(workspace: Workspace) -> bool:
 
 
 def is_open(workspace: Workspace) -> bool:
+    if workspace.is_server:
+        return not workspace.db.conn.closed
     try:
         workspace.db.conn.total_changes  # noqa: B018 - raises once the connection is closed
     except sqlite3.ProgrammingError:
@@ -553,11 +555,15 @@ class RestoreDialog(QDialog):
             self.table.setItem(i, 0, QTableWidgetItem(label))
             self.table.setItem(i, 1, QTableWidgetItem(value))
         newer = manifest.schema_version > schema_version()
+        self.warnings = [] if newer else service.warnings(manifest, Path(self.workspace.path))
         if newer:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(
                 _("这份备份由较新版本的程序创建，本程序不能恢复它；请先升级本程序。当前数据库没有改动。")
             )
+        elif self.warnings:  # unsigned, or another database's or court's: said before anyone confirms
+            self.message.setStyleSheet(WARNING_STYLE)
+            self.message.setText("\n".join(_("注意：{0}").format(w) for w in self.warnings))
         self.restore_button.setEnabled(not newer and not is_read_only(self.workspace))
 
     def confirm_and_restore(self) -> None:
@@ -571,7 +577,8 @@ class RestoreDialog(QDialog):
             _(
                 "用 {0} 的备份（{1:,} 件案件）替换当前数据库？\n\n"
                 "当前数据库会先自动另存为一份备份，可以用它撤销这次恢复。"
-            ).format(f"{manifest.created_at:%Y-%m-%d %H:%M}", manifest.counts.get("cases", 0)),
+            ).format(f"{manifest.created_at:%Y-%m-%d %H:%M}", manifest.counts.get("cases", 0))
+            + "".join("\n\n" + _("注意：{0}").format(w) for w in getattr(self, "warnings", [])),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

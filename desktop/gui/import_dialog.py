@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.tabular import IGNORE, Action
+from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services import excel
 from desktop.services.workspace import Workspace
@@ -66,6 +68,46 @@ class Progress:
     def close(self) -> None:
         self.dialog.close()
         self.dialog.deleteLater()
+
+
+class PreviewWorker(QThread):
+    """:func:`excel.preview_import` off the GUI thread, on a read-only connection of its own (the window's
+    connection stays the GUI thread's). Progress comes as a signal; :meth:`cancel` stops it at the next
+    report (``excel.Cancelled``). ``result`` or ``error`` when finished."""
+
+    progressed = Signal(str, int, int)
+
+    def __init__(self, workspace: Workspace, path: Path, mapping: dict[str, str]) -> None:
+        super().__init__()
+        self.db_path, self.password = workspace.path, workspace.password
+        self.today = workspace.today
+        self.actor = workspace.actor
+        self.path = path
+        self.mapping = mapping
+        self.cancelled = False
+        self.result: excel.ImportPreview | None = None
+        self.error: BaseException | None = None
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def _report(self, what: str, done: int, total: int) -> bool:
+        self.progressed.emit(what, done, total)
+        return not self.cancelled
+
+    def run(self) -> None:
+        try:
+            reader = Workspace.open_reader(self.db_path, self.actor, self.password)
+            reader.today = self.today
+        except BaseException as exc:  # the error is shown by the dialog, on the GUI thread
+            self.error = exc
+            return
+        try:
+            self.result = excel.preview_import(reader, self.path, self.mapping, self._report)
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            reader.close()
 
 
 class ImportDialog(QDialog):
@@ -177,20 +219,42 @@ class ImportDialog(QDialog):
         return out
 
     def run_preview(self) -> None:
+        """Read the file on a worker thread (on a read-only connection of its own) while a progress bar
+        with 取消 shows how far it got; the window stays responsive however large the file."""
         if self.path is None:
             return
         self.preview = None
+        self.info.setText("")  # the last file's description must not stay under a new file's name
         progress = Progress(self, _("正在读取 {0}").format(self.path.name))
+        self.preview_progress = progress
+        worker = PreviewWorker(self.workspace, self.path, self.chosen_mapping())
+        progress.dialog.canceled.connect(worker.cancel)
+
+        def report(what: str, done: int, total: int) -> None:
+            if not progress(what, done, total):
+                worker.cancel()
+
+        worker.progressed.connect(report)
+        loop = QEventLoop(self)
+        worker.finished.connect(loop.quit)
+        keep(worker)
+        worker.start()
+        if not worker.isFinished():
+            loop.exec()
+        worker.wait()
         try:
-            self.preview = excel.preview_import(self.workspace, self.path, self.chosen_mapping(), progress)
+            if worker.error is not None:
+                raise worker.error
+            self.preview = worker.result
         except excel.MappingNeeded as exc:
             self._show_mapping(exc.preview)
             self._show_rejections([])
             self.summary.setText(str(exc))
         except excel.Cancelled:
             self.summary.setText(_("已取消读取。"))
-        except StoreError as exc:
-            self.summary.setText(_("无法导入这个文件。"))
+        except StoreError as exc:  # excel.ExcelError: a bad file, said in Chinese (never a traceback)
+            self._show_rejections([])
+            self.summary.setText(_("无法导入这个文件：{0}").format(exc))
             QMessageBox.warning(self, _("无法导入"), str(exc))
         finally:
             progress.close()
@@ -267,15 +331,20 @@ class ImportDialog(QDialog):
         if preview.encoding:
             self.info.setText(self.info.text() + _("（文字编码：{0}）").format(preview.encoding))
         self.summary.setText(preview.summary())
-        self._show_rejections(preview.rejections)
+        self._show_rejections(preview.rejections, preview.warnings)
 
-    def _show_rejections(self, rejections: list) -> None:  # type: ignore[type-arg]
-        shown = rejections[:MAX_SHOWN]
+    def _show_rejections(self, rejections: list, warnings: list = ()) -> None:  # type: ignore[type-arg,assignment]
+        """The rejected rows, then the warnings (imported all the same: marked 提醒, on yellow)."""
+        shown = [(r, False) for r in rejections[:MAX_SHOWN]]
+        shown += [(w, True) for w in warnings[: max(MAX_SHOWN - len(shown), 0)]]
         self.rejections.setRowCount(len(shown))
-        for row, r in enumerate(shown):
-            for col, text in enumerate((r.sheet, str(r.row), r.column, r.reason)):
+        for row, (r, warning) in enumerate(shown):
+            reason = _("提醒：{0}").format(r.reason) if warning else r.reason
+            for col, text in enumerate((r.sheet, str(r.row), r.column, reason)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
+                if warning:
+                    item.setBackground(QColor("#fff4ce"))
                 if col == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.rejections.setItem(row, col, item)

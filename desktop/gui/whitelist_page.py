@@ -150,9 +150,11 @@ class CandidateModel(QAbstractTableModel):
         if col == self.columnCount() - 1:
             state = c.assessment.state
             if role == Qt.ItemDataRole.DisplayRole:
+                if c.listed_in:
+                    return _("已在名单中")
                 return _("符合全部条件") if state is State.PASSED else state.value
             if role == Qt.ItemDataRole.ToolTipRole:
-                return c.assessment.summary()
+                return c.reasons
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor(STATE_COLOURS[state]))
             return None

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import string
 import sys
 from dataclasses import dataclass
@@ -321,16 +322,94 @@ def read_manifest(path: Path, password: str | None) -> Manifest:
     return manifest
 
 
-def _refuse_newer(manifest: Manifest) -> None:
+def too_new(manifest: Manifest) -> str:
+    """Why this program cannot restore ``manifest``'s backup (a newer schema), or ""."""
     newest = schema_version()
-    if manifest.schema_version > newest:
-        raise BackupError(
-            Problem.TOO_NEW,
+    if manifest.schema_version <= newest:
+        return ""
+    return _(
+        "该备份由较新版本的法庭自动履行工作台（{0}）创建，数据结构版本 {1}，本程序只支持到 {2}。"
+        "请先升级本程序再恢复。"
+    ).format(manifest.app_version, manifest.schema_version, newest)
+
+
+def _refuse_newer(manifest: Manifest) -> None:
+    reason = too_new(manifest)
+    if reason:
+        raise BackupError(Problem.TOO_NEW, reason + _("当前数据库没有任何改动。"))
+
+
+def _current_court(db_path: Path) -> dict[str, str] | None:
+    """The court settings of the database at ``db_path`` (read-only; None when it cannot be read)."""
+    from desktop.store import settings as settings_store
+    from desktop.store.lock import open_read_only
+
+    try:
+        db = open_read_only(db_path)
+    except StoreError:
+        return None
+    try:
+        court = settings_store.court_settings(db)
+    except (StoreError, sqlite3.Error):  # no settings table yet: nothing to compare with
+        return None
+    finally:
+        db.conn.close()
+    if court is None:
+        return None
+    return {
+        "court_name": court.court_name,
+        "court_code": court.court_code,
+        "tribunal_name": court.tribunal_name,
+    }
+
+
+def warnings(manifest: Manifest, db_path: Path | None) -> list[str]:
+    """What the restore preview must say before anyone replaces a database with this backup: that it is
+    not encrypted (its checksum is unkeyed: anyone who can write the file can forge one that restores),
+    and, against the database at ``db_path``, that it comes from another database file or court."""
+    out: list[str] = []
+    if not manifest.encrypted:
+        out.append(
             _(
-                "该备份由较新版本的法庭自动履行工作台（{0}）创建，数据结构版本 {1}，本程序只支持到 {2}。"
-                "请先升级本程序再恢复；当前数据库没有任何改动。"
-            ).format(manifest.app_version, manifest.schema_version, newest),
+                "这份备份没有加密，也没有签名：只有不带密钥的 SHA-256 校验，"
+                "能改动文件的人可以伪造一份能够恢复的备份。"
+                "请只恢复来源可靠的备份（本机自动备份，或自己保管的 U 盘上的备份）。"
+            )
         )
+    if db_path is None:
+        return out
+    target = Path(db_path)
+    source = manifest.source
+    if source and Path(source).name != target.name:
+        out.append(
+            _("备份来自另一个数据库文件（{0}），将替换的是 {1}：请确认这是本庭的数据。").format(
+                source, target
+            )
+        )
+    court = _current_court(target) if target.exists() else None
+    if court is not None:
+        theirs, ours = manifest.court, court
+        differs = [
+            label
+            for key, label in (
+                ("court_code", _("法院代字")),
+                ("court_name", _("法院名称")),
+                ("tribunal_name", _("法庭")),
+            )
+            if theirs.get(key, "") and ours.get(key, "") and theirs.get(key) != ours.get(key)
+        ]
+        if differs:
+            out.append(
+                _(
+                    "备份来自另一个法院或法庭（{0}不同：备份为 {1}，当前为 {2}）。"
+                    "恢复将用它替换本庭的全部数据。"
+                ).format(
+                    "、".join(differs),
+                    theirs.get("court_name", "") + theirs.get("tribunal_name", ""),
+                    ours.get("court_name", "") + ours.get("tribunal_name", ""),
+                )
+            )
+    return out
 
 
 def verify(

@@ -13,22 +13,22 @@ Run once on the freshly loaded demo rows, in the loading transaction; determinis
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 from desktop.core.screening import MIN_CASES
+from desktop.store.engine import Connection
 from desktop.store.screening import COUNTED, KEY_SQL, OWING_ORG
 
 OTHER_REASON = "该企业已停产停业，拖欠职工工资六个月以上，明显缺乏清偿能力"
 
 
-def add_screening_examples(conn: sqlite3.Connection, today: date, actor: str, judge: str) -> None:
+def add_screening_examples(conn: Connection, today: date, actor: str, judge: str) -> None:
     _terminations(conn, today, actor)
     _many_cases(conn)
     _other_ground(conn, today, judge)
 
 
-def _terminations(conn: sqlite3.Connection, today: date, actor: str) -> None:
+def _terminations(conn: Connection, today: date, actor: str) -> None:
     rows = conn.execute(
         "SELECT id, filing_date FROM cases WHERE status = '已归档' AND stage = '执行' "
         "AND notes LIKE '%终结本次执行程序' ORDER BY id"
@@ -51,7 +51,7 @@ def _terminations(conn: sqlite3.Connection, today: date, actor: str) -> None:
     )
 
 
-def _many_cases(conn: sqlite3.Connection) -> None:
+def _many_cases(conn: Connection) -> None:
     per_year = conn.execute(
         f"SELECT k.ekey, c.cn_year, count(*), sum(c.due_fen) FROM (SELECT DISTINCT {KEY_SQL} AS ekey, "
         f"p.case_id FROM parties p WHERE {OWING_ORG} AND p.registered_capital_fen IS NOT NULL) k "
@@ -107,7 +107,7 @@ def _many_cases(conn: sqlite3.Connection) -> None:
         )
 
 
-def _other_ground(conn: sqlite3.Connection, today: date, judge: str) -> None:
+def _other_ground(conn: Connection, today: date, judge: str) -> None:
     """A company with open cases and a live licence, of those owing in the most open cases."""
     ended = {
         r[0]

@@ -30,6 +30,7 @@ import gc
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import tempfile
@@ -42,6 +43,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from desktop.core.cells import csv_unguard, xlsx_escape, xlsx_needs_text_cell, xlsx_unescape
 from desktop.core.errors import ValidationError
 from desktop.core.tabular import (
     CASES,
@@ -77,12 +79,15 @@ from desktop.core.tabular import (
     parse_list_row,
     plan,
 )
+from desktop.services import import_files
+from desktop.services.import_files import ExcelError, guarded
 from desktop.services.workspace import Change, Workspace
+from desktop.store import private_files, tabular_io
 from desktop.store import settings as settings_store
-from desktop.store import tabular_io
 from desktop.store.audit import record
 from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, parties_text, search_is_capped
-from desktop.store.database import StoreError, transaction
+from desktop.store.database import transaction
+from desktop.store.lock import is_read_only
 from desktop.store.tabular_io import Cancelled
 
 __all__ = [
@@ -101,6 +106,8 @@ __all__ = [
     "remembered_mapping",
 ]
 
+log = logging.getLogger(__name__)
+
 MAPPING_KEY = "excel.import.mapping"
 EXCEL_MAX_ROWS = 1_048_576
 HEADER_SEARCH = 30
@@ -109,10 +116,6 @@ EVERY = 1000  # rows between progress reports
 Progress = Callable[[str, int, int], bool]
 """``progress(what, done, total)``: ``what`` is a Chinese phrase for the step, ``total`` 0 when unknown.
 Returning False cancels."""
-
-
-class ExcelError(StoreError):
-    """A problem with the file as a whole (unreadable, wrong format, no header); shown as is."""
 
 
 class MappingNeeded(ExcelError):
@@ -137,10 +140,26 @@ def _column_index(letters: bytes) -> int:
     return n - 1
 
 
-def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
-    """(first row, first col, last row, last col) of every merged range (1-based rows, 0-based cols),
-    scanned from the sheet's XML (openpyxl's read-only mode does not report them)."""
-    found: list[tuple[int, int, int, int]] = []
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?v>))?"
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+
+
+@dataclass
+class SheetScan:
+    """What openpyxl's read-only mode does not report, scanned from the sheet's XML: merged ranges
+    ((first row, first col, last row, last col), 1-based rows, 0-based cols) and the cells holding a
+    formula with no calculated value ((row, col): read as empty; the file was never calculated)."""
+
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
+    merged: set[tuple[int, int, int, int]] = set()
+    uncalculated: set[tuple[int, int]] = set()
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
@@ -152,10 +171,15 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int
                     m.group(3) or m.group(1),
                     int(m.group(4) or m.group(2)),
                 )
-                found.append((r1, _column_index(c1), r2, _column_index(c2)))
-            tail = data[-200:]
-            # a match lying across the chunk boundary is found again in the next round: dedupe below
-    return sorted(set(found))
+                merged.add((r1, _column_index(c1), r2, _column_index(c2)))
+            if b"<f" in data or b":f" in data:
+                for m in _FORMULA_CELL.finditer(data):
+                    ref = _CELL_REF.search(m.group(1))
+                    if not (m.group(2) or b"").strip() and ref is not None:  # no value, or <v/>
+                        uncalculated.add((int(ref.group(2)), _column_index(ref.group(1))))
+            tail = data[-4096:]
+            # a match lying across the chunk boundary is found again in the next round: sets dedupe
+    return SheetScan(sorted(merged), uncalculated)
 
 
 def _fill_merged(
@@ -181,6 +205,11 @@ def _fill_merged(
         yield number, cells
 
 
+def _unescaped(values: tuple[object, ...]) -> list[object]:
+    """A row's cells with the text of string cells as written (OOXML ``_xHHHH_`` escapes decoded)."""
+    return [xlsx_unescape(v) if type(v) is str else v for v in values]
+
+
 class TableFile:
     """An XLSX workbook or a CSV file as sheets of rows of cell values."""
 
@@ -188,36 +217,47 @@ class TableFile:
         self.path = path
         self._workbook: Any = None
         self._csv: str | None = None
-        self._merged: dict[str, list[tuple[int, int, int, int]]] = {}
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(8)
-        except OSError as exc:
-            raise ExcelError(f"无法打开文件 {path}：{exc.strerror or exc}") from exc
+        self._scans: dict[str, SheetScan] = {}
+        guarded(path.name, self._open)
+
+    def _open(self) -> None:
+        path = self.path
+        if path.is_dir():
+            raise import_files.CannotOpen(f"{path.name} 是文件夹，不是文件")
+        with path.open("rb") as fh:
+            head = fh.read(4096)
         suffix = path.suffix.lower()
-        if head == _CFB_MAGIC:
-            raise ExcelError(
+        if head[:8] == _CFB_MAGIC:
+            raise import_files.WrongFormat(
                 f"{path.name} 是旧版Excel（.xls）或WPS（.et）格式，或文件已加密：请用Excel或WPS打开后"
                 "“另存为”Excel工作簿（.xlsx）再导入。"
             )
+        if not head.startswith(b"PK"):
+            import_files.refuse_non_table(path, head)
         if suffix in _XLSX_SUFFIXES or head.startswith(b"PK"):
             self._open_xlsx()
         elif suffix in (".csv", ".txt", ".tsv"):
             self._open_csv()
         else:
-            raise ExcelError(f"{path.name} 不是Excel工作簿（.xlsx）或CSV文件。")
+            raise import_files.WrongFormat(f"{path.name} 不是Excel工作簿（.xlsx）或CSV文件。")
 
     def _open_xlsx(self) -> None:
-        import openpyxl
-
-        try:
-            self._workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise ExcelError(f"{self.path.name} 不是有效的Excel工作簿（.xlsx），或文件已损坏：{exc}") from exc
+        if not zipfile.is_zipfile(self.path):
+            raise import_files.damaged(self.path.name, "不是完整的.xlsx压缩包（可能下载不完整或被截断）")
+        self._workbook = import_files.open_workbook(self.path)
         self.sheet_names = [ws.title for ws in self._workbook.worksheets]
+        if not self.sheet_names:
+            self.close()
+            raise import_files.damaged(self.path.name, "中没有工作表")
         self._sizes = {ws.title: int(ws.max_row or 0) for ws in self._workbook.worksheets}
 
     def _open_csv(self) -> None:
+        size = self.path.stat().st_size
+        if size > import_files.MAX_CSV_BYTES:
+            raise import_files.too_large(
+                self.path.name,
+                f"有 {size / (1 << 20):,.0f} MB（CSV最多 {import_files.MAX_CSV_BYTES >> 20} MB）",
+            )
         raw = self.path.read_bytes()
         # Excel's "Unicode 文本" is UTF-16 with a byte-order mark; otherwise UTF-8 or GBK.
         utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -228,14 +268,15 @@ class TableFile:
             except UnicodeDecodeError:
                 continue
         else:  # a broken UTF-16 file (gb18030 decodes nearly any byte string)
-            raise ExcelError(f"{self.path.name} 的文字编码无法识别（应为UTF-8或GBK）。")
+            raise import_files.WrongFormat(f"{self.path.name} 的文字编码无法识别（应为UTF-8或GBK）。")
         self.encoding = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, "GBK/GB18030")
         self._csv = text
         self.sheet_names = [self.path.stem]
 
     def close(self) -> None:
         if self._workbook is not None:
-            self._workbook.close()
+            with contextlib.suppress(Exception):
+                self._workbook.close()
 
     def size_hint(self, sheet: str) -> int:
         """The number of rows, as far as the file says (0 when unknown)."""
@@ -244,28 +285,89 @@ class TableFile:
         return self._sizes.get(sheet, 0)
 
     def rows(self, sheet: str) -> Iterator[tuple[int, list[object]]]:
-        """(1-based row number, cell values) of every row, merged ranges filled in."""
+        """(1-based row number, cell values) of every row, merged ranges filled in. A damaged file
+        raises :class:`ExcelError` (its subclass says what is wrong) while being read."""
+        return import_files.guarded_rows(self.path.name, self._rows(sheet))
+
+    def _rows(self, sheet: str) -> Iterator[tuple[int, list[object]]]:
         if self._csv is not None:
-            return self._csv_rows()
+            yield from self._csv_rows()
+            return
         ws = self._workbook[sheet]
-        if sheet not in self._merged:
-            self._merged[sheet] = []
-            member = getattr(ws, "_worksheet_path", None)
-            if isinstance(member, str):
-                with contextlib.suppress(KeyError, OSError):
-                    self._merged[sheet] = _merged_ranges(self._workbook._archive, member)
-        ranges = self._merged[sheet]
+        ranges = self.scan(sheet).merged
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
-        plain = ((i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
-        return _fill_merged(plain, ranges)
+        plain = ((i, _unescaped(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1))
+        yield from _fill_merged(plain, ranges)
+
+    def scan(self, sheet: str) -> SheetScan:
+        """Merged ranges and uncalculated formulas of ``sheet`` (none in a CSV)."""
+        if self._csv is not None:
+            return SheetScan()
+        if sheet not in self._scans:
+            self._scans[sheet] = SheetScan()
+            member = getattr(self._workbook[sheet], "_worksheet_path", None)
+            if isinstance(member, str):
+                with contextlib.suppress(KeyError):
+                    self._scans[sheet] = _scan_sheet(self._workbook._archive, member)
+        return self._scans[sheet]
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self._csv is not None
-        sample = self._csv[:20_000].splitlines()[:20]
-        delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in sample))
-        reader = csv.reader(io.StringIO(self._csv, newline=""), delimiter=delimiter)
+        delimiter = _delimiter(self._csv[:20_000])
+        lines = _Lines(self._csv)
+        reader = csv.reader(lines, delimiter=delimiter)
+        started = ended = i = 0  # where the last record started and ended in the text
         for i, cells in enumerate(reader, start=1):
-            yield i, list(cells)
+            started, ended = ended, lines.offset
+            yield i, [csv_unguard(c) for c in cells]
+        # The csv module ends a quoted cell left open at the end of the file without a word: check the
+        # last record strictly, so that a missing closing quote is reported, not imported.
+        tail = self._csv[started:]
+        if '"' in tail:
+            try:
+                for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+                    pass
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise import_files.BadCsv(
+                        f"CSV格式错误：{self.path.name} 第{i}行起有引号没有闭合（到文件末尾仍未结束）。"
+                    ) from exc
+
+
+class _Lines:
+    """The lines of a text as the csv module reads them, counting how far it has read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.offset = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.offset += len(line)
+        return line
+
+
+def _delimiter(sample: str) -> str:
+    """Comma, tab or semicolon: whichever separates most cells in the first lines, counting only
+    outside quoted cells (a quoted cell may hold tabs, semicolons and line breaks of its own)."""
+    counts = dict.fromkeys(",\t;", 0)
+    quoted = False
+    lines = 0
+    for ch in sample:
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in counts:
+            counts[ch] += 1
+        elif ch == "\n":
+            lines += 1
+            if lines >= 20:
+                break
+    return max(",\t;", key=lambda d: counts[d])
 
 
 def file_sha256(path: Path) -> str:
@@ -338,6 +440,7 @@ class ImportPreview:
     data_rows: int = 0
     encoding: str = ""
     seconds: float = 0.0
+    file_warnings: list[Rejection] = field(default_factory=list)  # e.g. an uncalculated formula
 
     def count(self, action: Action) -> int:
         return sum(1 for p in self.plans if p.action is action)
@@ -366,6 +469,14 @@ class ImportPreview:
         return sorted(dict.fromkeys(found), key=lambda r: (order.get(r.sheet, -1), r.row, r.column))
 
     @property
+    def warnings(self) -> list[Rejection]:
+        """What will be imported all the same but deserves a look: 标的额 0, paid more than owed, a money
+        cell holding a formula that was never calculated (read as empty)."""
+        order = {s.name: i for i, s in enumerate(LAYOUT)}
+        found = [w for p in self.plans for w in p.warnings] + self.file_warnings
+        return sorted(dict.fromkeys(found), key=lambda r: (order.get(r.sheet, -1), r.row, r.column))
+
+    @property
     def rejected_rows(self) -> int:
         """Rows that will not be imported: every row of a rejected case, and rows belonging to no case."""
         rows = {(r.sheet, r.row) for r in self.orphans}
@@ -383,6 +494,9 @@ class ImportPreview:
             text += f"（涉及 {self.rejected:,} 件）"
         if self.skipped_totals:
             text += f"；已跳过合计行 {self.skipped_totals} 行"
+        warnings = len(self.warnings)
+        if warnings:
+            text += f"；提醒 {warnings:,} 条（请核对）"
         return text
 
 
@@ -450,7 +564,24 @@ def _preview_list(tf: TableFile, preview: ImportPreview, progress: Progress | No
             continue
         parsed.append(parse_list_row(number, cells, match.columns))
     preview.data_rows = len(parsed)
+    money = {c.index: c.header for c in match.columns if c.field in ("amount", "paid")}
+    _warn_uncalculated(tf, sheet, preview, money, {r.row for r in parsed})
     return list(group_list_rows(sheet, parsed, match))
+
+
+UNCALCULATED = (
+    "是公式，但文件中没有计算结果（文件未经Excel计算保存），按空白处理；请在Excel中打开并保存后再导入"
+)
+
+
+def _warn_uncalculated(
+    tf: TableFile, sheet: str, preview: ImportPreview, columns: Mapping[int, str], rows: set[int]
+) -> None:
+    """Warn of money cells of the data ``rows`` (not a skipped 合计 row) holding a formula with no
+    calculated value."""
+    for row, col in sorted(guarded(tf.path.name, lambda: tf.scan(sheet)).uncalculated):
+        if col in columns and row in rows:
+            preview.file_warnings.append(Rejection(sheet, row, columns[col], UNCALCULATED))
 
 
 def _preview_layout(tf: TableFile, preview: ImportPreview, progress: Progress | None) -> list[Draft]:
@@ -477,6 +608,8 @@ def _preview_layout(tf: TableFile, preview: ImportPreview, progress: Progress | 
                 preview.skipped_totals += 1
                 continue
             out.append(parse_layout_row(sheet, number, cells, columns))
+        money = {j: c.header for j, c in (columns or {}).items() if c.kind == "money"}
+        _warn_uncalculated(tf, sheet, preview, money, {r.row for r in out})
         rows_by_sheet[sheet] = out
         preview.data_rows += len(out)
     drafts, preview.orphans = assemble_layout(rows_by_sheet)
@@ -502,7 +635,9 @@ def _preview(
     tf = TableFile(path)
     try:
         combined = {**remembered_mapping(ws), **{mapping_key(k): v for k, v in (mapping or {}).items()}}
-        preview = ImportPreview(path, file_sha256(path), is_layout(tf.sheet_names), mapping=combined)
+        preview = ImportPreview(
+            path, guarded(path.name, lambda: file_sha256(path)), is_layout(tf.sheet_names), mapping=combined
+        )
         preview.encoding = getattr(tf, "encoding", "")
         _tick(progress, "读取", 0, 0)
         drafts = (
@@ -612,12 +747,15 @@ class ExportResult:
     rows: dict[str, int]
     seconds: float
     capped: bool = False  # the search matched more cases than a search shows: only the newest went out
+    unaudited: bool = False  # read-only database: recorded in the log file, not the audit log
 
     def summary(self) -> str:
         counts = "，".join(f"{k} {v:,} 行" for k, v in self.rows.items())
         text = f"已导出 {self.cases:,} 件案件到 {self.path}（{counts}）"
         if self.capped:
             text += f"\n注意：{CAPPED_NOTE}"
+        if self.unaudited:
+            text += "\n注意：数据库以只读方式打开，本次导出记入了日志文件，未记入数据库的操作日志。"
         return text
 
 
@@ -680,9 +818,19 @@ def _setup_sheet(wb: Any, sheet: str) -> tuple[Any, list[Any]]:
 
 
 def _append(ws: Any, styled: list[Any], values: list[object]) -> None:
+    """Append one row. Text is always written as a text cell (:mod:`desktop.core.cells`): a 案由
+    “=1+1” stays text, never a formula that would read back empty."""
+    from openpyxl.cell import WriteOnlyCell
+
     row: list[object] = []
     for cell, value in zip(styled, values, strict=True):
-        if cell is None or value is None:
+        if isinstance(value, str) and xlsx_needs_text_cell(value):
+            text = WriteOnlyCell(ws, value=xlsx_escape(value))
+            text.data_type = "s"
+            if cell is not None:
+                text.number_format = cell.number_format
+            row.append(text)
+        elif cell is None or value is None:
             row.append(value)
         else:
             cell.value = value
@@ -741,9 +889,7 @@ def _save_beside(wb: Any, path: Path) -> None:
     tmp = Path(tmp_name)
     try:
         wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it the permissions any new file gets
+        private_files.make_private(tmp)  # mkstemp made it 0600: it holds personal data, so it stays so
         os.replace(tmp, path)
     except OSError as exc:
         raise ExcelError(f"无法写入 {path}：{exc.strerror or exc}") from exc
@@ -802,11 +948,16 @@ def export_ledger(
     except BaseException:
         _abandon(wb)
         raise
-    with transaction(ws.db) as conn:
-        record(conn, ws.actor, "excel.export", "export", None, "",
-               {"file": os.path.abspath(path), "filter": describe_filter(f, capped),
-                "rows": written})  # fmt: skip
-    return ExportResult(path, len(ids), written, time.perf_counter() - started, capped)
+    detail = {"file": os.path.abspath(path), "filter": describe_filter(f, capped), "rows": written}
+    if is_read_only(ws.db):  # another program holds the database: the export is recorded in the log
+        log.warning("excel.export by %s from a read-only database (not in its audit log): %s",
+                    ws.actor, json.dumps(detail, ensure_ascii=False))  # fmt: skip
+    else:
+        with transaction(ws.db) as conn:
+            record(conn, ws.actor, "excel.export", "export", None, "", detail)
+    return ExportResult(
+        path, len(ids), written, time.perf_counter() - started, capped, unaudited=is_read_only(ws.db)
+    )
 
 
 def field_choices() -> Sequence[tuple[str, str]]:

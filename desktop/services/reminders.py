@@ -47,6 +47,7 @@ from desktop.store.audit import record
 from desktop.store.cases import CaseNotFound
 from desktop.store.convert import to_row
 from desktop.store.database import transaction
+from desktop.store.lock import is_read_only
 
 RULES_KEY = "reminder_rules"
 ME_KEY = "reminders.me"  # {actor: handler name}: whose cases "我的" shows on this installation
@@ -162,6 +163,8 @@ class Reminders:
         of them on a fresh database)."""
         seed = _seed_table()
         if not seed.years <= holiday_store.stored_years(self.db):
+            if is_read_only(self.db):  # another program holds the database: seed in memory only
+                return holiday_store.seeded_table(self.db, seed)
             holiday_store.seed_missing_years(self.db, seed, self.workspace.actor)
         return holiday_store.load_table(self.db)
 

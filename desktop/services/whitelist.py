@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from desktop.core.cells import FORMULA_STARTS, csv_guard, xlsx_escape  # noqa: F401  (FORMULA_STARTS: was defined here)
 from desktop.core.errors import ValidationError
 from desktop.core.model import CourtSettings, Party, PartyKind
 from desktop.core.validation import check_text
@@ -90,6 +91,7 @@ class Candidate:
     assessment: Assessment
     consent_date: date | None
     party: Party  # in memory only: the review screen and the files show ``identifier``
+    listed_in: str = ""  # "2025年第1批": the same person is on a published list for this period already
 
     @property
     def performed_on(self) -> date | None:
@@ -97,7 +99,31 @@ class Candidate:
 
     @property
     def eligible(self) -> bool:
-        return self.assessment.eligible
+        return self.assessment.eligible and not self.listed_in
+
+    @property
+    def reasons(self) -> str:
+        """Why (not) publishable, in a sentence: the assessment's, or that the person is listed already."""
+        if self.listed_in:
+            return f"已列入{self.listed_in}名单（同一期间、同一当事人，见其另一案件），不再重复发布"
+        return self.assessment.summary()
+
+
+def _overlaps(listed: store.ListedParty, start: date, end: date) -> bool:
+    """Whether a published entry belongs to the period ``start``–``end``: its batch's period overlaps it,
+    or (a batch published without a period) the entry's date of full performance falls in it."""
+    if listed.period_start is not None and listed.period_end is not None:
+        return listed.period_start <= end and start <= listed.period_end
+    return start <= listed.performed_on <= end
+
+
+def listed_for_period(listed: Iterable[store.ListedParty], party: Party, start: date, end: date) -> str:
+    """The batch (e.g. 2025年第1批) that lists the same person as ``party`` for the period, or ""."""
+    key = identity_key(party)
+    for entry in listed:
+        if identity_key(entry.party) == key and _overlaps(entry, start, end):
+            return entry.label
+    return ""
 
 
 def one_per_party(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -188,7 +214,12 @@ class WhitelistService:
             raise WhitelistRefused(f"期间的结束日期{end.isoformat()}早于开始日期{start.isoformat()}")
         ids = store.candidate_party_ids(self.db.conn, start, end)
         found = self._assess(ids)
-        return [c for c in found if c.performed_on is not None and start <= c.performed_on <= end]
+        listed = store.listed_parties(self.db.conn)
+        return [
+            replace(c, listed_in=listed_for_period(listed, c.party, start, end)) if listed else c
+            for c in found
+            if c.performed_on is not None and start <= c.performed_on <= end
+        ]
 
     def assess_parties(self, party_ids: Iterable[int]) -> list[Candidate]:
         return self._assess(party_ids)
@@ -351,6 +382,15 @@ class WhitelistService:
                 raise WhitelistRefused(
                     f"{_names(again)}已列入{published[again[0].party_id]}名单，不能重复发布"
                 )
+            listed = store.listed_parties(conn)
+            for c in chosen:
+                assert c.performed_on is not None  # eligible → performed
+                since, until = period or (c.performed_on, c.performed_on)
+                label = listed_for_period(listed, c.party, since, until)
+                if label:
+                    raise WhitelistRefused(
+                        f"{c.name}（{c.case_number}）已列入{label}名单（同一期间、同一当事人），不能重复发布"
+                    )
             dups = duplicate_identities((c.party, c.case_number) for c in chosen)
             if dups:
                 name, first_case, second_case = dups[0]
@@ -544,12 +584,8 @@ def write_pdf_list(batch: Batch, pages: Sequence[Page]) -> bytes:
 
 # Excel (and LibreOffice) run a CSV cell beginning with one of these as a formula (CSV injection): a
 # party named “=HYPERLINK(…)” must reach the agency as text, as it does in the XLSX (text cells).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: str) -> str:
-    """The cell as Excel shows it as text: a leading apostrophe before a formula-like start."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+# The guard lives in desktop.core.cells, shared with the import that reads it back.
+csv_text = csv_guard
 
 
 def csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
@@ -580,7 +616,7 @@ def xlsx_bytes(batch: Batch, rows: Sequence[Sequence[str]]) -> bytes:
     for k, row in enumerate(rows):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=xlsx_escape(value))
             cell.data_type = "s"
             if k == 0:
                 cell.font = bold

@@ -84,6 +84,20 @@ class Workspace:
             return str(self.db.conn.url)
         return str(self.db.execute("PRAGMA database_list").fetchone()[2])
 
+    @classmethod
+    def open_reader(cls, path: str, actor: str | None = None, password: str | None = None) -> Workspace:
+        """A read-only workspace on the database at ``path`` (a file or a server), for a worker thread:
+        every write through it is refused."""
+        from desktop.store.engine import is_server_url
+
+        if is_server_url(path):
+            from desktop.store import pg
+
+            return cls(pg.PgDatabase(pg.connect(path, password, read_only=True)), actor)
+        from desktop.store.lock import open_read_only
+
+        return cls(open_read_only(path), actor)
+
     def reopen(self, actor: str | None = None) -> Workspace:
         """Another workspace on the same database, for another thread."""
         ws = Workspace.open(self.path, actor or self.actor, self.password)

@@ -51,6 +51,7 @@ import shutil
 import socket
 import sqlite3
 import struct
+import sys
 import threading
 import time
 import unicodedata
@@ -68,6 +69,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop import __version__
 from desktop.store.database import StoreError, explain, migrate, schema_version
+from desktop.store.private_files import create_private, make_private
 
 MAGIC = b"TDBAK\r\n\x1a"
 FORMAT_VERSION = 1
@@ -415,6 +417,68 @@ def remove_stale_temporaries(directory: Path, max_age: float = _STALE_SECONDS) -
                 shutil.rmtree(path)
             else:
                 continue
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+# Temporaries that carry the id of the process that made them (see remove_dead_leftovers).
+_WITH_PID = re.compile(
+    r"^\.(?:tdrestore-forms-(?:old-)?|tdrestore-|tdsnap-)(\d+)-[0-9a-f]+(?:\.sqlite3(?:-wal|-shm|-journal)?)?$"
+    r"|^\..+\.(\d+)\.partial$"
+)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs now (this one counts as alive)."""
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_dead_leftovers(directory: Path) -> list[Path]:
+    """Remove the temporaries in ``directory`` that a dead process left: an unpacked or half-unpacked
+    restore (``.tdrestore-PID-….sqlite3``, a plaintext copy of a whole database, with its -wal/-shm),
+    the forms folders a restore unpacked or moved aside, snapshots (``.tdsnap-PID-…``) and half-written
+    backups (``.NAME.PID.partial``, e.g. a before-restore backup). Each names the process that made it;
+    one whose process is gone belongs to a finished or dead operation (a live operation's files are
+    left alone, and ones naming no process to :func:`remove_stale_temporaries`' age rule). Called when a
+    database is opened, after :func:`desktop.store.restore_journal.finish_restore` has finished or
+    ruled out an interrupted restore, so no journal can still need them."""
+    removed: list[Path] = []
+    try:
+        candidates = list(directory.iterdir())
+    except OSError:
+        return removed
+    for path in candidates:
+        match = _WITH_PID.match(path.name)
+        if match is None or process_alive(int(match.group(1) or match.group(2))):
+            continue
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
             removed.append(path)
         except OSError:
             continue
@@ -817,6 +881,7 @@ class _Source:
         self.snap = work / f".tdsnap-{os.getpid()}-{os.urandom(4).hex()}.sqlite3"
         try:
             check_free_space(work, db_path.stat().st_size)
+            create_private(self.snap)  # a plaintext copy of the database: private from its first byte
             snapshot(db_path, self.snap, progress)
             self.path, self.size = self.snap, self.snap.stat().st_size
         except OSError as exc:
@@ -928,6 +993,7 @@ class _Output:
 
     def __init__(self, path: Path) -> None:
         self.fh = open(path, "wb", buffering=0)  # noqa: SIM115 - closed in close()
+        make_private(path)  # a backup holds every ID number (a no-op on a FAT stick)
         self.done = 0  # the file holds everything before this
         self.queued = 0  # ... once the blocks being written are written
         self.fill = 0  # bytes in the current stage
@@ -1239,6 +1305,7 @@ def create_backup(
     work = Path(work_dir) if work_dir is not None else db_path.parent
     remove_stale_temporaries(work)
     remove_stale_temporaries(target.parent)
+    remove_dead_leftovers(target.parent)  # a killed backup's .partial on this stick: its process is gone
     hasher: _Hasher | None = None
     readback: _ReadBack | None = None
     inspector: threading.Thread | None = None
@@ -1577,17 +1644,36 @@ def read_manifest(path: Path, password: str | None) -> Manifest:
     return _read_ends(path, password)
 
 
-class _Sink:
-    """Receives the verified plaintext in order; splits it into the database file and the form files."""
+MAX_FORM_BYTES = 16 << 20  # one form override (a JSON file of a few KiB): anything larger is not ours
 
-    def __init__(self, entries: Sequence[Entry], db_out: Path, forms_out: Path | None) -> None:
+
+class _Sink:
+    """Receives the verified plaintext in order; splits it into the database file and the form files.
+
+    Streamed: the database and each form file are written as their bytes arrive, never held in memory,
+    and every entry is checked against the size the backup declares (a form over :data:`MAX_FORM_BYTES`
+    is refused before anything is read; bytes beyond the declared entries are refused as they come).
+    Without ``forms_out`` (a deep verify) the forms' bytes are only counted."""
+
+    def __init__(
+        self, entries: Sequence[Entry], db_out: Path, forms_out: Path | None, source: Path | None = None
+    ) -> None:
         self.entries = list(entries)
         self.db_out = db_out
         self.forms_out = forms_out
+        self.source = source or db_out
+        for entry in self.entries[1:]:
+            if entry.size < 0 or entry.size > MAX_FORM_BYTES:
+                raise _corrupt(
+                    self.source,
+                    f"文书模板“{entry.name}”声明的大小为 {entry.size:,} 字节，超过 {MAX_FORM_BYTES >> 20} MB",
+                )
+        create_private(db_out)  # the restored plaintext is never readable by others, not for a moment
         self.db = open(db_out, "wb")  # noqa: SIM115 - closed in finish()/abort()
         self.left = entries[0].size
-        self.form_index = 1
-        self.form = bytearray()
+        self.form_index = 0  # the entry being written (0: the database)
+        self.form_left = 0
+        self.form_file: IO[bytes] | None = None
 
     def write(self, data: bytes | memoryview) -> None:
         view = memoryview(data)
@@ -1599,26 +1685,65 @@ class _Sink:
                 raise _os_error(exc, self.db_out, writing=True) from exc
             self.left -= take
             view = view[take:]
-        self.form += view
+        while len(view):
+            if not self.form_left:
+                self._next_form()
+            take = min(self.form_left, len(view))
+            if self.form_file is not None:
+                try:
+                    self.form_file.write(view[:take])
+                except OSError as exc:
+                    raise _os_error(exc, self.db_out, writing=True) from exc
+            self.form_left -= take
+            view = view[take:]
+
+    def _next_form(self) -> None:
+        """Close the form file being written and start the next entry (refused past the last one)."""
+        self._close_form()
+        while True:
+            self.form_index += 1
+            if self.form_index >= len(self.entries):
+                raise _corrupt(self.source, "数据比备份声明的内容多")
+            entry = self.entries[self.form_index]
+            if entry.size:
+                break
+            self._open_form(entry).close()  # an empty file
+        self.form_left = entry.size
+        self.form_file = self._open_form(entry) if self.forms_out is not None else None
+
+    def _open_form(self, entry: Entry) -> IO[bytes]:
+        if self.forms_out is None:
+            return io.BytesIO()
+        target = self.forms_out / entry.name[len(FORMS_PREFIX) :]
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return open(target, "wb")
+        except OSError as exc:
+            raise _os_error(exc, target, writing=True) from exc
+
+    def _close_form(self) -> None:
+        if self.form_file is not None:
+            self.form_file.close()
+            self.form_file = None
 
     def finish(self) -> None:
         try:
             self.db.flush()
             os.fsync(self.db.fileno())
             self.db.close()
+            self._close_form()
+            if self.left or self.form_left or any(e.size for e in self.entries[self.form_index + 1 :]):
+                raise _corrupt(self.source, "数据比备份声明的内容少")
             if self.forms_out is None:
                 return
             self.forms_out.mkdir(parents=True, exist_ok=True)
-            offset = 0
-            for entry in self.entries[1:]:
-                target = self.forms_out / entry.name[len(FORMS_PREFIX) :]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(bytes(self.form[offset : offset + entry.size]))
-                offset += entry.size
+            for entry in self.entries[self.form_index + 1 :]:  # empty files after the last data
+                self._open_form(entry).close()
         except OSError as exc:
             raise _os_error(exc, self.db_out, writing=True) from exc
 
     def abort(self) -> None:
+        self._close_form()
         self.db.close()
         _remove(self.db_out)
         if self.forms_out is not None:
@@ -1684,7 +1809,7 @@ def extract_backup(
     opened = _open(Path(path))
     entries = opened.header.entries
     opened.fh.close()
-    sink = _Sink(entries, Path(db_out), forms_out)
+    sink = _Sink(entries, Path(db_out), forms_out, Path(path))
     try:
         manifest = _verify(
             Path(path), password, progress=lambda f: report(STAGE_EXTRACT, 0.85 * f), sink=sink

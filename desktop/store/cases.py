@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.core import ledger
-from desktop.core.casenumber import parse_case_number
+from desktop.core.casenumber import parse_case_number, search_variants
 from desktop.core.model import (
     Case,
     Contact,
@@ -394,36 +394,47 @@ SEARCH_LIMIT = 5000
 _SEARCHED_PG = "(case_number || ' ' || parties_text || ' ' || cause)"
 
 
-def _text_subquery(text: str, engine: str = "sqlite") -> tuple[str, list[object]]:
-    """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain ``text``."""
-    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[str, list[object]]:
+    """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain one of ``variants``
+    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised)."""
     if engine == "postgresql":  # the trigram index for 3+ characters, newest first by id below that
-        return (
-            f"SELECT id FROM cases WHERE {_SEARCHED_PG} LIKE ? ORDER BY id DESC LIMIT ?",
-            [like, SEARCH_LIMIT],
-        )
-    if len(text) >= 3:  # trigram index
+        likes = [_like(v) for v in variants]
+        where = " OR ".join(f"{_SEARCHED_PG} LIKE ?" for _ in likes)
+        return f"SELECT id FROM cases WHERE {where} ORDER BY id DESC LIMIT ?", [*likes, SEARCH_LIMIT]
+    if min(len(v) for v in variants) >= 3:  # trigram index
+        match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
         return (
             "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            ['"' + text.replace('"', '""') + '"', SEARCH_LIMIT],
+            [match, SEARCH_LIMIT],
         )
+    clauses: list[str] = []
+    params: list[object] = []
+    for v in variants:
+        like = _like(v)
+        clauses.append(
+            "case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' OR cause LIKE ? ESCAPE '\\'"
+        )
+        params += [like, like, like]
     return (
-        "SELECT id FROM cases WHERE case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' "
-        "OR cause LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?",
-        [like, like, like, SEARCH_LIMIT],
+        f"SELECT id FROM cases WHERE {' OR '.join(clauses)} ORDER BY id DESC LIMIT ?",
+        [*params, SEARCH_LIMIT],
     )
 
 
-def _search_text(f: LedgerFilter) -> str:
-    return "".join(f.text.split())
+def _search_text(f: LedgerFilter) -> tuple[str, ...]:
+    return search_variants(f.text)
 
 
 def _where(f: LedgerFilter, engine: str = "sqlite") -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
-    text = _search_text(f)
-    if text:
-        sub, sub_params = _text_subquery(text, engine)
+    variants = _search_text(f)
+    if variants:
+        sub, sub_params = _text_subquery(variants, engine)
         clauses.append(f"c.id IN ({sub})")
         params += sub_params
     if f.stage:

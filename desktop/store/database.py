@@ -14,6 +14,7 @@ by a newer Tribunal Desk is refused: an old program must never guess at a schema
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import sqlite_utils
 
 from desktop import paths
 from desktop.store.engine import Connection, Database, dialect, is_server_url
+from desktop.store.private_files import create_private, secure_database
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -130,6 +132,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-v{version + 1}-{stamp}{path.suffix}")
+    create_private(target)  # a copy of the whole database: private before a byte is in it
     dest = sqlite3.connect(str(target))
     try:
         conn.backup(dest)
@@ -225,6 +228,21 @@ def _migrate_server(conn: Connection, available: list[Migration], newest: int) -
     return newest
 
 
+def _remove_leftovers(db: Path) -> None:
+    """What killed backups and restores left beside ``db`` (and, for the database in the per-user data
+    folder, in its backups folder): removed when the process that made it is gone (file helpers in
+    desktop.store.backup; a server database has none of these files)."""
+    from desktop.store.backup import remove_dead_leftovers
+
+    folders = [db.parent]
+    data = paths.user_data_dir()
+    with contextlib.suppress(OSError):
+        if db.parent.resolve() == data.resolve():
+            folders.append(data / "backups")
+    for folder in folders:
+        remove_dead_leftovers(folder)
+
+
 def open_database(path: Path | str | None = None, password: str | None = None, who: str = "") -> Database:
     """Open (creating if needed) and migrate the database at ``path`` (default: the user's), first
     finishing a restore that a crash interrupted (the caller holds the single-instance lock).
@@ -250,6 +268,9 @@ def open_database(path: Path | str | None = None, password: str | None = None, w
         from desktop.store.restore_journal import finish_restore  # it builds on this module
 
         finish_restore(target)  # a restore a crash interrupted: finished before anything reads the file
+        _remove_leftovers(target)
+        # the database and its files 0600, the data folder 0700 with all in it 0600 (fixes older ones)
+        secure_database(target, paths.user_data_dir())
     conn = connect(target if target is not None else ":memory:")
     try:
         conn.execute("PRAGMA schema_version").fetchone()

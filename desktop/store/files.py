@@ -1,4 +1,5 @@
-"""Files the program hands to people (PDFs, exports): written whole or not at all."""
+"""Files the program hands to people (PDFs, exports): written whole or not at all, readable by their
+owner only (desktop.store.private_files)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from desktop.store.database import StoreError
+from desktop.store.private_files import make_private
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -24,9 +26,7 @@ def write_whole(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it what any new file gets
+        make_private(tmp)  # mkstemp made it 0600: notices and exports hold personal data, so it stays so
         os.replace(tmp, path)
     except OSError as exc:
         raise StoreError(f"无法写入 {path}（{exc.strerror or exc}）") from exc

@@ -62,6 +62,25 @@ def stored_years(db: Database) -> frozenset[int]:
     return frozenset(int(r[0]) for r in db.execute("SELECT year FROM holiday_years"))
 
 
+def _seed_part(before: HolidayTable, seed: HolidayTable, missing: frozenset[int]) -> HolidayTable:
+    """The seed's missing years' days, and the days next to them their holidays reach (元旦 from 12-31)
+    unless the table has an entry of its own for them."""
+    days = [
+        e
+        for e in seed.entries
+        if e.day.year in missing
+        or ({e.day.year - 1, e.day.year + 1} & missing and before.entry(e.day) is None)
+    ]
+    return HolidayTable.from_days(days, missing, seed.source or SEED_SOURCE_NOTE)
+
+
+def seeded_table(db: Database, seed: HolidayTable) -> HolidayTable:
+    """The table as :func:`seed_missing_years` would leave it, without writing (a read-only database)."""
+    before = load_table(db)
+    missing = seed.years - stored_years(db)
+    return merge(before, _seed_part(before, seed, missing)) if missing else before
+
+
 def seed_missing_years(db: Database, seed: HolidayTable, actor: str) -> frozenset[int]:
     """Add the years of the shipped seed the table does not cover, and return them: all of them on a
     fresh database, and after an update of the program the years its newer seed knows. A year the
@@ -71,15 +90,7 @@ def seed_missing_years(db: Database, seed: HolidayTable, actor: str) -> frozense
         if not missing:
             return frozenset()
         before = load_table(db)
-        # a missing year's days, and the days next to it its holidays reach (元旦 from 12-31) unless the
-        # table has an entry of its own for them
-        days = [
-            e
-            for e in seed.entries
-            if e.day.year in missing
-            or ({e.day.year - 1, e.day.year + 1} & missing and before.entry(e.day) is None)
-        ]
-        part = HolidayTable.from_days(days, missing, seed.source or SEED_SOURCE_NOTE)
+        part = _seed_part(before, seed, missing)
         _write(conn, merge(before, part), missing, part.source)
         record(
             conn, actor, "holidays.seed", "holidays", None, "",

@@ -34,6 +34,7 @@ import sqlite_utils
 
 from desktop.store.database import StoreError, explain
 from desktop.store.engine import Database
+from desktop.store.private_files import create_private
 
 _WINDOWS_LOCK_OFFSET = 1 << 30  # one byte here is locked; the holder's details at the start stay readable
 
@@ -150,6 +151,7 @@ def acquire(db_path: Path | str) -> DatabaseLock:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # "a+b": create if missing, never truncate before we hold the lock.
+        create_private(lock_path(path))
         fh = open(lock_path(path), "a+b")  # noqa: SIM115 - kept open for as long as the lock is held
     except OSError as exc:
         raise StoreError(
@@ -178,6 +180,7 @@ def holder_of(db_path: Path | str) -> Holder | None:
     """Who holds the lock of ``db_path`` now, or None when nobody does."""
     path = Path(db_path).resolve()
     try:
+        create_private(lock_path(path))
         fh = open(lock_path(path), "a+b")  # noqa: SIM115
     except OSError:
         return None

@@ -40,6 +40,7 @@ from desktop.core.reminders import (
 )
 from desktop.store.audit import record
 from desktop.store.engine import Connection, Database
+from desktop.store.lock import is_read_only
 
 _ACCELERATING = (DefaultClause.ACCELERATE.value, DefaultClause.RESTORE_CLAIM.value)
 
@@ -811,7 +812,7 @@ def write_board(db: Database, meta: BoardMeta, items: Iterable[ReminderItem], ca
     (read-only, or busy): the board is then simply computed again next time.
     """
     conn = db.conn
-    if conn.in_transaction:
+    if conn.in_transaction or is_read_only(db):
         return False
     try:
         conn.execute("BEGIN IMMEDIATE")

@@ -156,6 +156,36 @@ def published_party_ids(conn: Connection, party_ids: Iterable[int]) -> dict[int,
     return {int(pid): f"{y}年第{n}批" for pid, y, n in conn.execute(sql, (_ids(party_ids),))}
 
 
+@dataclass(frozen=True)
+class ListedParty:
+    """An entry on a published list, not withdrawn, with the listed party as it is now in the ledger."""
+
+    party: Party  # kind, name, ID number, credit code: what identity_key needs
+    label: str  # 2025年第1批
+    period_start: date | None
+    period_end: date | None
+    performed_on: date
+
+
+def listed_parties(conn: Connection) -> list[ListedParty]:
+    """Every unwithdrawn entry whose party is still in the ledger (to recognise the same person under
+    another case's party row: ID number or credit code, else name)."""
+    sql = """
+        SELECT p.role, p.kind, p.name, p.id_number, p.uscc, b.year, b.number,
+               b.period_start, b.period_end, e.performed_on
+        FROM whitelist_entries e
+        JOIN whitelist_batches b ON b.id = e.batch_id
+        JOIN parties p ON p.id = e.party_id
+        WHERE NOT EXISTS (SELECT 1 FROM whitelist_withdrawals w WHERE w.entry_id = e.id)
+        ORDER BY b.year, b.number, e.seq
+    """
+    out = []
+    for role, kind, name, id_number, uscc, year, number, start, end, performed in conn.execute(sql):
+        party = Party(PartyRole(role), PartyKind(kind), name, id_number=id_number or "", uscc=uscc or "")
+        out.append(ListedParty(party, f"{year}年第{number}批", _d(start), _d(end), _d(performed) or date.min))
+    return out
+
+
 def _party(r: sqlite3.Row) -> Party:
     licence = r["licence_status"]
     return Party(

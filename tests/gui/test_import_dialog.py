@@ -144,3 +144,69 @@ def test_export_writes_what_the_ledger_shows(qtbot, workspace, monkeypatch, dial
     preview = excel.preview_import(workspace, target)
     assert [p.case_number for p in preview.plans] == ["（2025）黑0902民初2号"]
     assert preview.unchanged == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fragment"),
+    [
+        ("网页.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页格式"),
+        ("截断.xlsx", b"PK\x03\x04" + bytes(60), "文件已损坏：截断.xlsx"),
+        ("引号.csv", '案号,案由\n（2025）黑0902民初1号,"民间借贷\n'.encode(), "引号没有闭合"),
+    ],
+)
+def test_a_bad_file_is_explained_in_the_dialog(  # type: ignore[no-untyped-def]
+    qtbot, workspace, monkeypatch, dialogs, tmp_path, name, data, fragment
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    choose(monkeypatch, path)
+    dialog.choose_file()
+    assert fragment in dialog.summary.text()
+    assert dialogs.shown[-1][0] == "无法导入" and fragment in dialogs.shown[-1][1]
+    assert dialog.rejections.rowCount() == 0 and not dialog.import_button.isEnabled()
+
+
+def test_warnings_are_listed_after_the_rejections(qtbot, workspace, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "零.csv"
+    path.write_text(
+        "案号,案由,原告,被告,标的额,裁判日期,生效日期,履行期限\n"
+        "（2025）黑0902民初1号,借款,张三丰,李四,0,2025-05-06,2025-05-06,2025-06-30\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    choose(monkeypatch, path)
+    dialog.choose_file()
+    assert "提醒 1 条" in dialog.summary.text()
+    assert dialog.rejections.rowCount() == 1
+    assert dialog.rejections.item(0, 3).text().startswith("提醒：标的额为0")
+    assert dialog.import_button.isEnabled()  # a warning does not stop the import
+
+
+def test_the_preview_runs_off_the_gui_thread_and_can_be_cancelled(qtbot, workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    seen: dict[str, object] = {}
+
+    def slow_preview(ws, path, mapping=None, progress=None):  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.current_thread()
+        seen["read_only"] = ws.db is not workspace.db
+        for i in range(500):
+            if not progress("读取", i, 500):
+                raise excel.Cancelled("已取消，数据库未作任何修改。")
+            threading.Event().wait(0.01)
+        raise AssertionError("never cancelled")
+
+    monkeypatch.setattr(excel, "preview_import", slow_preview)
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    choose(monkeypatch, FIXTURES / "court_export.xlsx")
+    QTimer.singleShot(200, lambda: dialog.preview_progress.dialog.cancel())
+    dialog.choose_file()
+    assert seen["thread"] is not threading.main_thread() and seen["read_only"]
+    assert dialog.summary.text() == "已取消读取。"
+    assert dialog.preview is None and not dialog.import_button.isEnabled()

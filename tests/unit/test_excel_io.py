@@ -464,7 +464,7 @@ def test_old_xls_files_are_refused_with_a_hint(tmp_path: Path, workspace: Worksp
         excel.preview_import(workspace, path)
     broken = tmp_path / "坏的.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(excel.ExcelError, match="不是有效的Excel工作簿"):
+    with pytest.raises(excel.ExcelError, match=r"文件已损坏：坏的\.xlsx"):
         excel.preview_import(workspace, broken)
 
 
@@ -639,10 +639,13 @@ def test_cli_import_and_export(demo: Path, tmp_path: Path, capsys: pytest.Captur
 
     old = tmp_path / "旧.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
-    assert cli.main(["import", str(old), "--db", fresh]) == 2
+    assert (
+        cli.main(["import", str(old), "--db", fresh]) == 5
+    )  # not a workbook: its own exit code (docs/excel-layout.md §4)
     assert "另存为" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only  # the lock of an SQLite file
 def test_a_command_is_refused_while_the_app_holds_the_database(
     workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -659,10 +662,42 @@ def test_a_command_is_refused_while_the_app_holds_the_database(
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 2
+        # a writer is refused; a reader (export) runs read-only (issue 18: read-only commands)
+        assert cli.main(["import", str(FIXTURES / "ledger_gbk.csv"), "--db", str(db)]) == 2
         assert "正在被" in capsys.readouterr().err
-        assert not out.exists()
+        assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 0
+        assert "以只读方式打开" in capsys.readouterr().err
+        out.unlink()
     finally:
         holder.communicate("")
     assert cli.main(["export", "--db", str(db), "--out", str(out)]) == 0
     assert out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "fragment"),
+    [
+        ("不存在.xlsx", None, 4, "文件不存在"),
+        ("网页.xls", b"<html><table><tr><td>x</td></tr></table></html>", 5, "网页格式"),
+        ("截断.xlsx", b"PK\x03\x04" + bytes(40), 6, "文件已损坏"),
+        ("引号.csv", '案号,案由\n（2025）黑0902民初1号,"借款\n'.encode(), 7, "引号没有闭合"),
+        ("长.csv", ("案号,案由\n（2025）黑0902民初1号," + "长" * 140_000 + "\n").encode(), 8, "单元格过长"),
+    ],
+)
+def test_each_bad_file_has_its_own_exit_code_and_a_message_naming_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    data: bytes | None,
+    code: int,
+    fragment: str,
+) -> None:
+    from desktop import cli
+
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    fresh = str(tmp_path / "fresh.sqlite3")
+    assert cli.main(["import", str(path), "--db", fresh]) == code
+    err = capsys.readouterr().err
+    assert fragment in err and name in err and "Traceback" not in err

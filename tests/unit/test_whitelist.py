@@ -1211,3 +1211,41 @@ def test_the_command_line_names_why_nothing_was_published(
     assert cli_main(["whitelist", "rules", "--db", db, "--months", "0"]) == 2
     assert "执前督促期限：应为1至12个月" in capsys.readouterr().err
     assert snapshot(workspace) == before
+
+
+def test_publishing_all_eligible_twice_does_not_list_the_same_people_again(
+    workspace: Workspace, service: WhitelistService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18, item 7: the same people performed in two cases each; the first batch lists each once,
+    the second run finds nobody new and says why in the candidates' reasons."""
+    first = ready(workspace, service, 3)
+    again = [
+        debtor_id(
+            workspace, performed_case(f"（2025）黑0902民初{700 + i}号", debtor=p, paid_on=date(2025, 6, 2))
+        )
+        for i, p in enumerate(people(3))
+    ]
+    service.record_check(again, date(2025, 6, 12), "赵查询")
+    service.record_consent(again, date(2025, 6, 12))
+    db = workspace.path
+    publish = ["whitelist", "publish", "--db", db, "--date", "2025-06-13", "--approver", "刘院长",
+               "--from", "2025-06-01", "--to", "2025-06-30", "--all-eligible"]  # fmt: skip
+    assert cli_main(publish) == 0
+    assert "共3条" in capsys.readouterr().out
+    assert cli_main(publish) == 2
+    assert "没有可以发布的名单成员" in capsys.readouterr().err
+    assert [b.entries for b in service.batches()] == [3]
+    found = service.candidates(date(2025, 6, 1), date(2025, 6, 30))
+    assert {c.party_id for c in found} == set(again) and not any(c.eligible for c in found)
+    assert all("已列入2025年第1批名单" in c.reasons for c in found)
+    assert (
+        cli_main(["whitelist", "candidates", "--db", db, "--from", "2025-06-01", "--to", "2025-06-30"]) == 0
+    )
+    assert "已在名单中" in capsys.readouterr().out
+    # named one by one, the other case's party row is refused too
+    with pytest.raises(WhitelistRefused, match="已列入2025年第1批名单"):
+        service.publish([again[0]], 2, TODAY, "刘院长", (date(2025, 6, 1), date(2025, 6, 30)))
+    # a list for another period may list them again
+    later = service.candidates(date(2025, 7, 1), date(2025, 12, 31))
+    assert all(not c.listed_in for c in later)
+    assert first
