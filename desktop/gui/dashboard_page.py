@@ -818,8 +818,7 @@ class DashboardPage(QWidget):
                 QApplication.restoreOverrideCursor()
         self.board = board
         self.model.set_board(board)
-        for row, _group in self.model.header_rows():
-            self.table.setSpan(row, 0, 1, len(COLUMNS))
+        self._span_headers()
         self.date_label.setText(
             _("今天 {0} {1}").format(self.today.isoformat(), _WEEKDAYS[self.today.weekday()])
         )
@@ -833,6 +832,13 @@ class DashboardPage(QWidget):
             )
             for group, label in self.count_labels.items():
                 label.setText(f"{group.value} …")
+
+    def _span_headers(self) -> None:
+        """Each group header spans the row; the spans of the rows before a change are cleared first (a
+        row that was a header and now shows a reminder would otherwise show only its date)."""
+        self.table.clearSpans()
+        for row, _group in self.model.header_rows():
+            self.table.setSpan(row, 0, 1, len(COLUMNS))
 
     def _built(self) -> None:
         self.building = None
@@ -899,8 +905,7 @@ class DashboardPage(QWidget):
             group = self.model.group_at(index.row())
             if group is not None:
                 self.model.toggle(group)
-                for row, _g in self.model.header_rows():
-                    self.table.setSpan(row, 0, 1, len(COLUMNS))
+                self._span_headers()
 
     def current_item(self) -> ReminderItem | None:
         index = self.table.currentIndex()
@@ -918,6 +923,7 @@ class DashboardPage(QWidget):
             group = self.model.group_at(row)
             if group is not None:
                 self.model.toggle(group)
+                self._span_headers()
             return
         from desktop.gui.case_editor import CaseEditor
 

@@ -30,7 +30,7 @@ D = date.fromisoformat
 
 def _overdue(workspace: Workspace, number: str, **changes: object) -> int:
     """A judgment whose deadline 2025-06-05 passed unpaid and nobody urged: its 催告书 is one day overdue."""
-    base = make_case(number, deadline=D("2025-06-05"), payments=(), **changes)
+    base = make_case(number, **{"deadline": D("2025-06-05"), "payments": (), **changes})
     ob = replace(base.obligations[0], installments=())
     saved = workspace.save_case(replace(base, obligations=(ob,)))
     assert saved.id is not None
@@ -324,3 +324,35 @@ def test_the_line_under_the_table_shows_the_current_reason_in_full(
     )
     header = page.table.horizontalHeader()
     assert header.length() <= page.table.viewport().width()  # 1400 wide: no sideways scrolling
+
+
+def _item_rows_spanning(page: DashboardPage) -> list[tuple[int, str]]:
+    """Reminder rows drawn as one cell across the table (only their date would show)."""
+    return [
+        (r, item.case_number)
+        for r in range(page.model.rowCount())
+        if (item := page.model.item(r)) is not None and page.table.columnSpan(r, 0) != 1
+    ]
+
+
+def test_rows_stay_whole_after_a_call_shrinks_a_group(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    """A group shrinking by one moves the next group's header up a row: the row it left, now a reminder,
+    must show all its cells, not the header's span (it showed only its date until restart)."""
+    _overdue(workspace, "（2025）黑0902民初123号")
+    _overdue(workspace, "（2025）黑0902民初124号")
+    _overdue(workspace, "（2025）黑0902民初125号", deadline=D("2025-06-06"))  # 催告书 due today
+    headers = [row for row, _g in page.model.header_rows()]
+    assert headers == [0, 3]
+    assert _item_rows_spanning(page) == []
+    _select(page, "（2025）黑0902民初123号")
+    page.contact()
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # type: ignore[union-attr]
+    assert [row for row, _g in page.model.header_rows()] == [0, 2]
+    assert page.model.index(3, 2).data() == "（2025）黑0902民初125号"
+    assert _item_rows_spanning(page) == []
+    assert page.table.columnSpan(2, 0) == page.model.columnCount()  # the moved header still spans
+    # folding a group moves the headers too
+    page.open_row(0)
+    assert [row for row, _g in page.model.header_rows()] == [0, 1]
+    assert _item_rows_spanning(page) == []
+    assert page.table.columnSpan(1, 0) == page.model.columnCount()
