@@ -1,9 +1,10 @@
 """督促看板: what is due today, overdue first, for me or the whole tribunal, each line leading to its action.
 
 The page shows the board of :class:`desktop.services.reminders.Reminders` in four groups (逾期 / 今日 /
-7日内 / 以后), coloured by days overdue. Keys on the list: Enter opens the case, C records a contact
-(Enter again saves it: two keystrokes), P postpones the selected reminders with a reason, D marks them
-done, W starts the suggested document. It refreshes when anything changes and when the date changes.
+7日内 / 以后), coloured by days overdue, narrowed by a search on 案号 or party (Ctrl+F). Keys on the
+list: Enter opens the case, C records a contact (Enter again saves it: two keystrokes), P postpones the
+selected reminders with a reason, D marks them done, W starts the suggested document. It refreshes when
+anything changes and when the date changes.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from desktop.store.database import StoreError
 from desktop.store.lock import is_read_only
 
 DATE_CHECK_MS = 60_000
+SEARCH_DELAY_MS = 200
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 ALL = "__all__"
 MINE = "__mine__"
@@ -662,6 +664,11 @@ class DashboardPage(QWidget):
         top.addWidget(QLabel(_("范围"), self))
         self.scope = QComboBox(self)
         top.addWidget(self.scope)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("搜索案号或当事人（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        top.addWidget(self.search)
         self.me_button = QPushButton(_("设为“我的”"), self)
         self.me_button.setToolTip(_("把选中的承办人设为本机用户（“我的”显示其案件）"))
         top.addWidget(self.me_button)
@@ -745,6 +752,13 @@ class DashboardPage(QWidget):
         self.table.selectionModel().currentChanged.connect(lambda *_args: self._show_detail())
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         changes.changed.connect(self._on_change)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._search_enter)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self._timer = QTimer(self)
         self._timer.setInterval(DATE_CHECK_MS)
         self._timer.timeout.connect(self.check_date)
@@ -795,6 +809,7 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------ refresh
     def refresh(self) -> None:
         """Recompute the board (incrementally when possible), keeping the selection where it can."""
+        self._search_timer.stop()
         keys = [i.key for i in self.selected_items()]
         current = self.table.currentIndex()
         self.today = self.workspace.today()
@@ -813,7 +828,7 @@ class DashboardPage(QWidget):
         else:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a smaller ledger's build: a moment
             try:
-                board = self.service.board(self.today, handler, lazy=True)
+                board = self.service.board(self.today, handler, lazy=True, text=self.search.text())
             finally:
                 QApplication.restoreOverrideCursor()
         self.board = board
@@ -832,6 +847,18 @@ class DashboardPage(QWidget):
             )
             for group, label in self.count_labels.items():
                 label.setText(f"{group.value} …")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_enter(self) -> None:
+        """Enter in the search box: search now and go to the first line found."""
+        self.refresh()
+        row = self._first_item_row(0)
+        if row is not None:
+            self.table.setFocus()
+            self.table.selectRow(row)
 
     def _span_headers(self) -> None:
         """Each group header spans the row; the spans of the rows before a change are cleared first (a
@@ -874,6 +901,9 @@ class DashboardPage(QWidget):
 
     def _show_detail(self) -> None:
         item = self.current_item()
+        if item is None and self.search.text().strip() and self.model.rowCount() == 0:
+            self.detail.setText(_("没有案号或当事人含“{0}”的提醒。").format(self.search.text().strip()))
+            return
         if item is None:
             self.detail.setText(_("选中一条提醒，此处显示其完整原因。"))
             return

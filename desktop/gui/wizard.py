@@ -226,7 +226,9 @@ class ReviewPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle(_("核对"))
-        self.setSubTitle(_("请核对以下内容与左侧预览。确认无误后按“登记并打印”（Enter），或“登记并保存 PDF”。"))
+        self.setSubTitle(
+            _("请核对以下内容与左侧预览。确认无误后按“登记并打印”（Enter），或“登记并保存 PDF”。")
+        )
         layout = QVBoxLayout(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)

@@ -335,7 +335,9 @@ def _item_rows_spanning(page: DashboardPage) -> list[tuple[int, str]]:
     ]
 
 
-def test_rows_stay_whole_after_a_call_shrinks_a_group(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+def test_rows_stay_whole_after_a_call_shrinks_a_group(
+    qtbot, page: DashboardPage, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
     """A group shrinking by one moves the next group's header up a row: the row it left, now a reminder,
     must show all its cells, not the header's span (it showed only its date until restart)."""
     _overdue(workspace, "（2025）黑0902民初123号")
