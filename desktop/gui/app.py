@@ -50,6 +50,9 @@ def application() -> QApplication:
     app.setApplicationName("TribunalDesk")
     app.setApplicationDisplayName(_("法庭自动履行工作台"))
     _choose_font(app)
+    from desktop.gui.qt_translations import install_qt_translations
+
+    install_qt_translations(app)  # Qt's standard buttons and dialogs in Chinese
     return app
 
 

@@ -477,7 +477,7 @@ class RulesDialog(_Dialog):
         self.service = service
         self.rules = list(service.rules())
         note = QLabel(
-            _("窗口以起算事件为0日计：-7表示事件前7日，1表示事件后1日。规则说明见 docs/reminder-rules.md。"),
+            _("窗口以起算事件为0日计：-7表示事件前7日，1表示事件后1日。鼠标停在提醒事项上可看其依据。"),
             self,
         )
         note.setWordWrap(True)
@@ -489,7 +489,7 @@ class RulesDialog(_Dialog):
             check = QCheckBox(self)
             check.setChecked(rule.enabled)
             table.setCellWidget(r, 0, check)
-            title = QTableWidgetItem(f"{rule.title}（{rule.id}）")
+            title = QTableWidgetItem(rule.title)  # the rule's key (urge, prompt…) is for the program
             title.setToolTip(rule.source)
             title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(r, 1, title)
