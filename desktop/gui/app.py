@@ -76,6 +76,9 @@ def run(db_path: Path | None) -> int:
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
     ):
         return 0
+    from desktop.gui.operator_dialog import ask_once
+
+    ask_once(workspace)  # who is using the program on this PC: chosen once, named by every record
     window = MainWindow(workspace)
     window.show_on_screen()
     code = app.exec()

@@ -652,6 +652,7 @@ class DashboardPage(QWidget):
         # write), nor after such a build failed
         self.build_aside = not is_read_only(workspace.db)
         self.dialog: QDialog | None = None
+        self._me: str | None = None  # whose cases 我的 shows, as last shown
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -669,9 +670,6 @@ class DashboardPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(200)
         top.addWidget(self.search)
-        self.me_button = QPushButton(_("设为“我的”"), self)
-        self.me_button.setToolTip(_("把选中的承办人设为本机用户（“我的”显示其案件）"))
-        top.addWidget(self.me_button)
         top.addSpacing(16)
         self.count_labels: dict[Group, QLabel] = {}
         chip_colours = {
@@ -739,7 +737,6 @@ class DashboardPage(QWidget):
         layout.addWidget(legend)
 
         self.scope.currentIndexChanged.connect(self._scope_changed)
-        self.me_button.clicked.connect(self.set_me)
         self.open_button.clicked.connect(self.open_current)
         self.contact_button.clicked.connect(self.contact)
         self.document_button.clicked.connect(self.issue_document)
@@ -769,42 +766,34 @@ class DashboardPage(QWidget):
 
     # ------------------------------------------------------------ scope
     def _fill_scope(self) -> None:
+        """我的 (the person using the program, when they handle cases: the page opens on it), 全庭, then
+        each handler. A new person chosen on this PC brings the page to their cases."""
         current = self.scope.currentData()
         me = self.service.me()
+        if me != self._me:
+            current = MINE if me else ALL
+            self._me = me
         self.scope.blockSignals(True)
         self.scope.clear()
-        self.scope.addItem(_("我的（{0}）").format(me) if me else _("我的（未设置）"), MINE)
+        if me:
+            self.scope.addItem(_("我的（{0}）").format(me), MINE)
         self.scope.addItem(_("全庭"), ALL)
         for name in self.workspace.handler_names():
             self.scope.addItem(name, name)
-        if current is None:
-            current = MINE if me else ALL
-        self.scope.setCurrentIndex(max(self.scope.findData(current), 0))
+        found = self.scope.findData(current)
+        self.scope.setCurrentIndex(found if found >= 0 else self.scope.findData(ALL))
         self.scope.blockSignals(False)
-        self._update_me_button()
 
     def handler_filter(self) -> str | None:
         data = self.scope.currentData()
         if data == MINE:
-            return self.service.me() or None
+            return self._me or None
         if data in (ALL, None):
             return None
         return str(data)
 
     def _scope_changed(self) -> None:
-        self._update_me_button()
         self.refresh()
-
-    def _update_me_button(self) -> None:
-        data = self.scope.currentData()
-        self.me_button.setEnabled(data not in (MINE, ALL, None))
-
-    def set_me(self) -> None:
-        data = self.scope.currentData()
-        if data in (MINE, ALL, None):
-            return
-        self.service.set_me(str(data))
-        self.scope.setCurrentIndex(self.scope.findData(MINE))
 
     # ------------------------------------------------------------ refresh
     def refresh(self) -> None:

@@ -39,6 +39,7 @@ from desktop.core.reminders import (
     suppress_covered,
 )
 from desktop.core.validation import check_text
+from desktop.services import operator
 from desktop.services.workspace import CaseInvalid, Change, Workspace
 from desktop.store import holidays as holiday_store
 from desktop.store import reminders as store
@@ -49,7 +50,6 @@ from desktop.store.convert import to_row
 from desktop.store.database import transaction
 
 RULES_KEY = "reminder_rules"
-ME_KEY = "reminders.me"  # {actor: handler name}: whose cases "我的" shows on this installation
 
 
 @functools.cache
@@ -200,15 +200,8 @@ class Reminders:
         self.workspace.notify(Change("settings"))
 
     def me(self) -> str:
-        value = settings_store.get_value(self.db, ME_KEY, {})
-        return str(value.get(self.workspace.actor, "")) if isinstance(value, dict) else ""
-
-    def set_me(self, handler: str) -> None:
-        value = settings_store.get_value(self.db, ME_KEY, {})
-        mapping = dict(value) if isinstance(value, dict) else {}
-        mapping[self.workspace.actor] = handler
-        settings_store.set_value(self.db, ME_KEY, mapping, self.workspace.actor)
-        self.workspace.notify(Change("settings"))
+        """Whose cases 我的 shows: the person using the program (see :mod:`desktop.services.operator`)."""
+        return operator.me(self.workspace)
 
     # ------------------------------------------------------------ the board
     def board(
