@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +29,8 @@ from desktop.documents.answers import from_json, to_json
 from desktop.documents.fill import Printable, as_input, check_answers, prefill, resolve
 from desktop.documents.fonts import FontSet, default_fonts
 from desktop.documents.formdef import FormDef, FormSet, load_forms
-from desktop.documents.render import pdf_for
+from desktop.documents.pdf import PdfPart, write_pdf
+from desktop.documents.render import layout_document, pdf_for
 from desktop.documents.sources import SourceContext
 from desktop.services.workspace import CaseInvalid, Change, Workspace
 from desktop.store import documents as register
@@ -88,6 +89,13 @@ class BatchResult:
     issued: tuple[Issued, ...]
     refused: tuple[tuple[str, str], ...]  # (case number, reason)
     pdf: bytes
+
+
+# Long batches report (phase, done, total); phases: "读取" (each case prefilled), "检查" (each checked by
+# the form's rule), "登记" (each document
+# registered, inside the transaction), "排版" (each document laid out for the PDF, after the commit). A
+# callback may raise to stop: before the commit nothing is written.
+Progress = Callable[[str, int, int], None]
 
 
 def _now_on(day: date) -> datetime:
@@ -217,12 +225,15 @@ class DocumentService:
         items: Sequence[tuple[int, Mapping[str, str] | None]],
         batch: str,
         refused: list[tuple[str, str]] | None = None,
+        progress: Progress | None = None,
     ) -> list[Issued]:
         form = self.form(form_id)
         court = self.court()
         today = self.ws.today()
         prepared: list[tuple[Case, dict[str, object]]] = []
-        for case_id, answers in items:
+        for n, (case_id, answers) in enumerate(items):
+            if progress is not None:
+                progress("检查", n, len(items))
             try:
                 prepared.append(self._prepared(form, case_id, answers))
             except (NotEligible, CaseInvalid) as exc:
@@ -235,7 +246,9 @@ class DocumentService:
                 refused.append((str(number[0]) if number else str(case_id), reason))
         out: list[Issued] = []
         with transaction(self.ws.db) as conn:
-            for case, values in prepared:
+            for n, (case, values) in enumerate(prepared):
+                if progress is not None:
+                    progress("登记", n, len(prepared))
                 assert case.id is not None
                 party = next((str(values[k]) for k in PARTY_KEYS if values.get(k)), "")
                 new = register.NewDocument(
@@ -303,7 +316,7 @@ class DocumentService:
             "printable": doc.to_json(),
         }
 
-    def pdf(self, issued: Sequence[Issued] | Sequence[Printable]) -> bytes:
+    def pdf(self, issued: Sequence[Issued] | Sequence[Printable], progress: Progress | None = None) -> bytes:
         docs: list[tuple[str, Printable]] = []
         for item in issued:
             if isinstance(item, Issued):
@@ -311,7 +324,16 @@ class DocumentService:
             else:
                 docs.append((item.title, item))
         court = self.ws.court()
-        return pdf_for(docs, self.fonts, author=court.court_name if court else "")
+        author = court.court_name if court else ""
+        if progress is None:
+            return pdf_for(docs, self.fonts, author=author)
+        parts = []
+        for n, (title, doc) in enumerate(docs):
+            progress("排版", n, len(docs))
+            parts.append(PdfPart(title, layout_document(doc, self.fonts)))
+        return write_pdf(
+            parts, title=docs[0][1].title if len(docs) == 1 else f"文书{len(docs)}份", author=author
+        )
 
     # ------------------------------------------------------------------ the register
     def record(self, doc_id: int) -> register.DocumentRecord:
@@ -361,6 +383,18 @@ class DocumentService:
         window ("every 提示书 due this week"); certificates look at performed cases; other forms at open
         cases in the form's stages. At most ``scan`` preselected cases are checked.
         """
+        out: list[int] = []
+        form = self.form(form_id)
+        for case_id in self.preselected(form_id, scan):
+            case = load_case(self.ws.db, case_id)
+            if self.eligibility(form, case).allowed:
+                out.append(case_id)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def preselected(self, form_id: str, scan: int = 20000) -> list[int]:
+        """The cases :meth:`candidates` checks with the form's rule: at most ``scan``, soonest due first."""
         form = self.form(form_id)
         today = self.ws.today()
         w = self.windows()
@@ -385,25 +419,25 @@ class DocumentService:
             )
             params += [low.isoformat(), high.isoformat(), low.isoformat(), high.isoformat()]
         sql = f"SELECT id FROM cases WHERE {' AND '.join(clauses)} ORDER BY next_due_date, id LIMIT ?"
-        out: list[int] = []
-        for (case_id,) in self.ws.db.execute(sql, [*params, scan]).fetchall():
-            case = load_case(self.ws.db, int(case_id))
-            if self.eligibility(form, case).allowed:
-                out.append(int(case_id))
-                if len(out) >= limit:
-                    break
-        return out
+        return [int(case_id) for (case_id,) in self.ws.db.execute(sql, [*params, scan]).fetchall()]
 
     def issue_batch(
-        self, form_id: str, case_ids: Sequence[int], common: Mapping[str, str] | None = None
+        self,
+        form_id: str,
+        case_ids: Sequence[int],
+        common: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
     ) -> BatchResult:
         """Register one document per case (prefilled from each case, ``common`` answers on top) and
         print them all into one PDF. Cases the rule refuses, or whose form cannot be completed from the
-        case alone, are listed in ``refused`` with the reason; the others are registered together."""
+        case alone, are listed in ``refused`` with the reason; the others are registered together.
+        ``progress`` hears each step (and may stop the batch before the registration commits)."""
         form = self.form(form_id)
         items: list[tuple[int, Mapping[str, str] | None]] = []
         refused: list[tuple[str, str]] = []
-        for case_id in case_ids:
+        for n, case_id in enumerate(case_ids):
+            if progress is not None:
+                progress("读取", n, len(case_ids))
             try:
                 case = load_case(self.ws.db, case_id)
             except StoreError as exc:
@@ -414,12 +448,12 @@ class DocumentService:
             answers.update(common or {})
             items.append((case_id, answers))
         batch = uuid.uuid4().hex[:12] if len(items) > 1 else ""
-        issued = self._issue_many(form_id, items, batch, refused) if items else []
+        issued = self._issue_many(form_id, items, batch, refused, progress) if items else []
         if issued:
             self.ws.notify(Change("document", tuple(i.case_id for i in issued)))
             if form.reminder_rule:
                 self.ws.notify(Change("contact", tuple(i.case_id for i in issued)))
-        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued) if issued else b"")
+        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued, progress) if issued else b"")
 
     # ------------------------------------------------------------------ case facts (flags)
     def set_flag(self, case_id: int, flag: CaseFlag, since: date, note: str = "") -> None:
