@@ -107,6 +107,7 @@ def find(
             found.append(candidate(case))
             if len(found) >= limit:
                 break
+    found.sort(key=lambda c: (c.due_date or date.max, c.case_number))
     return Found(tuple(found), checked, len(ids), limit, scan)
 
 

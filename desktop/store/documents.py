@@ -281,7 +281,8 @@ def _debtor_cases(db: sqlite_utils.Database, case_id: int) -> tuple[int, int]:
     if row is None or row[2] is None:
         return 0, 0
     uscc, name, year = row
-    key_sql, key = ("p.uscc = ?", uscc) if uscc else ("p.name = ?", name)
+    # "uscc <> ''" lets SQLite use the partial index parties_uscc (a scan of every party otherwise)
+    key_sql, key = ("p.uscc = ? AND p.uscc <> ''", uscc) if uscc else ("p.name = ?", name)
     found = db.execute(
         "SELECT count(DISTINCT c.id), coalesce(sum(c.due_fen), 0) FROM cases c"
         " WHERE c.cn_year = ? AND c.due_fen > 0 AND c.id IN (SELECT p.case_id FROM parties p"
