@@ -160,6 +160,7 @@ class LedgerPage(QWidget):
     def refresh(self) -> None:
         """Data changed elsewhere: re-query, keeping the selected case selected when it is still shown."""
         selected = self.selected_case_id()
+        old_row = self.table.currentIndex().row()
         current_handler = self.handler.currentData() or ""
         self.handler.blockSignals(True)
         self.handler.clear()
@@ -169,9 +170,12 @@ class LedgerPage(QWidget):
         self.handler.setCurrentIndex(max(self.handler.findData(current_handler), 0))
         self.handler.blockSignals(False)
         self.model.refresh()
+        if selected is not None:  # before the count, which would select the first row
+            if old_row >= 0 and self.model.case_id(old_row) == selected:
+                self.table.selectRow(old_row)  # where it was (the usual case: an edit keeps the order)
+            else:
+                self.select_case(selected)
         self._update_count()
-        if selected is not None:
-            self.select_case(selected)
 
     def _update_count(self) -> None:
         total = self.model.rowCount()

@@ -214,3 +214,33 @@ def test_the_window_fits_a_small_screen(qtbot, workspace: Workspace, monkeypatch
     qtbot.addWidget(roomy)
     roomy.show_on_screen()
     assert (roomy.width(), roomy.height()) == main_window.PREFERRED_SIZE
+
+
+def test_a_change_elsewhere_keeps_the_selected_case_beyond_the_first_page(
+    qtbot, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    """Saving a fee-relief entry (any change) refreshes the ledger: the selection stayed on row 0 when the
+    case was not on the first page of 200 rows fetched."""
+    from dataclasses import replace
+    from datetime import date
+
+    from desktop.core.fee_relief import FeeRelief
+    from desktop.gui.ledger_model import PAGE
+    from desktop.gui.ledger_page import LedgerPage
+    from desktop.gui.main_window import Changes
+
+    base = make_case()
+    for n in range(1, PAGE + 31):
+        workspace.save_case(replace(base, case_number=f"（2025）黑0902民初{n}号"))
+    page = LedgerPage(workspace)
+    qtbot.addWidget(page)
+    changes = Changes(page)
+    workspace.subscribe(changes.changed.emit)
+    changes.changed.connect(lambda _change: page.refresh())  # as the main window does
+    row = PAGE + 20
+    page.table.selectRow(row)
+    chosen = page.selected_case_id()
+    assert chosen is not None
+    workspace.save_fee_relief(chosen, FeeRelief("张三丰", date(2025, 6, 10), 250_00))
+    assert page.selected_case_id() == chosen
+    assert page.table.currentIndex().row() == row
