@@ -202,7 +202,9 @@ class MainWindow(QMainWindow):
             if chosen
             else _("本机使用人：尚未选择（记录暂以登录名 {0} 署名）").format(name)
         )
-        self.status_label.setText(_("数据库：{0}　使用人：{1}").format(self.workspace.path, name))
+        self.status_label.setText(
+            _("数据库：{0}　使用人：{1}　版本 {2}").format(self.workspace.path, name, __version__)
+        )
 
     def _update_title(self) -> None:
         court = self.workspace.court()
@@ -211,7 +213,8 @@ class MainWindow(QMainWindow):
             if court
             else ""
         )
-        self.setWindowTitle(f"{_('法庭自动履行工作台')} {__version__}" + (f" — {name}" if name else ""))
+        # Qt adds the application's name (its display name) after the title: not repeated here
+        self.setWindowTitle(name)
         if court:
             self.court_label.setText(
                 _("法院：{0}\n代字：{1}\n法庭：{2}\n部门：{3}").format(

@@ -170,6 +170,8 @@ def test_navigation_reaches_every_area(qtbot, workspace: Workspace) -> None:  # 
     assert all(window.nav.item(i).toolTip() == "" for i in range(window.nav.count()))
     assert set(window.area_pages) == {"督促看板", "文书", "诚信履行名单", "统计"}
     assert "七台河市新兴区人民法院" in window.windowTitle()
+    # the application's name is added by Qt (its display name): the title does not repeat it
+    assert "法庭自动履行工作台" not in window.windowTitle()
     # it opens on what is due today
     assert window.nav.currentRow() == 1
     assert window.pages.currentWidget() is window.area_pages["督促看板"]
