@@ -185,7 +185,7 @@ class CaseEditor(QDialog):
     def _basic_tab(self) -> QWidget:
         form = self.basic = Form()
         self.case_number = form.add(_("案号"), QLineEdit(), required=True)
-        self.case_number.setPlaceholderText("（2025）黑0902民初123号")
+        self.case_number.setPlaceholderText(_("如：（2025）黑0902民初123号"))
         self.cause = form.add(_("案由"), QLineEdit())
         self.stage = form.add(_("阶段"), enum_combo(Stage))
         self.disposition = form.add(_("结案方式"), enum_combo(Disposition))
