@@ -53,6 +53,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.model import ContactMethod
 from desktop.core.money import format_money
 from desktop.core.reminders import CaseEvent, CaseEventKind, Group, Period, ReminderItem, Rule
+from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE, DateLine, combo_value, enum_combo
 from desktop.gui.threads import keep
 from desktop.i18n import _
@@ -622,10 +623,11 @@ class HolidayDialog(QDialog):
 
     def export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("导出节假日表"), "holidays.json", _("JSON 文件 (*.json)")
+            self, _("导出节假日表"), save_dir.suggested("holidays.json"), _("JSON 文件 (*.json)")
         )
         if not path:
             return
+        save_dir.remember(path)
         try:
             Path(path).write_text(to_json(self.service.holiday_table()), encoding="utf-8")
         except OSError as exc:

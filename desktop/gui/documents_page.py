@@ -42,6 +42,7 @@ from desktop.core.ledger import balance
 from desktop.core.money import format_yuan
 from desktop.documents.fill import Printable
 from desktop.documents.render import layout_document
+from desktop.gui import save_dir
 from desktop.gui.batch_dialog import BatchDialog
 from desktop.gui.fields import DateLine
 from desktop.gui.page_painter import print_pages
@@ -253,7 +254,8 @@ class DocumentsPage(QWidget):
         self.case_edit.returnPressed.connect(self.find_case)
         self.from_ledger_button.clicked.connect(self.use_ledger_selection)
         self.new_button.clicked.connect(self.new_document)
-        self.forms_list.itemDoubleClicked.connect(lambda _item: self.new_document())
+        # Enter or a double click on a form starts its wizard
+        self.forms_list.itemActivated.connect(lambda _item: self.new_document())
         self.flags_button.clicked.connect(self.edit_flags)
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.print_button.clicked.connect(self.print_selected)
@@ -373,10 +375,11 @@ class DocumentsPage(QWidget):
             QMessageBox.information(self, _("未选择"), _("请先在登记表中选择要重印的文书。"))
             return
         path_text, _f = QFileDialog.getSaveFileName(
-            self, _("重印为 PDF"), _("重印文书.pdf"), _("PDF 文件 (*.pdf)")
+            self, _("重印为 PDF"), save_dir.suggested(_("重印文书.pdf")), _("PDF 文件 (*.pdf)")
         )
         if not path_text:
             return
+        save_dir.remember(path_text)
         try:
             Path(path_text).write_bytes(self.service.reprint(ids))
         except (StoreError, OSError) as exc:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.core import statistics as stats
 from desktop.core.errors import ValidationError
 from desktop.core.statistics import Period, Report, Tallies
+from desktop.gui import save_dir
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services.statistics import load_tallies, write_report_pdf
@@ -292,10 +293,11 @@ class StatisticsPage(QWidget):
         court = self.workspace.court()
         name = f"{report.period.label}自动履行工作统计.pdf"
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("保存统计表 PDF"), str(Path.home() / name), "PDF (*.pdf)"
+            self, _("保存统计表 PDF"), save_dir.suggested(name), "PDF (*.pdf)"
         )
         if not path:
             return
+        save_dir.remember(path)
         try:
             write_report_pdf(Path(path), report, court.court_name if court else "", self.workspace.today())
         except StoreError as exc:

@@ -41,6 +41,7 @@ from desktop.documents.fill import Printable, visible
 from desktop.documents.formdef import FieldDef, FormDef, PageDef
 from desktop.documents.layout import Page
 from desktop.documents.render import document_text, layout_document
+from desktop.gui import save_dir
 from desktop.gui.fields import DateLine, Form, MoneyLine
 from desktop.gui.page_painter import print_pages, render_page
 from desktop.i18n import _
@@ -441,10 +442,11 @@ class DocumentWizard(QWizard):
 
     def save_pdf(self) -> Path | None:
         path_text, _filter = QFileDialog.getSaveFileName(
-            self, _("保存 PDF"), self.default_file_name(), _("PDF 文件 (*.pdf)")
+            self, _("保存 PDF"), save_dir.suggested(self.default_file_name()), _("PDF 文件 (*.pdf)")
         )
         if not path_text:
             return None
+        save_dir.remember(path_text)
         issued = self.issue()
         if issued is None:
             return None
