@@ -146,8 +146,11 @@ class DashboardModel(QAbstractTableModel):
         self.endResetModel()
 
     def toggle(self, group: Group) -> None:
+        self.set_collapsed(self.collapsed ^ {group})
+
+    def set_collapsed(self, groups: set[Group]) -> None:
         self.beginResetModel()
-        self.collapsed ^= {group}
+        self.collapsed = set(groups)
         self._layout()
         self.endResetModel()
 
@@ -673,7 +676,7 @@ class DashboardPage(QWidget):
         self.search.setMinimumWidth(200)
         top.addWidget(self.search)
         top.addSpacing(16)
-        self.count_labels: dict[Group, QLabel] = {}
+        self.count_labels: dict[Group, QPushButton] = {}  # chips: a click shows only that group
         chip_colours = {
             Group.OVERDUE: OVERDUE_BANDS[1][1].name(),
             Group.TODAY: _GROUP_BG[Group.TODAY].name(),
@@ -681,13 +684,18 @@ class DashboardPage(QWidget):
             Group.LATER: "#eef0f3",
         }
         for group in Group:
-            label = QLabel(self)
-            label.setStyleSheet(
-                f"padding: 2px 8px; border-radius: 4px; border: 1px solid #d0d4da;"
-                f" background: {chip_colours[group]};"
+            chip = QPushButton(self)
+            chip.setCheckable(True)
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            chip.setToolTip(_("只看“{0}”；再点一次显示全部").format(group.value))
+            chip.setStyleSheet(
+                f"QPushButton {{ padding: 2px 8px; border-radius: 4px; border: 1px solid #d0d4da;"
+                f" background: {chip_colours[group]}; }}"
+                " QPushButton:checked { border: 2px solid #1a73e8; font-weight: bold; }"
             )
-            self.count_labels[group] = label
-            top.addWidget(label)
+            chip.clicked.connect(lambda _on, g=group: self.show_only(g))
+            self.count_labels[group] = chip
+            top.addWidget(chip)
         top.addStretch(1)
         layout.addLayout(top)
 
@@ -851,6 +859,25 @@ class DashboardPage(QWidget):
             self.table.setFocus()
             self.table.selectRow(row)
 
+    def show_only(self, group: Group | None) -> None:
+        """A chip: fold every other group (the same chip again, or None, unfolds them all)."""
+        others = set(Group) - {group} if group is not None else set()
+        if group is not None and self.model.collapsed == others:
+            others = set()  # clicked again: everything
+        self.model.set_collapsed(others)
+        self._span_headers()
+        self._check_chips()
+        row = self._first_item_row(0)
+        if row is not None:
+            self.table.selectRow(row)
+        self._show_detail()
+
+    def _check_chips(self) -> None:
+        collapsed = self.model.collapsed
+        only = [g for g in Group if g not in collapsed] if collapsed else []
+        for group, chip in self.count_labels.items():
+            chip.setChecked(only == [group])
+
     def _span_headers(self) -> None:
         """Each group header spans the row; the spans of the rows before a change are cleared first (a
         row that was a header and now shows a reminder would otherwise show only its date)."""
@@ -927,6 +954,7 @@ class DashboardPage(QWidget):
             if group is not None:
                 self.model.toggle(group)
                 self._span_headers()
+                self._check_chips()
 
     def current_item(self) -> ReminderItem | None:
         index = self.table.currentIndex()
@@ -945,6 +973,7 @@ class DashboardPage(QWidget):
             if group is not None:
                 self.model.toggle(group)
                 self._span_headers()
+                self._check_chips()
             return
         from desktop.gui.case_editor import CaseEditor
 

@@ -355,3 +355,23 @@ def test_rows_stay_whole_after_a_call_shrinks_a_group(
     assert [row for row, _g in page.model.header_rows()] == [0, 1]
     assert _item_rows_spanning(page) == []
     assert page.table.columnSpan(1, 0) == page.model.columnCount()
+
+
+def test_a_count_chip_shows_only_its_group(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    """The chips looked like buttons but did nothing: a click shows only that group, again shows all."""
+    _overdue(workspace, "（2025）黑0902民初123号")
+    _overdue(workspace, "（2025）黑0902民初125号", deadline=D("2025-06-06"))  # 催告书 due today
+    assert len(_rows(page)) == 2
+    today_chip = page.count_labels[Group.TODAY]
+    assert today_chip.text() == "今日 1"
+    qtbot.mouseClick(today_chip, Qt.MouseButton.LeftButton)
+    assert _rows(page) == [("（2025）黑0902民初125号", "urge")]
+    assert today_chip.isChecked() and not page.count_labels[Group.OVERDUE].isChecked()
+    assert page.model.index(0, 0).data() == "▸ 逾期（1）"  # folded, still there
+    assert page.current_item() is not None and page.current_item().case_number == "（2025）黑0902民初125号"  # type: ignore[union-attr]
+    assert page.table.columnSpan(0, 0) == page.table.columnSpan(1, 0) == page.model.columnCount()
+    qtbot.mouseClick(page.count_labels[Group.OVERDUE], Qt.MouseButton.LeftButton)
+    assert _rows(page) == [("（2025）黑0902民初123号", "urge")]
+    qtbot.mouseClick(page.count_labels[Group.OVERDUE], Qt.MouseButton.LeftButton)  # again: all
+    assert len(_rows(page)) == 2
+    assert not any(chip.isChecked() for chip in page.count_labels.values())
