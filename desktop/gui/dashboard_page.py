@@ -558,8 +558,9 @@ class HolidayDialog(QDialog):
         col.addWidget(self.summary)
         help_text = QLabel(
             _(
-                "每年国务院公布下一年节假日安排后，导入该年的节假日文件（本软件格式或 holiday-cn 格式，"
-                "见 resources/holidays/README.md）。文件有任何错误时整个文件不导入，原表不变。"
+                "每年国务院公布下一年节假日安排后，导入该年的节假日文件"
+                "（本软件导出的格式，或 holiday-cn 格式）。"
+                "文件有任何错误时整个文件不导入，原表不变。"
                 "要修改个别日期，可导出、修改该年的条目后再导入：导入的年份整体替换。"
             ),
             self,

@@ -97,7 +97,10 @@ class LedgerPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((186, 210, 100, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
+        # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers, a little
+        # less for the parties and the cause (elided; the full text is in the case)
+        self.table.verticalHeader().hide()
+        for col, width in enumerate((186, 196, 96, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)

@@ -246,3 +246,15 @@ def test_a_change_elsewhere_keeps_the_selected_case_beyond_the_first_page(
     workspace.save_fee_relief(chosen, FeeRelief("张三丰", date(2025, 6, 10), 250_00))
     assert page.selected_case_id() == chosen
     assert page.table.currentIndex().row() == row
+
+
+def test_every_ledger_column_fits_1366_by_768(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    workspace.save_case(make_case())
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.setGeometry(0, 0, 1366, 768)
+    window.show()
+    window.nav.setCurrentRow(0)
+    qtbot.waitExposed(window)
+    table = window.ledger.table
+    assert table.horizontalHeader().length() <= table.viewport().width()  # the last, 逾期, was cut off
