@@ -249,7 +249,10 @@ def test_a_change_elsewhere_keeps_the_selected_case_beyond_the_first_page(
 
 
 def test_every_ledger_column_fits_1366_by_768(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
-    workspace.save_case(make_case())
+    from dataclasses import replace
+
+    for n in range(1, 41):  # more rows than fit: the vertical scroll bar takes its room too
+        workspace.save_case(replace(make_case(), case_number=f"（2025）黑0902民初{n}号"))
     window = MainWindow(workspace)
     qtbot.addWidget(window)
     window.setGeometry(0, 0, 1366, 768)
@@ -257,4 +260,5 @@ def test_every_ledger_column_fits_1366_by_768(qtbot, workspace: Workspace) -> No
     window.nav.setCurrentRow(0)
     qtbot.waitExposed(window)
     table = window.ledger.table
+    assert table.verticalScrollBar().isVisible()
     assert table.horizontalHeader().length() <= table.viewport().width()  # the last, 逾期, was cut off
