@@ -415,7 +415,8 @@ class Typesetter:
     ) -> None:
         """A ruled table. ``widths`` are fractions of the text block (summing to 1) or points.
 
-        Cells wrap; a row never splits across pages; header rows repeat at the top of each page.
+        Cells wrap; a row never splits across pages; header rows repeat at the top of each page and
+        start a page together with the first row below them.
         """
         style = style or TextStyle(first_indent=0, align=LEFT, grid=False, leading=0)
         header_style = header_style or style
@@ -457,6 +458,11 @@ class Typesetter:
                     y += cell_lead
             self.y += height
 
+        if header_rows and len(measured) > header_rows and not self.at_top:
+            # the header goes with the first row: never a header alone at the foot of a page
+            need = sum(h for _c, h in headers) + measured[header_rows][1]
+            if need > self.remaining + 0.01:
+                self.new_page()
         for k, (cells, height) in enumerate(measured):
             st = header_style if k < header_rows else style
             if height > self.remaining + 0.01 and not self.at_top:
