@@ -76,11 +76,11 @@ def run(db_path: Path | None) -> int:
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
     ):
         return 0
-    from desktop.gui.operator_dialog import ask_once
-
-    ask_once(workspace)  # who is using the program on this PC: chosen once, named by every record
     window = MainWindow(workspace)
     window.show_on_screen()
+    from desktop.gui.operator_dialog import ask_once
+
+    ask_once(workspace, window)  # who is using the program on this PC: chosen once, named by every record
     code = app.exec()
     wait_for_all()  # a reminder board or statistics still being read on a connection of their own
     backup_on_exit(workspace)

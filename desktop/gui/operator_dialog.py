@@ -43,8 +43,12 @@ class OperatorDialog(_Dialog):
         operator.set_operator(self.workspace, self.person.currentText())
 
 
-def ask_once(workspace: Workspace, parent: QWidget | None = None) -> None:
-    """At start: ask who is using the program when nobody was chosen on this PC (cancelling goes on with
-    the login's name and asks again next time)."""
-    if operator.needs_choice(workspace):
-        OperatorDialog(workspace, parent).exec()
+def ask_once(workspace: Workspace, parent: QWidget | None = None) -> OperatorDialog | None:
+    """At start, over the main window: ask who is using the program when nobody was chosen on this PC.
+    Shown without blocking (a start that must not wait, like a smoke test, is not held up); cancelling
+    goes on with the login's name and asks again next time."""
+    if not operator.needs_choice(workspace):
+        return None
+    dialog = OperatorDialog(workspace, parent)
+    dialog.open()
+    return dialog

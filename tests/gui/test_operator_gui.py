@@ -89,20 +89,13 @@ def test_a_refused_choice_says_why(qtbot, window: MainWindow, workspace: Workspa
     assert workspace.actor == "测试员"
 
 
-def test_asked_once_at_start(qtbot, workspace: Workspace, home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    asked: list[str] = []
-
-    def exec_(dialog: OperatorDialog) -> int:
-        asked.append(dialog.windowTitle())
-        dialog.person.setCurrentText("王建国")
-        dialog._ok()
-        return int(dialog.result())
-
-    monkeypatch.setattr(OperatorDialog, "exec", exec_)
-    operator_dialog.ask_once(workspace)
-    assert asked == []  # no staff yet (a new database): nothing to choose from
+def test_asked_once_at_start(qtbot, workspace: Workspace, home: Path) -> None:  # type: ignore[no-untyped-def]
+    assert operator_dialog.ask_once(workspace) is None  # no staff yet (a new database): nothing to choose
     _overdue(workspace, "（2025）黑0902民初123号")
-    operator_dialog.ask_once(workspace)
-    assert asked == ["本机使用人"] and workspace.actor == "王建国"
-    operator_dialog.ask_once(workspace)  # chosen: not asked again
-    assert asked == ["本机使用人"]
+    dialog = operator_dialog.ask_once(workspace)
+    assert isinstance(dialog, OperatorDialog) and dialog.isVisible()  # shown, not blocking the start
+    qtbot.addWidget(dialog)
+    dialog.person.setCurrentText("王建国")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible() and workspace.actor == "王建国"
+    assert operator_dialog.ask_once(workspace) is None  # chosen: not asked again
