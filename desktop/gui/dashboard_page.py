@@ -670,6 +670,7 @@ class DashboardPage(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel(_("范围"), self))
         self.scope = QComboBox(self)
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # 我的（name） whole
         top.addWidget(self.scope)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("搜索案号或当事人（Ctrl+F）"))
