@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop import paths
+from desktop.services import operator
 from desktop.store.backup import BackupError, Problem, read_header
 from desktop.store.database import StoreError, connect
 
@@ -92,7 +93,7 @@ def _backup(args: argparse.Namespace) -> int:
     try:
         audit = sqlite_utils.Database(connect(db))
         try:
-            service.audit_backup(audit, getpass.getuser(), done)
+            service.audit_backup(audit, operator.actor_for(str(db)), done)
         finally:
             audit.conn.close()
     except (StoreError, OSError) as exc:
@@ -187,7 +188,9 @@ def _restore(args: argparse.Namespace) -> int:
         return 0
     assert isinstance(db, Path)
     try:
-        done = service.restore_unopened(db, path, password, actor=getpass.getuser(), progress=_progress)
+        done = service.restore_unopened(
+            db, path, password, actor=operator.actor_for(str(db)), progress=_progress
+        )
     except BackupError as exc:  # the backup cannot be used: refused before anything was replaced
         raise BackupError(exc.problem, f"{exc}\n没有恢复，当前数据库没有任何改动。") from exc
     finally:

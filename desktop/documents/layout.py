@@ -512,7 +512,8 @@ class Typesetter:
     ) -> None:
         """A ruled table. ``widths`` are fractions of the text block (summing to 1) or points.
 
-        Cells wrap; a row never splits across pages; header rows repeat at the top of each page.
+        Cells wrap; a row never splits across pages; header rows repeat at the top of each page and
+        start a page together with the first row below them.
         ``on_grid``: each line of a cell takes one line of the page grid (``padding`` is then only
         horizontal), so the text after the table stays on the 22-line grid.
         """
@@ -557,6 +558,11 @@ class Typesetter:
                     y += cell_lead
             self.y += height
 
+        if header_rows and len(measured) > header_rows and not self.at_top:
+            # the header goes with the first row: never a header alone at the foot of a page
+            need = sum(h for _c, h in headers) + measured[header_rows][1]
+            if need > self.remaining + 0.01:
+                self.new_page()
         for k, (cells, height) in enumerate(measured):
             st = header_style if k < header_rows else style
             if height > self.remaining + 0.01 and not self.at_top:

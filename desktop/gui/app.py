@@ -50,6 +50,9 @@ def application() -> QApplication:
     app.setApplicationName("TribunalDesk")
     app.setApplicationDisplayName(_("法庭自动履行工作台"))
     _choose_font(app)
+    from desktop.gui.qt_translations import install_qt_translations
+
+    install_qt_translations(app)  # Qt's standard buttons and dialogs in Chinese
     return app
 
 
@@ -77,6 +80,9 @@ def run(db_path: Path | None) -> int:
         return 0
     window = MainWindow(workspace)
     window.show_on_screen()
+    from desktop.gui.operator_dialog import ask_once
+
+    ask_once(workspace, window)  # who is using the program on this PC: chosen once, named by every record
     code = app.exec()
     wait_for_all()  # a reminder board or statistics still being read on a connection of their own
     backup_on_exit(workspace)

@@ -13,8 +13,8 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +43,7 @@ from desktop.core.ledger import balance
 from desktop.core.model import (
     Case,
     CaseStatus,
+    Contact,
     DefaultClause,
     Disposition,
     GuaranteeKind,
@@ -173,6 +174,10 @@ class CaseEditor(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self.contact_dialog: QDialog | None = None
+        contact = buttons.addButton(_("登记督促（C）"), QDialogButtonBox.ButtonRole.ActionRole)
+        contact.setAutoDefault(False)
+        contact.clicked.connect(self.record_contact)
         layout.addWidget(buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
@@ -184,7 +189,7 @@ class CaseEditor(QDialog):
     def _basic_tab(self) -> QWidget:
         form = self.basic = Form()
         self.case_number = form.add(_("案号"), QLineEdit(), required=True)
-        self.case_number.setPlaceholderText("（2025）黑0902民初123号")
+        self.case_number.setPlaceholderText(_("如：（2025）黑0902民初123号"))
         self.cause = form.add(_("案由"), QLineEdit())
         self.stage = form.add(_("阶段"), enum_combo(Stage))
         self.disposition = form.add(_("结案方式"), enum_combo(Disposition))
@@ -294,9 +299,69 @@ class CaseEditor(QDialog):
         col = QVBoxLayout(page)
         self.contacts = _make_table(CONTACT_COLS)
         self.contacts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        col.addWidget(QLabel(_("督促记录由督促看板登记，此处只读。")))
+        for i, w in enumerate((130, 80, 90, 180, 300)):
+            self.contacts.setColumnWidth(i, w)
+        self.contacts.installEventFilter(self)  # C on the log (it would search its rows for "c")
+        row = QHBoxLayout()
+        self.contact_button = QPushButton(_("登记督促（C）"))
+        self.contact_button.setToolTip(_("登记一次电话、短信、上门等督促，立即保存，不必再按“保存”"))
+        self.contact_button.clicked.connect(self.record_contact)
+        row.addWidget(self.contact_button)
+        row.addWidget(QLabel(_("督促记录登记后即保存，不能修改。")), 1)
+        col.addLayout(row)
         col.addWidget(self.contacts)
         return page
+
+    def record_contact(self) -> QDialog | None:
+        """登记督促 (key C outside a text field): saved at once, apart from the case's unsaved edits."""
+        from desktop.gui.contact_dialog import CaseContactDialog
+
+        if self.case.id is None:
+            QMessageBox.information(self, _("登记督促"), _("请先保存案件，再登记督促。"))
+            return None
+        try:
+            dialog = CaseContactDialog(self.workspace, self.case.id, self)
+        except StoreError as exc:
+            QMessageBox.warning(self, _("登记督促"), str(exc))
+            return None
+        dialog.accepted.connect(self._reload_contacts)
+        self.contact_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _reload_contacts(self) -> None:
+        assert self.case.id is not None
+        self._show_contacts(self.workspace.load_case(self.case.id).contacts)
+        self.tabs.setCurrentIndex(4)  # 督促记录: the new line in view
+
+    def _show_contacts(self, contacts: tuple[Contact, ...]) -> None:
+        self.contacts.setRowCount(0)
+        for c in contacts:
+            r = self.contacts.rowCount()
+            self.contacts.insertRow(r)
+            for i, text in enumerate(
+                (c.at.strftime("%Y-%m-%d %H:%M"), c.method.value, c.by, c.party, c.outcome, c.note)
+            ):
+                set_table_text(self.contacts, r, i, text)
+
+    @staticmethod
+    def _is_c(event: QKeyEvent) -> bool:
+        return event.key() == Qt.Key.Key_C and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """C records a contact, as on the 督促看板; keys typed into a field never reach here."""
+        if self._is_c(event):
+            self.record_contact()
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.contacts and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._is_c(event):
+                self.record_contact()
+                return True
+        return super().eventFilter(watched, event)
 
     def _row_buttons(self, table: QTableWidget, add: Any, removed: Any = None) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -480,13 +545,7 @@ class CaseEditor(QDialog):
             self.obligations.setCurrentCell(0, 1)
         for pay in case.payments:
             self._add_payment_row(pay)
-        for c in case.contacts:
-            r = self.contacts.rowCount()
-            self.contacts.insertRow(r)
-            for i, text in enumerate(
-                (c.at.strftime("%Y-%m-%d %H:%M"), c.method.value, c.by, c.party, c.outcome, c.note)
-            ):
-                set_table_text(self.contacts, r, i, text)
+        self._show_contacts(case.contacts)
         self._update_summary(case)
 
     def _watch_changes(self) -> None:

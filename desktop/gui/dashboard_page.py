@@ -1,9 +1,10 @@
 """督促看板: what is due today, overdue first, for me or the whole tribunal, each line leading to its action.
 
 The page shows the board of :class:`desktop.services.reminders.Reminders` in four groups (逾期 / 今日 /
-7日内 / 以后), coloured by days overdue. Keys on the list: Enter opens the case, C records a contact
-(Enter again saves it: two keystrokes), P postpones the selected reminders with a reason, D marks them
-done, W starts the suggested document. It refreshes when anything changes and when the date changes.
+7日内 / 以后), coloured by days overdue, narrowed by a search on 案号 or party (Ctrl+F). Keys on the
+list: Enter opens the case, C records a contact (Enter again saves it: two keystrokes), P postpones the
+selected reminders with a reason, D marks them done, W starts the suggested document. It refreshes when
+anything changes and when the date changes.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from desktop.core.reminders import (
     Rule,
     suggestion_text,
 )
+from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE, DateLine, combo_value, enum_combo
 from desktop.gui.threads import keep
 from desktop.i18n import _
@@ -70,6 +72,7 @@ from desktop.store.database import StoreError
 from desktop.store.lock import is_read_only
 
 DATE_CHECK_MS = 60_000
+SEARCH_DELAY_MS = 200
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 ALL = "__all__"
 MINE = "__mine__"
@@ -153,8 +156,11 @@ class DashboardModel(QAbstractTableModel):
         self.endResetModel()
 
     def toggle(self, group: Group) -> None:
+        self.set_collapsed(self.collapsed ^ {group})
+
+    def set_collapsed(self, groups: set[Group]) -> None:
         self.beginResetModel()
-        self.collapsed ^= {group}
+        self.collapsed = set(groups)
         self._layout()
         self.endResetModel()
 
@@ -485,7 +491,7 @@ class RulesDialog(_Dialog):
         self.service = service
         self.rules = list(service.rules())
         note = QLabel(
-            _("窗口以起算事件为0日计：-7表示事件前7日，1表示事件后1日。规则说明见 docs/reminder-rules.md。"),
+            _("窗口以起算事件为0日计：-7表示事件前7日，1表示事件后1日。鼠标停在提醒事项上可看其依据。"),
             self,
         )
         note.setWordWrap(True)
@@ -497,7 +503,7 @@ class RulesDialog(_Dialog):
             check = QCheckBox(self)
             check.setChecked(rule.enabled)
             table.setCellWidget(r, 0, check)
-            title = QTableWidgetItem(f"{rule.title}（{rule.id}）")
+            title = QTableWidgetItem(rule.title)  # the rule's key (urge, prompt…) is for the program
             title.setToolTip(rule.source)
             title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(r, 1, title)
@@ -562,8 +568,9 @@ class HolidayDialog(QDialog):
         col.addWidget(self.summary)
         help_text = QLabel(
             _(
-                "每年国务院公布下一年节假日安排后，导入该年的节假日文件（本软件格式或 holiday-cn 格式，"
-                "见 resources/holidays/README.md）。文件有任何错误时整个文件不导入，原表不变。"
+                "每年国务院公布下一年节假日安排后，导入该年的节假日文件"
+                "（本软件导出的格式，或 holiday-cn 格式）。"
+                "文件有任何错误时整个文件不导入，原表不变。"
                 "要修改个别日期，可导出、修改该年的条目后再导入：导入的年份整体替换。"
             ),
             self,
@@ -630,10 +637,11 @@ class HolidayDialog(QDialog):
 
     def export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("导出节假日表"), "holidays.json", _("JSON 文件 (*.json)")
+            self, _("导出节假日表"), save_dir.suggested("holidays.json"), _("JSON 文件 (*.json)")
         )
         if not path:
             return
+        save_dir.remember(path)
         try:
             Path(path).write_text(to_json(self.service.holiday_table()), encoding="utf-8")
         except OSError as exc:
@@ -660,6 +668,7 @@ class DashboardPage(QWidget):
         # write), nor after such a build failed
         self.build_aside = not is_read_only(workspace.db)
         self.dialog: QDialog | None = None
+        self._me: str | None = None  # whose cases 我的 shows, as last shown
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -671,12 +680,15 @@ class DashboardPage(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel(_("范围"), self))
         self.scope = QComboBox(self)
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # 我的（name） whole
         top.addWidget(self.scope)
-        self.me_button = QPushButton(_("设为“我的”"), self)
-        self.me_button.setToolTip(_("把选中的承办人设为本机用户（“我的”显示其案件）"))
-        top.addWidget(self.me_button)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("搜索案号或当事人（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        top.addWidget(self.search)
         top.addSpacing(16)
-        self.count_labels: dict[Group, QLabel] = {}
+        self.count_labels: dict[Group, QPushButton] = {}  # chips: a click shows only that group
         chip_colours = {
             Group.OVERDUE: OVERDUE_BANDS[1][1].name(),
             Group.TODAY: _GROUP_BG[Group.TODAY].name(),
@@ -684,13 +696,18 @@ class DashboardPage(QWidget):
             Group.LATER: "#eef0f3",
         }
         for group in Group:
-            label = QLabel(self)
-            label.setStyleSheet(
-                f"padding: 2px 8px; border-radius: 4px; border: 1px solid #d0d4da;"
-                f" background: {chip_colours[group]};"
+            chip = QPushButton(self)
+            chip.setCheckable(True)
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            chip.setToolTip(_("只看“{0}”；再点一次显示全部").format(group.value))
+            chip.setStyleSheet(
+                f"QPushButton {{ padding: 2px 8px; border-radius: 4px; border: 1px solid #d0d4da;"
+                f" background: {chip_colours[group]}; }}"
+                " QPushButton:checked { border: 2px solid #1a73e8; font-weight: bold; }"
             )
-            self.count_labels[group] = label
-            top.addWidget(label)
+            chip.clicked.connect(lambda _on, g=group: self.show_only(g))
+            self.count_labels[group] = chip
+            top.addWidget(chip)
         top.addStretch(1)
         layout.addLayout(top)
 
@@ -742,7 +759,6 @@ class DashboardPage(QWidget):
         layout.addWidget(legend)
 
         self.scope.currentIndexChanged.connect(self._scope_changed)
-        self.me_button.clicked.connect(self.set_me)
         self.open_button.clicked.connect(self.open_current)
         self.contact_button.clicked.connect(self.contact)
         self.document_button.clicked.connect(self.issue_document)
@@ -755,6 +771,13 @@ class DashboardPage(QWidget):
         self.table.selectionModel().currentChanged.connect(lambda *_args: self._show_detail())
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         changes.changed.connect(self._on_change)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._search_enter)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self._timer = QTimer(self)
         self._timer.setInterval(DATE_CHECK_MS)
         self._timer.timeout.connect(self.check_date)
@@ -765,46 +788,39 @@ class DashboardPage(QWidget):
 
     # ------------------------------------------------------------ scope
     def _fill_scope(self) -> None:
+        """我的 (the person using the program, when they handle cases: the page opens on it), 全庭, then
+        each handler. A new person chosen on this PC brings the page to their cases."""
         current = self.scope.currentData()
         me = self.service.me()
+        if me != self._me:
+            current = MINE if me else ALL
+            self._me = me
         self.scope.blockSignals(True)
         self.scope.clear()
-        self.scope.addItem(_("我的（{0}）").format(me) if me else _("我的（未设置）"), MINE)
+        if me:
+            self.scope.addItem(_("我的（{0}）").format(me), MINE)
         self.scope.addItem(_("全庭"), ALL)
         for name in self.workspace.handler_names():
             self.scope.addItem(name, name)
-        if current is None:
-            current = MINE if me else ALL
-        self.scope.setCurrentIndex(max(self.scope.findData(current), 0))
+        found = self.scope.findData(current)
+        self.scope.setCurrentIndex(found if found >= 0 else self.scope.findData(ALL))
         self.scope.blockSignals(False)
-        self._update_me_button()
 
     def handler_filter(self) -> str | None:
         data = self.scope.currentData()
         if data == MINE:
-            return self.service.me() or None
+            return self._me or None
         if data in (ALL, None):
             return None
         return str(data)
 
     def _scope_changed(self) -> None:
-        self._update_me_button()
         self.refresh()
-
-    def _update_me_button(self) -> None:
-        data = self.scope.currentData()
-        self.me_button.setEnabled(data not in (MINE, ALL, None))
-
-    def set_me(self) -> None:
-        data = self.scope.currentData()
-        if data in (MINE, ALL, None):
-            return
-        self.service.set_me(str(data))
-        self.scope.setCurrentIndex(self.scope.findData(MINE))
 
     # ------------------------------------------------------------ refresh
     def refresh(self) -> None:
         """Recompute the board (incrementally when possible), keeping the selection where it can."""
+        self._search_timer.stop()
         keys = [i.key for i in self.selected_items()]
         current = self.table.currentIndex()
         self.today = self.workspace.today()
@@ -823,13 +839,12 @@ class DashboardPage(QWidget):
         else:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a smaller ledger's build: a moment
             try:
-                board = self.service.board(self.today, handler, lazy=True)
+                board = self.service.board(self.today, handler, lazy=True, text=self.search.text())
             finally:
                 QApplication.restoreOverrideCursor()
         self.board = board
         self.model.set_board(board)
-        for row, _group in self.model.header_rows():
-            self.table.setSpan(row, 0, 1, len(COLUMNS))
+        self._span_headers()
         self.date_label.setText(
             _("今天 {0} {1}").format(self.today.isoformat(), _WEEKDAYS[self.today.weekday()])
         )
@@ -843,6 +858,44 @@ class DashboardPage(QWidget):
             )
             for group, label in self.count_labels.items():
                 label.setText(f"{group.value} …")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_enter(self) -> None:
+        """Enter in the search box: search now and go to the first line found."""
+        self.refresh()
+        row = self._first_item_row(0)
+        if row is not None:
+            self.table.setFocus()
+            self.table.selectRow(row)
+
+    def show_only(self, group: Group | None) -> None:
+        """A chip: fold every other group (the same chip again, or None, unfolds them all)."""
+        others = set(Group) - {group} if group is not None else set()
+        if group is not None and self.model.collapsed == others:
+            others = set()  # clicked again: everything
+        self.model.set_collapsed(others)
+        self._span_headers()
+        self._check_chips()
+        row = self._first_item_row(0)
+        if row is not None:
+            self.table.selectRow(row)
+        self._show_detail()
+
+    def _check_chips(self) -> None:
+        collapsed = self.model.collapsed
+        only = [g for g in Group if g not in collapsed] if collapsed else []
+        for group, chip in self.count_labels.items():
+            chip.setChecked(only == [group])
+
+    def _span_headers(self) -> None:
+        """Each group header spans the row; the spans of the rows before a change are cleared first (a
+        row that was a header and now shows a reminder would otherwise show only its date)."""
+        self.table.clearSpans()
+        for row, _group in self.model.header_rows():
+            self.table.setSpan(row, 0, 1, len(COLUMNS))
 
     def _built(self) -> None:
         self.building = None
@@ -878,6 +931,9 @@ class DashboardPage(QWidget):
 
     def _show_detail(self) -> None:
         item = self.current_item()
+        if item is None and self.search.text().strip() and self.model.rowCount() == 0:
+            self.detail.setText(_("没有案号或当事人含“{0}”的提醒。").format(self.search.text().strip()))
+            return
         if item is None:
             self.detail.setText(_("选中一条提醒，此处显示其完整原因。"))
             return
@@ -909,8 +965,8 @@ class DashboardPage(QWidget):
             group = self.model.group_at(index.row())
             if group is not None:
                 self.model.toggle(group)
-                for row, _g in self.model.header_rows():
-                    self.table.setSpan(row, 0, 1, len(COLUMNS))
+                self._span_headers()
+                self._check_chips()
 
     def current_item(self) -> ReminderItem | None:
         index = self.table.currentIndex()
@@ -928,6 +984,8 @@ class DashboardPage(QWidget):
             group = self.model.group_at(row)
             if group is not None:
                 self.model.toggle(group)
+                self._span_headers()
+                self._check_chips()
             return
         self.open_case(item.case_id)
 

@@ -8,7 +8,6 @@ due this week) into one PDF, each document registered.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -44,6 +42,8 @@ from desktop.core.ledger import balance
 from desktop.core.money import format_yuan
 from desktop.documents.fill import Printable
 from desktop.documents.render import layout_document
+from desktop.gui import save_dir
+from desktop.gui.batch_dialog import BatchDialog
 from desktop.gui.fields import DateLine
 from desktop.gui.page_painter import print_pages
 from desktop.gui.wizard import open_wizard
@@ -175,93 +175,6 @@ class FlagDialog(QDialog):
         self._show()
 
 
-class BatchDialog(QDialog):
-    """Issue one form for every case its rule allows today, into one PDF (each registered)."""
-
-    def __init__(self, service: DocumentService, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.case_ids: list[int] = []
-        self.setWindowTitle(_("批量出具文书"))
-        self.resize(640, 480)
-        col = QVBoxLayout(self)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("文书"), self))
-        self.form_combo = QComboBox(self)
-        for form in service.forms().ordered():
-            self.form_combo.addItem(form.display_name, form.id)
-        index = self.form_combo.findData("performance_prompt")
-        self.form_combo.setCurrentIndex(max(index, 0))
-        row.addWidget(self.form_combo, 1)
-        self.find_button = QPushButton(_("查找适用案件"), self)
-        row.addWidget(self.find_button)
-        col.addLayout(row)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        col.addWidget(self.summary)
-        self.list = QPlainTextEdit(self)
-        self.list.setReadOnly(True)
-        col.addWidget(self.list, 1)
-        self.duplex = QCheckBox(_("双面打印：页数为单数的文书后补一张空白页，每份从新的一张纸开始"), self)
-        self.duplex.setChecked(True)
-        col.addWidget(self.duplex)
-        buttons = QDialogButtonBox(self)
-        self.issue_button = buttons.addButton(
-            _("登记并保存为一个 PDF…"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.issue_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        col.addWidget(buttons)
-        self.find_button.clicked.connect(self.find_cases)
-        self.issue_button.clicked.connect(self.issue)
-        self.form_combo.currentIndexChanged.connect(lambda _i: self._reset())
-
-    def _reset(self) -> None:
-        self.case_ids = []
-        self.issue_button.setEnabled(False)
-        self.summary.clear()
-        self.list.clear()
-
-    def find_cases(self) -> None:
-        form_id = self.form_combo.currentData()
-        self.case_ids = self.service.candidates(form_id, limit=500)
-        numbers = [
-            str(self.service.ws.db.execute("SELECT case_number FROM cases WHERE id = ?", [i]).fetchone()[0])
-            for i in self.case_ids
-        ]
-        self.summary.setText(_("今天适用的案件：{0}件（最多500件）").format(len(self.case_ids)))
-        self.list.setPlainText("\n".join(numbers))
-        self.issue_button.setEnabled(bool(self.case_ids))
-
-    def issue(self) -> None:
-        form = self.service.form(self.form_combo.currentData())
-        path_text, _f = QFileDialog.getSaveFileName(
-            self, _("保存 PDF"), f"{form.title}{date.today():%Y%m%d}.pdf", _("PDF 文件 (*.pdf)")
-        )
-        if not path_text:
-            return
-        try:
-            result = self.service.issue_batch(form.id, self.case_ids, duplex=self.duplex.isChecked())
-        except StoreError as exc:
-            QMessageBox.critical(self, _("批量出具失败"), str(exc))
-            return
-        if result.issued:
-            try:
-                Path(path_text).write_bytes(result.pdf)
-            except OSError as exc:
-                QMessageBox.critical(self, _("保存失败"), str(exc))
-                return
-        refused = "\n".join(f"{n}：{r}" for n, r in result.refused[:20])
-        QMessageBox.information(
-            self,
-            _("批量出具完成"),
-            _("已登记 {0} 份，保存为：{1}").format(len(result.issued), path_text)
-            + (_("\n未出具 {0} 件：\n{1}").format(len(result.refused), refused) if result.refused else ""),
-        )
-        self._reset()
-
-
 class DocumentsPage(QWidget):
     def __init__(self, workspace: Workspace, changes: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -341,7 +254,8 @@ class DocumentsPage(QWidget):
         self.case_edit.returnPressed.connect(self.find_case)
         self.from_ledger_button.clicked.connect(self.use_ledger_selection)
         self.new_button.clicked.connect(self.new_document)
-        self.forms_list.itemDoubleClicked.connect(lambda _item: self.new_document())
+        # Enter or a double click on a form starts its wizard
+        self.forms_list.itemActivated.connect(lambda _item: self.new_document())
         self.flags_button.clicked.connect(self.edit_flags)
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.print_button.clicked.connect(self.print_selected)
@@ -461,10 +375,11 @@ class DocumentsPage(QWidget):
             QMessageBox.information(self, _("未选择"), _("请先在登记表中选择要重印的文书。"))
             return
         path_text, _f = QFileDialog.getSaveFileName(
-            self, _("重印为 PDF"), _("重印文书.pdf"), _("PDF 文件 (*.pdf)")
+            self, _("重印为 PDF"), save_dir.suggested(_("重印文书.pdf")), _("PDF 文件 (*.pdf)")
         )
         if not path_text:
             return
+        save_dir.remember(path_text)
         try:
             Path(path_text).write_bytes(self.service.reprint(ids))
         except (StoreError, OSError) as exc:

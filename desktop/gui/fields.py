@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.chinese_dates import parse_date
 from desktop.core.errors import ValidationError
 from desktop.core.money import format_money, parse_money
+from desktop.i18n import _
 
 E = TypeVar("E", bound=Enum)
 W = TypeVar("W", bound=QWidget)
@@ -37,7 +39,7 @@ class DateLine(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("2025-06-13")
+        self.setPlaceholderText(_("年-月-日"))  # a sample date in grey read like a value
         self.setMaximumWidth(160)
 
     def value(self, field: str) -> date | None:
@@ -53,7 +55,7 @@ class MoneyLine(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("0.00")
+        self.setPlaceholderText(_("金额（元）"))
 
     def value(self, field: str) -> int:
         return parse_money(self.text(), field)
@@ -91,6 +93,11 @@ class Form(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
         col.addWidget(widget)
+        # a one-line input keeps its height when an error line appears under it (the window grows
+        # instead; the input was squeezed to a sliver)
+        hint = widget.sizeHint().height()
+        if widget.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Fixed and hint > 0:
+            widget.setMinimumHeight(hint)
         error = QLabel(box)
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
@@ -115,7 +122,25 @@ class Form(QWidget):
             return False
         label.setText(message)
         label.show()
+        self._make_room()
         return True
+
+    def _make_room(self) -> None:
+        """Grow the window so that the error lines fit under their inputs (a window whose minimum size
+        was set by hand does not grow by itself; never past the screen)."""
+        window = self.window()
+        if window is self or not window.isVisible():
+            return
+        layout = window.layout()
+        if layout is not None and layout.hasHeightForWidth():  # wrapped text: its height at this width
+            want = layout.totalHeightForWidth(window.width())
+        else:
+            want = window.sizeHint().height()
+        screen = window.screen()
+        if screen is not None:
+            want = min(want, screen.availableGeometry().height() - 40)
+        if window.height() < want:
+            window.resize(window.width(), want)
 
     def attempt(self, field: str, parse: Callable[[], Any], errors: list[ValidationError]) -> Any:
         """Run ``parse``; on ValidationError record it (under ``field``) and return None."""

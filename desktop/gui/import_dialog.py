@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.tabular import IGNORE, Action
+from desktop.gui import save_dir
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services import excel
@@ -391,9 +392,12 @@ def export_view(
 ) -> excel.ExportResult | None:
     """导出Excel: the ledger view ``f`` (in its order) to an .xlsx file the user chooses."""
     default = f"案件台账-{workspace.today().isoformat()}.xlsx"
-    name, _filter = QFileDialog.getSaveFileName(parent, _("导出Excel"), default, "Excel工作簿 (*.xlsx)")
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, _("导出Excel"), save_dir.suggested(default), "Excel工作簿 (*.xlsx)"
+    )
     if not name:
         return None
+    save_dir.remember(name)
     progress = Progress(parent, _("正在导出"))
     try:
         result = excel.export_ledger(workspace, name, f, sort, descending, progress)

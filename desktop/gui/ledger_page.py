@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,13 +34,18 @@ _ALL = _("全部")
 
 
 class LedgerTable(QTableView):
-    """Enter opens the current case (the default would start editing a cell)."""
+    """Enter opens the current case (the default would start editing a cell); C records a contact."""
 
     activated_row = Signal(int)
+    contact_row = Signal(int)
 
     def keyPressEvent(self, event):  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activated_row.emit(self.currentIndex().row())
+            return
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_C and plain and self.currentIndex().isValid():
+            self.contact_row.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
 
@@ -54,7 +60,7 @@ class LedgerPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("搜索案号、当事人或案由（Ctrl+F）"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
+        self.search.setMinimumWidth(160)  # it takes the room left; the bar must fit 1366 pixels
         bar.addWidget(self.search, 2)
         self.stage = self._combo(bar, _("阶段"), [s.value for s in Stage])
         self.status = self._combo(bar, _("状态"), [s.value for s in CaseStatus])
@@ -64,12 +70,14 @@ class LedgerPage(QWidget):
         bar.addStretch(1)
         self.add_button = QPushButton(_("新增案件（Ctrl+N）"), self)
         self.edit_button = QPushButton(_("打开"), self)
+        self.contact_button = QPushButton(_("登记督促（C）"), self)
         self.delete_button = QPushButton(_("删除"), self)
         self.import_button = QPushButton(_("导入Excel"), self)
         self.export_button = QPushButton(_("导出Excel"), self)
         for b in (
             self.add_button,
             self.edit_button,
+            self.contact_button,
             self.delete_button,
             self.import_button,
             self.export_button,
@@ -89,7 +97,10 @@ class LedgerPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((186, 210, 100, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
+        # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers, a little
+        # less for the parties and the cause (elided; the full text is in the case)
+        self.table.verticalHeader().hide()
+        for col, width in enumerate((186, 196, 96, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
@@ -111,6 +122,9 @@ class LedgerPage(QWidget):
         self.export_button.clicked.connect(lambda: import_dialog.export_ledger_page(self))
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
+        self.table.contact_row.connect(self.contact_row)
+        self.contact_button.clicked.connect(self.contact_current)
+        self.dialog: QDialog | None = None
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence.StandardKey.New, self, self.add_case)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_current)
@@ -149,6 +163,7 @@ class LedgerPage(QWidget):
     def refresh(self) -> None:
         """Data changed elsewhere: re-query, keeping the selected case selected when it is still shown."""
         selected = self.selected_case_id()
+        old_row = self.table.currentIndex().row()
         current_handler = self.handler.currentData() or ""
         self.handler.blockSignals(True)
         self.handler.clear()
@@ -158,9 +173,12 @@ class LedgerPage(QWidget):
         self.handler.setCurrentIndex(max(self.handler.findData(current_handler), 0))
         self.handler.blockSignals(False)
         self.model.refresh()
+        if selected is not None:  # before the count, which would select the first row
+            if old_row >= 0 and self.model.case_id(old_row) == selected:
+                self.table.selectRow(old_row)  # where it was (the usual case: an edit keeps the order)
+            else:
+                self.select_case(selected)
         self._update_count()
-        if selected is not None:
-            self.select_case(selected)
 
     def _update_count(self) -> None:
         total = self.model.rowCount()
@@ -207,6 +225,25 @@ class LedgerPage(QWidget):
             CaseEditor(self.workspace, case_id, self).exec()
         except StoreError as exc:
             QMessageBox.warning(self, _("无法打开案件"), str(exc))
+
+    def contact_current(self) -> QDialog | None:
+        index = self.table.currentIndex()
+        return self.contact_row(index.row()) if index.isValid() else None
+
+    def contact_row(self, row: int) -> QDialog | None:
+        """登记督促 for the case on ``row`` (shown window-modal; the ledger refreshes on the change)."""
+        from desktop.gui.contact_dialog import CaseContactDialog
+
+        case_id = self.model.case_id(row)
+        if case_id is None:
+            return None
+        try:
+            self.dialog = CaseContactDialog(self.workspace, case_id, self)
+        except StoreError as exc:
+            QMessageBox.warning(self, _("无法打开案件"), str(exc))
+            return None
+        self.dialog.open()
+        return self.dialog
 
     def add_case(self) -> None:
         editor = CaseEditor(self.workspace, None, self)

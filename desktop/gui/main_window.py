@@ -6,6 +6,7 @@ import importlib
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +22,7 @@ from desktop import __version__
 from desktop.gui.court_dialog import CourtDialog
 from desktop.gui.ledger_page import LedgerPage
 from desktop.i18n import _
+from desktop.services import operator
 from desktop.services.documents import form_directories
 from desktop.services.workspace import Change, Workspace
 
@@ -138,7 +140,9 @@ class MainWindow(QMainWindow):
 
         self.changes.changed.connect(self._on_change)
         self._update_title()
-        self.statusBar().showMessage(_("数据库：{0}").format(workspace.path))
+        self.status_label = QLabel(self)
+        self.statusBar().addWidget(self.status_label, 1)
+        self._update_operator()
 
     def _add_page(self, title: str, page: QWidget) -> QListWidgetItem:
         item = QListWidgetItem(title, self.nav)
@@ -156,6 +160,14 @@ class MainWindow(QMainWindow):
         edit = QPushButton(_("修改法院信息…"))
         edit.clicked.connect(lambda: CourtDialog(self.workspace, parent=self).exec())
         col.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
+        person = QHBoxLayout()
+        self.operator_label = QLabel()
+        person.addWidget(self.operator_label)
+        self.operator_button = QPushButton(_("更换使用人…"))
+        self.operator_button.clicked.connect(self.choose_operator)
+        person.addWidget(self.operator_button)
+        person.addStretch(1)
+        col.addLayout(person)
         dashboard = self.area_pages.get(_("督促看板"))
         if dashboard is not None:
             rules = QPushButton(_("督促提醒规则（提醒窗口）…"))
@@ -182,6 +194,26 @@ class MainWindow(QMainWindow):
         col.addStretch(1)
         return page
 
+    def choose_operator(self) -> QDialog:
+        from desktop.gui.operator_dialog import OperatorDialog
+
+        self.operator_dialog = OperatorDialog(self.workspace, self)
+        self.operator_dialog.open()
+        return self.operator_dialog
+
+    def _update_operator(self) -> None:
+        """本机使用人 on the settings page and in the status bar."""
+        name = self.workspace.actor
+        chosen = operator.chosen(self.workspace.path)
+        self.operator_label.setText(
+            _("本机使用人：{0}").format(name)
+            if chosen
+            else _("本机使用人：尚未选择（记录暂以登录名 {0} 署名）").format(name)
+        )
+        self.status_label.setText(
+            _("数据库：{0}　使用人：{1}　版本 {2}").format(self.workspace.path, name, __version__)
+        )
+
     def _update_title(self) -> None:
         court = self.workspace.court()
         name = (
@@ -189,7 +221,8 @@ class MainWindow(QMainWindow):
             if court
             else ""
         )
-        self.setWindowTitle(f"{_('法庭自动履行工作台')} {__version__}" + (f" — {name}" if name else ""))
+        # Qt adds the application's name (its display name) after the title: not repeated here
+        self.setWindowTitle(name)
         if court:
             self.court_label.setText(
                 _("法院：{0}\n代字：{1}\n法庭：{2}\n部门：{3}").format(
@@ -207,5 +240,6 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         if change.what == "settings":
             self._update_title()
+            self._update_operator()
         else:
             self.ledger.refresh()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.core import statistics as stats
 from desktop.core.errors import ValidationError
 from desktop.core.statistics import Period, Report, Tallies
+from desktop.gui import save_dir
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services.statistics import read_tallies, write_report_pdf
@@ -151,7 +152,6 @@ class StatisticsPage(QWidget):
             _(
                 "自动履行：进入执行前全部履行完毕（以付清之日计）；首次执行收案：本院“执”字案件（不含执恢、执前督促）；"
                 "自动履行率：本期履行期限届满的案件中已自动履行的比例；减免诉讼费：本期决定准予减免的金额。"
-                "定义详见 docs/statistics.md。"
             ),
             self,
         )
@@ -287,10 +287,11 @@ class StatisticsPage(QWidget):
         court = self.workspace.court()
         name = f"{report.period.label}自动履行工作统计.pdf"
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("保存统计表 PDF"), str(Path.home() / name), "PDF (*.pdf)"
+            self, _("保存统计表 PDF"), save_dir.suggested(name), "PDF (*.pdf)"
         )
         if not path:
             return
+        save_dir.remember(path)
         try:
             write_report_pdf(Path(path), report, court.court_name if court else "", self.workspace.today())
         except StoreError as exc:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import ValidationError
 from desktop.core.whitelist import CONDITIONS, MANDATORY, Condition, ExclusionKind, State, WhitelistRules
+from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE, DateLine, Form
 from desktop.i18n import _
 from desktop.services.whitelist import (
@@ -822,7 +823,9 @@ class WhitelistPage(QWidget):
         return [int(item.text()) for item in items if item is not None]
 
     def _save_path(self, title: str, name: str, pattern: str) -> Path | None:
-        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        path, _filter = QFileDialog.getSaveFileName(self, title, save_dir.suggested(name), pattern)
+        if path:
+            save_dir.remember(path)
         return Path(path) if path else None
 
     def _report(self, action: Any) -> bool:

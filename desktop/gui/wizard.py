@@ -6,7 +6,8 @@ messages under each field); the review page lists every answer. A live preview o
 sits beside every page and is re-rendered after each edit (a short pause collects keystrokes; until
 it is redrawn the preview says so, so it is never silently stale). On the review page the document is
 registered and then saved as PDF or printed (QPrintDialog); saving or printing again afterwards uses
-the registered document, never a second number.
+the registered document, never a second number. The default button (and Enter) there registers and
+prints; leaving a wizard whose answers were never registered asks first.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from desktop.documents.fill import Printable, visible
 from desktop.documents.formdef import FieldDef, FormDef, PageDef
 from desktop.documents.layout import Page
 from desktop.documents.render import document_text, layout_document
+from desktop.gui import save_dir
 from desktop.gui.fields import DateLine, Form, MoneyLine
 from desktop.gui.page_painter import print_pages, render_page
 from desktop.i18n import _
@@ -225,7 +227,9 @@ class ReviewPage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle(_("核对"))
-        self.setSubTitle(_("请核对以下内容与左侧预览。确认无误后登记，再保存 PDF 或打印。"))
+        self.setSubTitle(
+            _("请核对以下内容与左侧预览。确认无误后按“登记并打印”（Enter），或“登记并保存 PDF”。")
+        )
         layout = QVBoxLayout(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -323,6 +327,8 @@ class DocumentWizard(QWizard):
         room = screen.availableGeometry().size() if screen is not None else QSize(1180, 860)
         # 1366 × 768 is common on court PCs: never open taller or wider than the screen.
         self.resize(min(1180, room.width()), min(860, room.height() - 40))
+        self._initial_answers = self.answers()
+        self._seen_review = False
         self.refresh_preview()
         self._page_changed(self.currentId())
 
@@ -371,10 +377,47 @@ class DocumentWizard(QWizard):
         return not bad
 
     def _page_changed(self, _id: int) -> None:
+        """On the review page the default button (完成, Enter) registers and prints until the document is
+        registered, and then only closes; 登记并保存 PDF… is beside it."""
         on_review = self.currentPage() is self.review
-        for which in (QWizard.WizardButton.CustomButton1, QWizard.WizardButton.CustomButton2):
-            button = self.button(which)
-            button.setVisible(on_review)
+        if on_review:
+            self._seen_review = True
+        self.button(QWizard.WizardButton.CustomButton1).setVisible(on_review)
+        # before registering, the default button is 登记并打印… itself
+        self.button(QWizard.WizardButton.CustomButton2).setVisible(on_review and self.issued is not None)
+        self.setButtonText(
+            QWizard.WizardButton.FinishButton, _("完成") if self.issued is not None else _("登记并打印…")
+        )
+
+    # ------------------------------------------------------------------ leaving
+    def has_unsaved_work(self) -> bool:
+        """Not registered, and something was typed or the review page was reached."""
+        if self.issued is not None:
+            return False
+        return self._seen_review or self.answers() != self._initial_answers
+
+    def accept(self) -> None:
+        """The default button: on the review page it registers and prints first; the wizard closes only
+        when that was done (a cancelled print dialog or a refused field keeps it open)."""
+        if self.issued is None and not self.print_document():
+            return
+        super().accept()
+
+    def reject(self) -> None:
+        """取消, Esc and the window's close button: ask before dropping answers never registered."""
+        if self.has_unsaved_work():
+            answer = QMessageBox.question(
+                self,
+                _("放弃本文书？"),
+                _("《{0}》尚未登记，也未保存或打印。关闭后填写的内容将丢失。\n确定放弃吗？").format(
+                    self.form_def.title
+                ),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     # ------------------------------------------------------------------ issuing
     def issue(self) -> Issued | None:
@@ -401,6 +444,7 @@ class DocumentWizard(QWizard):
         self.review.issued_label.setText(_("已登记：{0}").format(issued.number))
         self.setButtonText(QWizard.WizardButton.CustomButton1, _("另存 PDF…"))
         self.setButtonText(QWizard.WizardButton.CustomButton2, _("再次打印…"))
+        self._page_changed(self.currentId())
         self.issued_document.emit(issued)
         return issued
 
@@ -436,10 +480,11 @@ class DocumentWizard(QWizard):
 
     def save_pdf(self) -> Path | None:
         path_text, _filter = QFileDialog.getSaveFileName(
-            self, _("保存 PDF"), self.default_file_name(), _("PDF 文件 (*.pdf)")
+            self, _("保存 PDF"), save_dir.suggested(self.default_file_name()), _("PDF 文件 (*.pdf)")
         )
         if not path_text:
             return None
+        save_dir.remember(path_text)
         issued = self.issue()
         if issued is None:
             return None

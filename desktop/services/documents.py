@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -93,6 +93,13 @@ class BatchResult:
     issued: tuple[Issued, ...]
     refused: tuple[tuple[str, str], ...]  # (case number, reason)
     pdf: bytes
+
+
+# Long batches report (phase, done, total); phases: "读取" (each case prefilled), "检查" (each checked by
+# the form's rule), "登记" (each document
+# registered, inside the transaction), "排版" (each document laid out for the PDF, after the commit). A
+# callback may raise to stop: before the commit nothing is written.
+Progress = Callable[[str, int, int], None]
 
 
 def _now_on(day: date) -> datetime:
@@ -255,12 +262,15 @@ class DocumentService:
         batch: str,
         refused: list[tuple[str, str]] | None = None,
         loaded: Mapping[int, tuple[Case, CaseFacts]] | None = None,
+        progress: Progress | None = None,
     ) -> list[Issued]:
         form = self.form(form_id)
         court = self.court()
         today = self.ws.today()
         prepared: list[tuple[Case, dict[str, object]]] = []
-        for case_id, answers in items:
+        for n, (case_id, answers) in enumerate(items):
+            if progress is not None:
+                progress("检查", n, len(items))
             try:
                 prepared.append(self._prepared(form, case_id, answers, (loaded or {}).get(case_id)))
             except (NotEligible, CaseInvalid) as exc:
@@ -273,7 +283,9 @@ class DocumentService:
                 refused.append((str(number[0]) if number else str(case_id), reason))
         out: list[Issued] = []
         with transaction(self.ws.db) as conn:
-            for case, values in prepared:
+            for n, (case, values) in enumerate(prepared):
+                if progress is not None:
+                    progress("登记", n, len(prepared))
                 assert case.id is not None
                 party = next((str(values[k]) for k in PARTY_KEYS if values.get(k)), "")
                 new = register.NewDocument(
@@ -345,9 +357,17 @@ class DocumentService:
             "printable": doc.to_json(),
         }
 
-    def pdf(self, issued: Sequence[Issued] | Sequence[Printable], duplex: bool = True) -> bytes:
+    def pdf(
+        self,
+        issued: Sequence[Issued] | Sequence[Printable],
+        duplex: bool = True,
+        progress: Progress | None = None,
+    ) -> bytes:
         """Issued documents as laid out at issue (the court that issued them as the PDF's author);
-        drafts and other printables laid out now."""
+        drafts and other printables laid out now. ``progress`` hears the PDF being written."""
+        if progress is not None:  # the pages were laid out at issue: each document is written as it was
+            for n in range(len(issued)):
+                progress("排版", n, len(issued))
         if issued and all(isinstance(i, Issued) and i.pages for i in issued):
             docs = [i for i in issued if isinstance(i, Issued)]
             parts = [(f"{i.case_number} {i.form.title}（{i.number}）", i.pages) for i in docs]
@@ -422,6 +442,18 @@ class DocumentService:
         window ("every 提示书 due this week"); certificates look at performed cases; other forms at open
         cases in the form's stages. At most ``scan`` preselected cases are checked.
         """
+        out: list[int] = []
+        form = self.form(form_id)
+        for case_id in self.preselected(form_id, scan):
+            case = load_case(self.ws.db, case_id)
+            if self.eligibility(form, case).allowed:
+                out.append(case_id)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def preselected(self, form_id: str, scan: int = 20000) -> list[int]:
+        """The cases :meth:`candidates` checks with the form's rule: at most ``scan``, soonest due first."""
         form = self.form(form_id)
         today = self.ws.today()
         w = self.windows()
@@ -447,14 +479,7 @@ class DocumentService:
             )
             params += [low.isoformat(), high.isoformat(), low.isoformat(), high.isoformat()]
         sql = f"SELECT id FROM cases WHERE {' AND '.join(clauses)} ORDER BY next_due_date, id LIMIT ?"
-        out: list[int] = []
-        for (case_id,) in self.ws.db.execute(sql, [*params, scan]).fetchall():
-            case = load_case(self.ws.db, int(case_id))
-            if self.eligibility(form, case).allowed:
-                out.append(int(case_id))
-                if len(out) >= limit:
-                    break
-        return out
+        return [int(case_id) for (case_id,) in self.ws.db.execute(sql, [*params, scan]).fetchall()]
 
     def issue_batch(
         self,
@@ -462,17 +487,21 @@ class DocumentService:
         case_ids: Sequence[int],
         common: Mapping[str, str] | None = None,
         duplex: bool = True,
+        progress: Progress | None = None,
     ) -> BatchResult:
         """Register one document per case (prefilled from each case, ``common`` answers on top) and
         print them all into one PDF. Cases the rule refuses, or whose form cannot be completed from the
         case alone, are listed in ``refused`` with the reason; the others are registered together.
-        ``duplex``: each document padded to an even page count (double-sided printing)."""
+        ``duplex``: each document padded to an even page count (double-sided printing); ``progress``
+        hears each step (and may stop the batch before the registration commits)."""
         form = self.form(form_id)
         items: list[tuple[int, Mapping[str, str] | None]] = []
         refused: list[tuple[str, str]] = []
         loaded: dict[int, tuple[Case, CaseFacts]] = {}  # each case read once for the whole batch
         court = self.ws.court()
-        for case_id in case_ids:
+        for n, case_id in enumerate(case_ids):
+            if progress is not None:
+                progress("读取", n, len(case_ids))
             try:
                 case = load_case(self.ws.db, case_id)
             except StoreError as exc:
@@ -484,12 +513,14 @@ class DocumentService:
             answers.update(common or {})
             items.append((case_id, answers))
         batch = uuid.uuid4().hex[:12] if len(items) > 1 else ""
-        issued = self._issue_many(form_id, items, batch, refused, loaded) if items else []
+        issued = self._issue_many(form_id, items, batch, refused, loaded, progress) if items else []
         if issued:
             self.ws.notify(Change("document", tuple(i.case_id for i in issued)))
             if form.reminder_rule:
                 self.ws.notify(Change("contact", tuple(i.case_id for i in issued)))
-        return BatchResult(tuple(issued), tuple(refused), self.pdf(issued, duplex) if issued else b"")
+        return BatchResult(
+            tuple(issued), tuple(refused), self.pdf(issued, duplex, progress) if issued else b""
+        )
 
     # ------------------------------------------------------------------ case facts (flags)
     def set_flag(self, case_id: int, flag: CaseFlag, since: date, note: str = "") -> None:

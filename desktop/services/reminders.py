@@ -39,6 +39,7 @@ from desktop.core.reminders import (
     suppress_covered,
 )
 from desktop.core.validation import check_text
+from desktop.services import operator
 from desktop.services.workspace import CaseInvalid, Change, Workspace
 from desktop.store import holidays as holiday_store
 from desktop.store import reminders as store
@@ -50,7 +51,6 @@ from desktop.store.database import transaction
 from desktop.store.lock import is_read_only
 
 RULES_KEY = "reminder_rules"
-ME_KEY = "reminders.me"  # {actor: handler name}: whose cases "我的" shows on this installation
 
 
 @functools.cache
@@ -203,26 +203,23 @@ class Reminders:
         self.workspace.notify(Change("settings"))
 
     def me(self) -> str:
-        value = settings_store.get_value(self.db, ME_KEY, {})
-        return str(value.get(self.workspace.actor, "")) if isinstance(value, dict) else ""
-
-    def set_me(self, handler: str) -> None:
-        value = settings_store.get_value(self.db, ME_KEY, {})
-        mapping = dict(value) if isinstance(value, dict) else {}
-        mapping[self.workspace.actor] = handler
-        settings_store.set_value(self.db, ME_KEY, mapping, self.workspace.actor)
-        self.workspace.notify(Change("settings"))
+        """Whose cases 我的 shows: the person using the program (see :mod:`desktop.services.operator`)."""
+        return operator.me(self.workspace)
 
     # ------------------------------------------------------------ the board
-    def board(self, today: date | None = None, handler: str | None = None, lazy: bool = False) -> Board:
+    def board(
+        self, today: date | None = None, handler: str | None = None, lazy: bool = False, text: str = ""
+    ) -> Board:
         """Every reminder due ``today`` (default: the workspace's today), optionally for one handler.
 
         The board is kept in the database (``reminder_board``). It is built from every case once for the
         rules and holiday table, then kept up to date case by case: the cases the audit log shows changed
         since, and, on another day, the cases whose reminders enter or leave their windows. Reopening the
         dashboard, acting on a reminder or starting a new day does not recompute a million cases.
-        ``lazy``: the lines are read from the database as they are looked at (for a view).
+        ``lazy``: the lines are read from the database as they are looked at (for a view). ``text``: only
+        the lines whose 案号 or party contain it (spaces ignored).
         """
+        text = "".join(text.split())
         today = today or self.workspace.today()
         table = self.holiday_table()
         rules = [r for r in self.rules() if r.enabled]
@@ -237,12 +234,12 @@ class Reminders:
         if changed is None or len(changed) > REBUILD_FROM:
             items = self.compute(rules, table, today)
             store.write_board(self.db, meta, items, None)  # for the next look; not read back now
-            return self._board_of(today, items, handler)
+            return self._board_of(today, items, handler, text)
         if changed or stored != meta:
             fresh = self.compute_cases(changed, rules, table, today)
             if not store.write_board(self.db, meta, fresh, changed):
-                return self._board_of(today, self.compute(rules, table, today), handler)
-        rows = store.read_board(self.db, today, handler, lazy)
+                return self._board_of(today, self.compute(rules, table, today), handler, text)
+        rows = store.read_board(self.db, today, handler, lazy, text)
         return Board(today, rows, handler, _counts(rows.due_dates, today))
 
     def slow_build_ahead(self, today: date) -> bool:
@@ -254,8 +251,13 @@ class Reminders:
         rules = [r for r in self.rules() if r.enabled]
         return not _rolls(store.board_meta(self.db), fingerprint(rules, self.holiday_table()), today)
 
-    def _board_of(self, today: date, items: list[ReminderItem], handler: str | None) -> Board:
-        mine = [i for i in items if not handler or i.handler == handler]
+    def _board_of(self, today: date, items: list[ReminderItem], handler: str | None, text: str = "") -> Board:
+        mine = [
+            i
+            for i in items
+            if (not handler or i.handler == handler)
+            and (not text or text in i.case_number or text in i.party)
+        ]
         states = store.states_of(self.db, {i.case_id for i in mine})
         return _sorted_board(today, apply_states(mine, states, today), handler)
 

@@ -6,7 +6,6 @@ transaction, and then tells the listeners what changed (the GUI turns that into 
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,6 +15,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.fee_relief import FeeRelief, relief_problems
 from desktop.core.model import Case, Contact, CourtSettings
 from desktop.core.validation import case_problems, check_text
+from desktop.services import operator
 from desktop.store import cases as case_store
 from desktop.store import fee_relief as relief_store
 from desktop.store import settings as settings_store
@@ -45,7 +45,9 @@ Listener = Callable[[Change], None]
 def _who(actor: str | None) -> str:
     import socket
 
-    return f"{actor or getpass.getuser()}@{socket.gethostname()}"
+    from desktop.services.operator import os_login
+
+    return f"{actor or os_login()}@{socket.gethostname()}"
 
 
 class Workspace:
@@ -56,7 +58,8 @@ class Workspace:
         today: Callable[[], date] = date.today,
     ) -> None:
         self.db = db
-        self.actor = actor or getpass.getuser()
+        # who every record names: the person chosen on this PC, else the login (desktop.services.operator)
+        self.actor = actor or operator.actor_for(self.path)
         self.today = today
         self._listeners: list[Listener] = []
 

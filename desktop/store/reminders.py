@@ -942,11 +942,14 @@ class BoardRows(Sequence[ReminderItem]):
         return self._item(self._row(index))
 
 
-def read_board(db: Database, today: date, handler: str | None = None, lazy: bool = False) -> BoardRows:
+def read_board(
+    db: Database, today: date, handler: str | None = None, lazy: bool = False, text: str = ""
+) -> BoardRows:
     """The stored board's lines (for one handler) in display order: by due date (overdue first, most
     overdue on top), then case number and rule; days overdue counted to ``today``. Lines marked done,
     or postponed to a later day, are left out (stored states apply as in
-    :func:`desktop.core.reminders.apply_states`). ``lazy``: read only the keys now (for a view)."""
+    :func:`desktop.core.reminders.apply_states`). ``lazy``: read only the keys now (for a view).
+    ``text``: only the lines whose 案号 or party contain it (the page's search box)."""
     columns = (
         "b.case_id, b.rule_id, b.due_date"
         if lazy
@@ -962,6 +965,10 @@ def read_board(db: Database, today: date, handler: str | None = None, lazy: bool
     if handler:
         sql += " AND b.handler = ?"
         params.append(handler)
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql += " AND (b.case_number LIKE ? ESCAPE '\\' OR b.party LIKE ? ESCAPE '\\')"
+        params += [like, like]
     sql += " ORDER BY b.due_date, b.case_number, b.rule_id"
     found = db.conn.execute(sql, params).fetchall()
     if lazy:

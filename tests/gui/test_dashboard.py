@@ -31,7 +31,7 @@ D = date.fromisoformat
 def _overdue(workspace: Workspace, number: str, unreachable: bool = False, **changes: object) -> int:
     """A judgment whose deadline 2025-06-05 passed unpaid and nobody urged: its 催告书 is one day overdue.
     The debtor has a phone number unless ``unreachable``."""
-    base = make_case(number, deadline=D("2025-06-05"), payments=(), **changes)
+    base = make_case(number, **{"deadline": D("2025-06-05"), "payments": (), **changes})
     ob = replace(base.obligations[0], installments=())
     phone = "" if unreachable else "0464-8123456"
     parties = tuple(replace(p, phone=phone) if p.role.owes else p for p in base.parties)
@@ -221,17 +221,14 @@ def test_mark_done(qtbot, page: DashboardPage, workspace: Workspace) -> None:  #
     assert "已当面送达催告书" in detail
 
 
-def test_scope_mine_all_and_by_handler(page: DashboardPage, workspace: Workspace) -> None:
+def test_scope_all_and_by_handler(page: DashboardPage, workspace: Workspace) -> None:
     _overdue(workspace, "（2025）黑0902民初123号")
     _overdue(workspace, "（2025）黑0902民初124号", handler="李春雨")
+    # the person using the program (测试员) handles no case: no 我的, the page opens on 全庭
+    assert page.scope.findData("__mine__") == -1
     assert page.scope.currentData() == "__all__"
     assert len(_rows(page)) == 2
     page.scope.setCurrentIndex(page.scope.findData("李春雨"))
-    assert _rows(page) == [("（2025）黑0902民初124号", "urge")]
-    assert page.me_button.isEnabled()
-    page.me_button.click()
-    assert page.scope.currentData() == "__mine__"
-    assert page.scope.currentText() == "我的（李春雨）"
     assert _rows(page) == [("（2025）黑0902民初124号", "urge")]
 
 
@@ -351,3 +348,57 @@ def test_a_debtor_without_contact_details_is_asked_for_them_not_sent_a_document(
     page.issue_document()
     assert "补充电话或住址" in told[0]
     assert opened == [case_id]
+
+
+def _item_rows_spanning(page: DashboardPage) -> list[tuple[int, str]]:
+    """Reminder rows drawn as one cell across the table (only their date would show)."""
+    return [
+        (r, item.case_number)
+        for r in range(page.model.rowCount())
+        if (item := page.model.item(r)) is not None and page.table.columnSpan(r, 0) != 1
+    ]
+
+
+def test_rows_stay_whole_after_a_call_shrinks_a_group(
+    qtbot, page: DashboardPage, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    """A group shrinking by one moves the next group's header up a row: the row it left, now a reminder,
+    must show all its cells, not the header's span (it showed only its date until restart)."""
+    _overdue(workspace, "（2025）黑0902民初123号")
+    _overdue(workspace, "（2025）黑0902民初124号")
+    _overdue(workspace, "（2025）黑0902民初125号", deadline=D("2025-06-06"))  # 催告书 due today
+    headers = [row for row, _g in page.model.header_rows()]
+    assert headers == [0, 3]
+    assert _item_rows_spanning(page) == []
+    _select(page, "（2025）黑0902民初123号")
+    page.contact()
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # type: ignore[union-attr]
+    assert [row for row, _g in page.model.header_rows()] == [0, 2]
+    assert page.model.index(3, 2).data() == "（2025）黑0902民初125号"
+    assert _item_rows_spanning(page) == []
+    assert page.table.columnSpan(2, 0) == page.model.columnCount()  # the moved header still spans
+    # folding a group moves the headers too
+    page.open_row(0)
+    assert [row for row, _g in page.model.header_rows()] == [0, 1]
+    assert _item_rows_spanning(page) == []
+    assert page.table.columnSpan(1, 0) == page.model.columnCount()
+
+
+def test_a_count_chip_shows_only_its_group(qtbot, page: DashboardPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    """The chips looked like buttons but did nothing: a click shows only that group, again shows all."""
+    _overdue(workspace, "（2025）黑0902民初123号")
+    _overdue(workspace, "（2025）黑0902民初125号", deadline=D("2025-06-06"))  # 催告书 due today
+    assert len(_rows(page)) == 2
+    today_chip = page.count_labels[Group.TODAY]
+    assert today_chip.text() == "今日 1"
+    qtbot.mouseClick(today_chip, Qt.MouseButton.LeftButton)
+    assert _rows(page) == [("（2025）黑0902民初125号", "urge")]
+    assert today_chip.isChecked() and not page.count_labels[Group.OVERDUE].isChecked()
+    assert page.model.index(0, 0).data() == "▸ 逾期（1）"  # folded, still there
+    assert page.current_item() is not None and page.current_item().case_number == "（2025）黑0902民初125号"  # type: ignore[union-attr]
+    assert page.table.columnSpan(0, 0) == page.table.columnSpan(1, 0) == page.model.columnCount()
+    qtbot.mouseClick(page.count_labels[Group.OVERDUE], Qt.MouseButton.LeftButton)
+    assert _rows(page) == [("（2025）黑0902民初123号", "urge")]
+    qtbot.mouseClick(page.count_labels[Group.OVERDUE], Qt.MouseButton.LeftButton)  # again: all
+    assert len(_rows(page)) == 2
+    assert not any(chip.isChecked() for chip in page.count_labels.values())

@@ -170,6 +170,8 @@ def test_navigation_reaches_every_area(qtbot, workspace: Workspace) -> None:  # 
     assert all(window.nav.item(i).toolTip() == "" for i in range(window.nav.count()))
     assert set(window.area_pages) == {"督促看板", "文书", "诚信履行名单", "审破衔接", "统计"}
     assert "七台河市新兴区人民法院" in window.windowTitle()
+    # the application's name is added by Qt (its display name): the title does not repeat it
+    assert "法庭自动履行工作台" not in window.windowTitle()
     # it opens on what is due today
     assert window.nav.currentRow() == 1
     assert window.pages.currentWidget() is window.area_pages["督促看板"]
@@ -214,3 +216,49 @@ def test_the_window_fits_a_small_screen(qtbot, workspace: Workspace, monkeypatch
     qtbot.addWidget(roomy)
     roomy.show_on_screen()
     assert (roomy.width(), roomy.height()) == main_window.PREFERRED_SIZE
+
+
+def test_a_change_elsewhere_keeps_the_selected_case_beyond_the_first_page(
+    qtbot, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    """Saving a fee-relief entry (any change) refreshes the ledger: the selection stayed on row 0 when the
+    case was not on the first page of 200 rows fetched."""
+    from dataclasses import replace
+    from datetime import date
+
+    from desktop.core.fee_relief import FeeRelief
+    from desktop.gui.ledger_model import PAGE
+    from desktop.gui.ledger_page import LedgerPage
+    from desktop.gui.main_window import Changes
+
+    base = make_case()
+    for n in range(1, PAGE + 31):
+        workspace.save_case(replace(base, case_number=f"（2025）黑0902民初{n}号"))
+    page = LedgerPage(workspace)
+    qtbot.addWidget(page)
+    changes = Changes(page)
+    workspace.subscribe(changes.changed.emit)
+    changes.changed.connect(lambda _change: page.refresh())  # as the main window does
+    row = PAGE + 20
+    page.table.selectRow(row)
+    chosen = page.selected_case_id()
+    assert chosen is not None
+    workspace.save_fee_relief(chosen, FeeRelief("张三丰", date(2025, 6, 10), 250_00))
+    assert page.selected_case_id() == chosen
+    assert page.table.currentIndex().row() == row
+
+
+def test_every_ledger_column_fits_1366_by_768(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    for n in range(1, 41):  # more rows than fit: the vertical scroll bar takes its room too
+        workspace.save_case(replace(make_case(), case_number=f"（2025）黑0902民初{n}号"))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.setGeometry(0, 0, 1366, 768)
+    window.show()
+    window.nav.setCurrentRow(0)
+    qtbot.waitExposed(window)
+    table = window.ledger.table
+    assert table.verticalScrollBar().isVisible()
+    assert table.horizontalHeader().length() <= table.viewport().width()  # the last, 逾期, was cut off
