@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,7 +53,20 @@ def _demo_database() -> Path:
     return path
 
 
+def _smoke_home() -> Path | None:
+    """The smoke test's data folder: TRIBUNAL_DESK_HOME when given, else a new one (returned, to remove)."""
+    if os.environ.get("TRIBUNAL_DESK_HOME"):
+        return None
+    home = Path(tempfile.mkdtemp(prefix="tribunal-desk-smoke-"))
+    os.environ["TRIBUNAL_DESK_HOME"] = str(home)
+    return home
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
+    if args.smoke_test:
+        from desktop.gui import smoke
+
+        return smoke.run(args.db)
     from desktop.gui.app import run
 
     return run(_demo_database() if args.demo else args.db)
@@ -61,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时生成）")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="自检：在新的数据目录（或 TRIBUNAL_DESK_HOME）中打开演示库、看板、生成一份文书 PDF、备份并校验后退出",
+    )
     parser.set_defaults(func=_cmd_gui)
     # --db after the command too; SUPPRESS keeps a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
@@ -73,14 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    fresh_home = _smoke_home() if getattr(args, "smoke_test", False) else None
     _setup_logging()
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        if fresh_home is not None and code == 0:
+            logging.shutdown()  # the log file must be closed before its folder goes (Windows)
+            logging.getLogger().handlers.clear()
+            shutil.rmtree(fresh_home, ignore_errors=True)
+        return code
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head or more, which stopped reading: not an error
-        import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that flushing stdout at exit raises nothing
