@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke-test",
         action="store_true",
-        help="自检：在新的数据目录（或 TRIBUNAL_DESK_HOME）中打开演示库、看板、生成一份文书 PDF、备份并校验后退出",
+        help="自检：在新数据目录（或 TRIBUNAL_DESK_HOME）打开演示库和看板、生成一份文书 PDF、备份并校验后退出",
     )
     parser.set_defaults(func=_cmd_gui)
     # --db after the command too; SUPPRESS keeps a value given before the command.
