@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke-test",
         action="store_true",
-        help="自检：在新数据目录（或 TRIBUNAL_DESK_HOME）打开演示库和看板、生成一份文书 PDF、备份并校验后退出",
+        help="自检：在新数据目录（或 TRIBUNAL_DESK_HOME）打开演示库和看板、生成文书 PDF、备份校验后退出",
     )
     parser.set_defaults(func=_cmd_gui)
     # --db after the command too; SUPPRESS keeps a value given before the command.
@@ -107,7 +107,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head or more, which stopped reading: not an error
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that flushing stdout at exit raises nothing
         return 0
