@@ -22,6 +22,7 @@ from desktop.store.database import StoreError
 
 # Feature modules under desktop/commands/, each with register(sub, common).
 COMMANDS: tuple[str, ...] = ("demo", "documents", "whitelist", "reminders", "statistics", "backup", "excel")
+COMMANDS += ("doctor",)  # what this PC lacks to run the program (issue 17)
 DEMO_CASES = 2000
 
 
@@ -63,6 +64,13 @@ def _smoke_home() -> Path | None:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.commands.doctor import missing_libraries, missing_message, wants_xcb
+
+    if wants_xcb():  # Qt aborts (exit 134) without its X libraries: say which, and how to install them
+        missing = missing_libraries()
+        if missing:
+            print(missing_message(missing), file=sys.stderr)
+            return 3
     if args.smoke_test:
         from desktop.gui import smoke
 
