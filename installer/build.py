@@ -101,7 +101,8 @@ def smoke(command: list[str], home: Path, platform: str | None = "offscreen") ->
     unexpected = unexpected_lines(err)
     if code != 0 or OK_MARK not in output or unexpected:
         print(output, file=sys.stderr)
-        raise SystemExit(f"smoke test failed: {' '.join(command)} (exit {code}; unexpected stderr: {unexpected})")
+        shown = " ".join(command)
+        raise SystemExit(f"smoke test failed: {shown} (exit {code}; unexpected stderr: {unexpected})")
     return (window if window is not None else float("nan")), output
 
 
@@ -142,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
 
     frozen = start_times([str(exe)], args.runs)
     source = start_times([sys.executable, "-m", "desktop"], args.runs)
+
+    def times(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} s ({', '.join(f'{t:.2f}' for t in values)})"
+
     report = "\n".join(
         [
             "# Bundle build report",
@@ -149,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             f"- bundle: `{exe.parent}`, {size / (1 << 20):.0f} MB in {count:,} files"
             + (f", built in {seconds:.0f} s" if seconds else ""),
             f"- launch to main window (median of {args.runs} warm starts, offscreen, 2,000-case demo):",
-            f"  - frozen bundle: {statistics.median(frozen):.2f} s ({', '.join(f'{t:.2f}' for t in frozen)})",
-            f"  - python -m desktop: {statistics.median(source):.2f} s ({', '.join(f'{t:.2f}' for t in source)})",
+            f"  - frozen bundle: {times(frozen)}",
+            f"  - python -m desktop: {times(source)}",
             f"- platform: {sys.platform}, Python {sys.version.split()[0]}",
             "",
         ]
