@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -64,18 +62,6 @@ def _choose_font(app: QApplication) -> None:
     app.setFont(font)
 
 
-def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-    log.error("unhandled error", exc_info=(kind, value, tb))
-    text = "".join(traceback.format_exception(kind, value, tb))
-    QMessageBox.critical(
-        None,
-        _("程序错误"),
-        _("程序遇到内部错误，已记入日志 {0}。已保存的数据不受影响。\n\n{1}").format(
-            paths.log_file(), text[-1500:]
-        ),
-    )
-
-
 def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -87,13 +73,14 @@ def application() -> QApplication:
 
 
 def run(db_path: Path | None) -> int:
+    from desktop.gui import crash
     from desktop.gui.backup_dialog import backup_on_exit, open_workspace, release_workspace
     from desktop.gui.court_dialog import CourtDialog
     from desktop.gui.main_window import MainWindow
     from desktop.gui.threads import wait_for_all
 
     app = application()
-    sys.excepthook = _excepthook
+    crash.install(app)  # uncaught errors and fatal signals to the log, with a dialog to copy the report
     try:
         workspace = open_workspace(db_path)  # single-instance lock: read-only or nothing when in use
     except StoreError as exc:
@@ -106,6 +93,7 @@ def run(db_path: Path | None) -> int:
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
     ):
         return 0
+    workspace.subscribe(lambda change: crash.remember(f"保存 {change.what}"))
     window = MainWindow(workspace)
     window.show_on_screen()
     code = app.exec()

@@ -141,8 +141,11 @@ def _steps(report: Report, db_path: Path | None) -> None:
     def start_qt() -> str:
         from PySide6.QtCore import qVersion
 
+        from desktop.gui import crash
+
         app = application()
         state["app"] = app
+        crash.install(app)
         font = app.font().family()
         return f"Tribunal Desk {__version__}，Qt {qVersion()}，平台 {app.platformName()}，字体 {font}"
 
@@ -224,6 +227,9 @@ def _steps(report: Report, db_path: Path | None) -> None:
         if workspace is not None:
             workspace.close()
             release_workspace(workspace)
+        from desktop.gui import crash
+
+        crash.uninstall()
         return ""
 
     report.step("启动 Qt", start_qt)
