@@ -8,6 +8,7 @@ tribunal-desk COMMAND --help                      every other command (see deskt
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
@@ -100,7 +101,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console() -> None:
+    """Chinese output never stops the CLI: a Windows console on code page 936 (GBK) cannot show every
+    character (✓, rare surnames); those are replaced instead of raising UnicodeEncodeError. On UTF-8
+    consoles (chcp 65001, Linux) nothing changes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # one that cannot be: left as it is
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _console()
     args = build_parser().parse_args(argv)
     fresh_home = _smoke_home() if getattr(args, "smoke_test", False) else None
     _setup_logging()
