@@ -34,17 +34,16 @@ def main() -> int:
     if len(sys.argv) > 2:
         window.nav.setCurrentRow(int(sys.argv[2]))
     window.show_on_screen()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    settled = time.monotonic() + 2  # the board and the layout settle
+    while time.monotonic() < settled:
         app.processEvents()
         time.sleep(0.02)
-        if time.monotonic() > deadline - 18:  # two seconds for the board and the layout to settle
-            break
     screen = window.screen()
     window.grab().save(str(out))
     print(
         f"{out}: window {window.width()}×{window.height()} logical, screen "
-        f"{screen.geometry().width()}×{screen.geometry().height()} logical, ratio {screen.devicePixelRatio():g}, "
+        f"{screen.geometry().width()}×{screen.geometry().height()} logical, "
+        f"ratio {screen.devicePixelRatio():g}, "
         f"font {app.font().family()} {app.font().pointSizeF():g} pt"
     )
     window.close()
