@@ -76,7 +76,12 @@ class Report:
 
 @contextlib.contextmanager
 def captured_stderr() -> Iterator[Callable[[], str]]:
-    """Redirect file descriptor 2 (Python, Qt and C libraries alike) into a file; yields a reader."""
+    """Redirect file descriptor 2 (Python, Qt and C libraries alike) into a file; yields a reader.
+
+    A windowed program on Windows has no stderr (``sys.stderr`` is None): nothing to capture then."""
+    if sys.stderr is None:
+        yield lambda: ""
+        return
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as sink:
@@ -89,7 +94,8 @@ def captured_stderr() -> Iterator[Callable[[], str]]:
         try:
             yield read
         finally:
-            sys.stderr.flush()
+            if sys.stderr is not None:
+                sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
             sink.seek(0)
@@ -107,8 +113,14 @@ def _wait_until(app: Any, done: Callable[[], bool], what: str, seconds: float = 
 
 def run(db_path: Path | None, out: IO[str] | None = None) -> int:
     """The smoke test on ``db_path`` (None: the demo in the data folder). 0 when every step passed."""
-    out = out or sys.stdout
-    watchdog = os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace")
+    from desktop import paths
+
+    out = out or sys.stdout  # None in a windowed program on Windows: then only the exit status tells
+    watchdog = (
+        open(paths.log_file(), "a", encoding="utf-8")  # noqa: SIM115 - closed below
+        if sys.stderr is None
+        else os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace")
+    )
     faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=watchdog)
     report = Report(out)
     started = time.perf_counter()
@@ -121,7 +133,7 @@ def run(db_path: Path | None, out: IO[str] | None = None) -> int:
         faulthandler.cancel_dump_traceback_later()
         watchdog.close()
     captured = stderr()
-    if captured.strip():
+    if captured.strip() and sys.stderr is not None:
         sys.stderr.write(captured)
     if unexpected and not report.failed:
         report.failed = "标准错误输出中有未预期的内容：\n  " + "\n  ".join(unexpected[:20])

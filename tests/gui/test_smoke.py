@@ -85,3 +85,25 @@ def test_a_step_that_fails_or_an_unexpected_stderr_line_fails_the_run(
     out = io.StringIO()
     assert smoke.run(None, out) == code
     assert (smoke.OK_MARK if code == 0 else smoke.FAIL_MARK) in out.getvalue()
+
+
+@pytest.mark.slow
+def test_smoke_test_of_a_windowed_program_without_stdout_or_stderr_reports_by_its_exit_status(
+    tmp_path: Path,
+) -> None:
+    # PyInstaller's windowed program on Windows: sys.stdout and sys.stderr are None.
+    code = (
+        "import sys\n"
+        "sys.stdout = None\n"
+        "sys.stderr = None\n"
+        "from desktop.cli import main\n"
+        "status = main(['--demo', '--smoke-test'])\n"
+        f"open({str(tmp_path / 'status')!r}, 'w').write(str(status))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TRIBUNAL_DESK_HOME"}
+    env.update(QT_QPA_PLATFORM="offscreen", TRIBUNAL_DESK_HOME=str(tmp_path / "home"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=280)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert (tmp_path / "status").read_text() == "0"
+    assert (tmp_path / "home" / "smoke-test.pdf").exists()
