@@ -8,9 +8,13 @@ tribunal-desk COMMAND --help                      every other command (see deskt
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "excel",
     "server",
     "screening",
+    "doctor",  # what this PC lacks to run the program (issue 17)
 )
 DEMO_CASES = 2000
 
@@ -61,7 +66,27 @@ def _demo_database() -> Path:
     return path
 
 
+def _smoke_home() -> Path | None:
+    """The smoke test's data folder: TRIBUNAL_DESK_HOME when given, else a new one (returned, to remove)."""
+    if os.environ.get("TRIBUNAL_DESK_HOME"):
+        return None
+    home = Path(tempfile.mkdtemp(prefix="tribunal-desk-smoke-"))
+    os.environ["TRIBUNAL_DESK_HOME"] = str(home)
+    return home
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.commands.doctor import missing_libraries, missing_message, wants_xcb
+
+    if wants_xcb():  # Qt aborts (exit 134) without its X libraries: say which, and how to install them
+        missing = missing_libraries()
+        if missing:
+            print(missing_message(missing), file=sys.stderr)
+            return 3
+    if args.smoke_test:
+        from desktop.gui import smoke
+
+        return smoke.run(args.db)
     from desktop.gui.app import run
 
     return run(_demo_database() if args.demo else args.db)
@@ -85,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（首次使用时生成）")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="自检：在新数据目录（或 TRIBUNAL_DESK_HOME）打开演示库和看板、生成文书 PDF、备份校验后退出",
+    )
     parser.set_defaults(func=_cmd_gui)
     # --db after the command too; SUPPRESS keeps a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
@@ -95,18 +125,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console() -> None:
+    """Chinese output never stops the CLI: a Windows console on code page 936 (GBK) cannot show every
+    character (✓, rare surnames); those are replaced instead of raising UnicodeEncodeError. On UTF-8
+    consoles (chcp 65001, Linux) nothing changes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # one that cannot be: left as it is
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _console()
     args = build_parser().parse_args(argv)
     restrict_umask()  # every file the program creates is its user's alone (personal data, PIPL)
+    fresh_home = _smoke_home() if getattr(args, "smoke_test", False) else None
     _setup_logging()
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        if fresh_home is not None and code == 0:
+            logging.shutdown()  # the log file must be closed before its folder goes (Windows)
+            logging.getLogger().handlers.clear()
+            shutil.rmtree(fresh_home, ignore_errors=True)
+        return code
     except StoreError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head or more, which stopped reading: not an error
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that flushing stdout at exit raises nothing
         return 0

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -18,29 +16,50 @@ from desktop.store.database import StoreError
 log = logging.getLogger(__name__)
 
 # Preferred UI fonts: Windows' own, then what Linux court PCs (统信UOS/麒麟) and CI carry.
-UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "SimSun", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
+UI_FONTS = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimSun",
+)
+# The Chinese face the program ships for its PDFs (resources/fonts, see desktop/documents/fonts.py): also
+# registered with Qt at start, the UI's last fallback, so that labels never show empty boxes on a PC
+# without a system CJK font.
+BUNDLED_UI_FONT = "AR PL UMing CN"
+_bundled: list[str] | None = None
+
+
+def register_bundled_font() -> list[str]:
+    """Register the shipped CJK collection with Qt (once); its family names, or [] when it cannot load."""
+    global _bundled
+    if _bundled is None:
+        from desktop.documents.fonts import BUNDLED_FILE
+
+        path = paths.resources_dir() / "fonts" / BUNDLED_FILE
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        _bundled = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not _bundled:
+            log.warning("bundled UI font not loaded: %s", path)
+    return _bundled
+
+
+def ui_families(available: set[str], default: str, bundled: list[str]) -> list[str]:
+    """The UI's font families, best first: a preferred CJK face when installed (else the platform's default
+    for Latin text), then the bundled face for every character the first lacks."""
+    chosen = next((f for f in UI_FONTS if f in available), default)
+    fallback = [BUNDLED_UI_FONT] if BUNDLED_UI_FONT in bundled else bundled[:1]
+    return [chosen, *(f for f in fallback if f != chosen)]
 
 
 def _choose_font(app: QApplication) -> None:
-    families = set(QFontDatabase.families())
-    for family in UI_FONTS:
-        if family in families:
-            font = QFont(family)
-            font.setPointSize(10)
-            app.setFont(font)
-            return
-
-
-def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-    log.error("unhandled error", exc_info=(kind, value, tb))
-    text = "".join(traceback.format_exception(kind, value, tb))
-    QMessageBox.critical(
-        None,
-        _("程序错误"),
-        _("程序遇到内部错误，已记入日志 {0}。已保存的数据不受影响。\n\n{1}").format(
-            paths.log_file(), text[-1500:]
-        ),
-    )
+    bundled = register_bundled_font()
+    font = QFont(app.font())
+    font.setFamilies(ui_families(set(QFontDatabase.families()), font.family(), bundled))
+    font.setPointSize(10)
+    app.setFont(font)
 
 
 def application() -> QApplication:
@@ -57,6 +76,7 @@ def application() -> QApplication:
 
 
 def run(db_path: Path | None) -> int:
+    from desktop.gui import crash
     from desktop.gui.backup_dialog import backup_on_exit, release_workspace
     from desktop.gui.court_dialog import CourtDialog
     from desktop.gui.main_window import MainWindow
@@ -64,7 +84,7 @@ def run(db_path: Path | None) -> int:
     from desktop.gui.threads import wait_for_all
 
     app = application()
-    sys.excepthook = _excepthook
+    crash.install(app)  # uncaught errors and fatal signals to the log, with a dialog to copy the report
     try:
         # this PC's file under the single-instance lock (read-only or nothing when in use), or the server
         workspace = open_at_start(db_path)
@@ -78,6 +98,7 @@ def run(db_path: Path | None) -> int:
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
     ):
         return 0
+    workspace.subscribe(lambda change: crash.remember(f"保存 {change.what}"))
     window = MainWindow(workspace)
     window.show_on_screen()
     from desktop.gui.operator_dialog import ask_once

@@ -28,6 +28,12 @@ def write_whole(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         make_private(tmp)  # mkstemp made it 0600: notices and exports hold personal data, so it stays so
         os.replace(tmp, path)
+    except PermissionError as exc:
+        # Windows refuses to replace a file another program holds open (a PDF reader showing it).
+        raise StoreError(
+            f"无法写入 {path}（{exc.strerror or exc}）：该文件可能正被其他程序（如 PDF 阅读器、Excel）打开，"
+            "请关闭后重试，或换一个文件名。"
+        ) from exc
     except OSError as exc:
         raise StoreError(f"无法写入 {path}（{exc.strerror or exc}）") from exc
     finally:
