@@ -19,7 +19,8 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _progress(table: str, done: int) -> None:
-    print(f"\r{table}：{done:,} 行", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():  # a line that counts up; nothing in a log
+        print(f"\r{table}：{done:,} 行    ", end="", file=sys.stderr, flush=True)
 
 
 def _url(args: argparse.Namespace) -> str:

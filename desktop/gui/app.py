@@ -98,6 +98,9 @@ def run(db_path: Path | None) -> int:
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
     ):
         return 0
+    from desktop.services.operator import hold_until_signed_in
+
+    hold_until_signed_in(workspace)  # a person with a password is named only once they have signed in
     workspace.subscribe(lambda change: crash.remember(f"保存 {change.what}"))
     window = MainWindow(workspace)
     window.show_on_screen()

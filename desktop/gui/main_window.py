@@ -166,6 +166,10 @@ class MainWindow(QMainWindow):
         self.operator_button = QPushButton(_("更换使用人…"))
         self.operator_button.clicked.connect(self.choose_operator)
         person.addWidget(self.operator_button)
+        self.password_button = QPushButton(_("登录密码…"))
+        self.password_button.setToolTip(_("多台电脑共用服务器时，为自己的名字设密码，别人不能以你的名义登录"))
+        self.password_button.clicked.connect(self.set_password)
+        person.addWidget(self.password_button)
         person.addStretch(1)
         col.addLayout(person)
         dashboard = self.area_pages.get(_("督促看板"))
@@ -200,6 +204,13 @@ class MainWindow(QMainWindow):
         self.operator_dialog = OperatorDialog(self.workspace, self)
         self.operator_dialog.open()
         return self.operator_dialog
+
+    def set_password(self) -> QDialog:
+        from desktop.gui.operator_dialog import PasswordDialog
+
+        self.password_dialog = PasswordDialog(self.workspace, self)
+        self.password_dialog.open()
+        return self.password_dialog
 
     def _update_operator(self) -> None:
         """本机使用人 on the settings page and in the status bar."""

@@ -124,3 +124,64 @@ def set_operator(workspace: Workspace, name: str) -> None:
 def me(workspace: Workspace) -> str:
     """Whose cases the 督促看板's 我的 shows: the person using the program, when they handle cases."""
     return workspace.actor if workspace.actor in workspace.handler_names() else ""
+
+
+# ---------------------------------------------------------------- passwords (server mode)
+# On a server every PC of the tribunal reaches the same records, so a person may protect their name with
+# a password (desktop.core.staff): then this PC names them only after the password was given in this
+# session; until then records name the operating-system login, as before anyone was chosen.
+
+
+def password_required(workspace: Workspace, name: str) -> bool:
+    from desktop.store import staff
+
+    return bool(name) and bool(staff.password_hash(workspace.db, name))
+
+
+def hold_until_signed_in(workspace: Workspace) -> bool:
+    """At start: when the person chosen on this PC has a password, records name the login until they sign
+    in (:func:`sign_in`). True when a sign-in is needed."""
+    name = chosen(workspace.path)
+    if name and password_required(workspace, name):
+        workspace.actor = os_login()
+        return True
+    return False
+
+
+def needs_sign_in(workspace: Workspace) -> bool:
+    """Nobody chosen yet, or the chosen person has a password and has not given it in this session."""
+    name = chosen(workspace.path)
+    return needs_choice(workspace) or (
+        bool(name) and workspace.actor != name and password_required(workspace, name)
+    )
+
+
+def sign_in(workspace: Workspace, name: str, password: str) -> None:
+    """Choose ``name`` on this PC, checking their password when they have one (refused otherwise)."""
+    from desktop.core.staff import verify_password
+    from desktop.services.workspace import CaseInvalid
+    from desktop.store import staff
+
+    if not verify_password(password, staff.password_hash(workspace.db, name.strip())):
+        raise CaseInvalid([ValidationError("登录密码", f"“{name}”的登录密码不对")])
+    set_operator(workspace, name)
+
+
+def set_password(workspace: Workspace, new_password: str, old_password: str = "") -> None:
+    """The person using the program sets (or, with '', removes) their own password; the current one is
+    asked for when there is one."""
+    from desktop.core.staff import check_new_password, hash_password, verify_password
+    from desktop.services.workspace import CaseInvalid, Change
+    from desktop.store import staff
+
+    name = workspace.actor
+    if name not in workspace.handler_names():
+        raise CaseInvalid([ValidationError("使用人", "请先在“设置”中选择本机使用人")])
+    if not verify_password(old_password, staff.password_hash(workspace.db, name)):
+        raise CaseInvalid([ValidationError("原密码", "原密码不对")])
+    try:
+        stored = hash_password(check_new_password(new_password)) if new_password else ""
+    except ValidationError as exc:
+        raise CaseInvalid([exc]) from exc
+    staff.set_password_hash(workspace.db, name, stored, workspace.actor)
+    workspace.notify(Change("settings"))

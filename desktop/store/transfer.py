@@ -121,6 +121,11 @@ def copy_all(source: Connection, target: Connection, progress: Progress | None =
     # schema_migrations: both sides were built to the same version, each recording it itself
     shared = [t for t in tables(target) if t in set(tables(source)) and t != "schema_migrations"]
     server = dialect(target) == "postgresql"
+    # A bulk load into a server builds its secondary indexes once at the end, not row by row (the
+    # million-case demo: 9 minutes otherwise); the planner is then given statistics (ANALYZE).
+    indexes = _secondary_indexes(target) if server else []
+    for name, _definition in indexes:
+        target.execute(f'DROP INDEX "{name}"')
     for table in shared:
         cols = [c for c in columns(target, table) if c in set(columns(source, table))]
         if server:
@@ -141,7 +146,21 @@ def copy_all(source: Connection, target: Connection, progress: Progress | None =
         if server:
             target.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     if server:
+        for _name, definition in indexes:
+            target.execute(definition)
         sync_ids(target, [t for t in shared if "id" in columns(target, t)])
+        target.execute("ANALYZE")
+
+
+def _secondary_indexes(conn: Connection) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of a server's indexes that no constraint owns."""
+    return [
+        (str(r[0]), str(r[1]))
+        for r in conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+    ]
 
 
 def figures(conn: Connection) -> tuple[TableFigures, ...]:
