@@ -65,11 +65,11 @@ def open_workspace(path: Path | str | None, read_only_ok: bool = False) -> Works
 
 def _open_read_only(target: Path, in_use: StoreError) -> Workspace:
     from desktop.services.workspace import Workspace
-    from desktop.store.database import schema_version
+    from desktop.store.database import current_version, schema_version
     from desktop.store.lock import open_read_only
 
     db = open_read_only(target)
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    version = current_version(db.conn)
     if version != schema_version():
         db.conn.close()
         raise StoreError(

@@ -48,7 +48,7 @@ from desktop.i18n import _
 from desktop.services import backup as service
 from desktop.services.workspace import Change, Workspace
 from desktop.store import backup as store
-from desktop.store.database import StoreError, open_database, schema_version
+from desktop.store.database import StoreError, current_version, open_database, schema_version
 from desktop.store.lock import DatabaseInUse, DatabaseLock, acquire, open_read_only
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def open_workspace(path: Path | None, parent: QWidget | None = None) -> Workspac
         if answer != QMessageBox.StandardButton.Yes:
             return None
         db = open_read_only(target)
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        version = current_version(db.conn)
         if version != schema_version():
             db.conn.close()
             raise StoreError(

@@ -6,13 +6,12 @@ reminders a contact answers are listed, ticked: the contact answers them as it w
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.model import ContactMethod
 from desktop.core.reminders import ReminderItem
-from desktop.gui.dashboard_page import _Dialog
-from desktop.gui.fields import combo_value, enum_combo
+from desktop.gui.dashboard_page import _ContactDialog
+from desktop.gui.fields import combo_value
 from desktop.i18n import _
 from desktop.services.contacts import contact_parties, open_reminders, record_case_contact
 from desktop.services.workspace import Workspace
@@ -23,7 +22,7 @@ def _reminder_text(item: ReminderItem) -> str:
     return _("{0}（到期 {1}{2}）").format(item.title, item.due_date.isoformat(), overdue)
 
 
-class CaseContactDialog(_Dialog):
+class CaseContactDialog(_ContactDialog):
     def __init__(self, workspace: Workspace, case_id: int, parent: QWidget | None) -> None:
         super().__init__(_("登记督促"), parent)
         self.workspace = workspace
@@ -34,13 +33,7 @@ class CaseContactDialog(_Dialog):
         self.party.setEditable(True)
         self.party.addItems(contact_parties(case))
         self.form.addRow(_("对象"), self.party)
-        self.method = enum_combo(ContactMethod, ContactMethod.PHONE)
-        self.form.addRow(_("方式（Ctrl+1–8）"), self.method)
-        self.outcome = QLineEdit(self)
-        self.outcome.setPlaceholderText(_("如：已接通，义务人表示将于期限内履行"))
-        self.form.addRow(_("结果"), self.outcome)
-        self.note = QLineEdit(self)
-        self.form.addRow(_("备注"), self.note)
+        self.add_contact_fields()
         self.reminders = open_reminders(workspace, case_id)
         self.answers: list[tuple[QCheckBox, ReminderItem]] = []
         box = QWidget(self)
@@ -55,11 +48,6 @@ class CaseContactDialog(_Dialog):
             col.addWidget(QLabel(_("本案今日没有待督促的提醒，登记为一般督促记录。"), box))
         self.form.addRow(_("回应提醒"), box)
         self.finish_layout()
-        for number, method in enumerate(ContactMethod, start=1):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(
-                lambda m=method: self.method.setCurrentIndex(self.method.findText(m.value))
-            )
         self.outcome.setFocus()
 
     def answering(self) -> list[ReminderItem]:

@@ -358,13 +358,31 @@ class _Dialog(QDialog):
         self.accept()
 
 
+class _ContactDialog(_Dialog):
+    """A dialog that records a contact: 方式 (Ctrl+1–8 picks one), 结果 and 备注."""
+
+    def add_contact_fields(self) -> None:
+        self.method = enum_combo(ContactMethod, ContactMethod.PHONE)
+        self.form.addRow(_("方式（Ctrl+1–8）"), self.method)
+        self.outcome = QLineEdit(self)
+        self.outcome.setPlaceholderText(_("如：已接通，义务人表示将于期限内履行"))
+        self.form.addRow(_("结果"), self.outcome)
+        self.note = QLineEdit(self)
+        self.form.addRow(_("备注"), self.note)
+        for number, method in enumerate(ContactMethod, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(
+                lambda m=method: self.method.setCurrentIndex(self.method.findText(m.value))
+            )
+
+
 def _summary(items: list[ReminderItem]) -> str:
     first = items[0]
     text = f"{first.case_number} {first.party}：{first.title}"
     return text if len(items) == 1 else _("{0} 等 {1} 条提醒").format(text, len(items))
 
 
-class ContactDialog(_Dialog):
+class ContactDialog(_ContactDialog):
     """Record a contact for the selected reminders. Opens on 电话 with the cursor in 结果; Ctrl+1–8 choose
     the method; Enter saves (so C, Enter records a phone call: two keystrokes)."""
 
@@ -375,19 +393,8 @@ class ContactDialog(_Dialog):
         about = QLabel(_summary(items), self)
         about.setWordWrap(True)
         self.form.addRow(_("提醒"), about)
-        self.method = enum_combo(ContactMethod, ContactMethod.PHONE)
-        self.form.addRow(_("方式（Ctrl+1–8）"), self.method)
-        self.outcome = QLineEdit(self)
-        self.outcome.setPlaceholderText(_("如：已接通，义务人表示将于期限内履行"))
-        self.form.addRow(_("结果"), self.outcome)
-        self.note = QLineEdit(self)
-        self.form.addRow(_("备注"), self.note)
+        self.add_contact_fields()
         self.finish_layout()
-        for number, method in enumerate(ContactMethod, start=1):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.activated.connect(
-                lambda m=method: self.method.setCurrentIndex(self.method.findText(m.value))
-            )
         self.outcome.setFocus()
 
     def apply(self) -> None:

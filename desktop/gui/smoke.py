@@ -170,7 +170,9 @@ def _steps(report: Report, db_path: Path | None) -> None:
         if workspace is None:
             raise RuntimeError("数据库未打开")
         state["workspace"] = workspace
-        count = workspace.db.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+        from desktop.store.cases import LedgerFilter, ledger_count
+
+        count = ledger_count(workspace.db, LedgerFilter())
         if workspace.court() is None:
             raise RuntimeError("数据库没有法院信息（首次设置未完成）")
         return f"{target}，{count:,} 件案件，数据目录 {paths.user_data_dir()}"

@@ -112,10 +112,9 @@ def test(address: ServerAddress, password: str | None) -> str:
 
     conn = pg.connect(address.url, password, timeout=5)
     try:
-        version = str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+        return f"PostgreSQL {pg.server_version(conn)}"
     finally:
         conn.close()
-    return f"PostgreSQL {version}"
 
 
 def who_is_connected(db: object) -> list[tuple[str, str, str]]:

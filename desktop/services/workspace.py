@@ -101,12 +101,6 @@ class Workspace:
 
         return cls(open_read_only(path), actor)
 
-    def reopen(self, actor: str | None = None) -> Workspace:
-        """Another workspace on the same database, for another thread."""
-        ws = Workspace.open(self.path, actor or self.actor, self.password)
-        ws.today = self.today
-        return ws
-
     def close(self) -> None:
         self.db.conn.close()
 

@@ -298,10 +298,6 @@ class PgConnection:
     def closed(self) -> bool:
         return self._conn.closed
 
-    def commit(self) -> None:
-        if self.in_transaction:
-            self.execute("COMMIT")
-
     def rollback(self) -> None:
         if self.in_transaction:
             self.execute("ROLLBACK")
@@ -369,6 +365,11 @@ class Client:
     who: str  # person@PC as the program said when connecting
     address: str
     since: str  # ISO 8601
+
+
+def server_version(conn: PgConnection) -> str:
+    """The server's version number, e.g. ``15.18``."""
+    return str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
 
 
 def connected_clients(conn: PgConnection) -> list[Client]:
