@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -43,7 +44,9 @@ TODAY = date(2025, 6, 13)
 # A test about the SQLite file itself is marked `sqlite_only`.
 PG_URL = os.environ.get("TRIBUNAL_DESK_TEST_PG", "")
 ENGINES = ("sqlite", "postgresql") if PG_URL else ("sqlite",)
-PG_TEMPLATE = "td_template"
+# One template per pytest process: two test runs sharing a cluster (two checkouts, two branches with
+# different migrations) never build or drop each other's template.
+PG_TEMPLATE = f"td_template_{os.getpid()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -85,7 +88,7 @@ def _admin_url(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> str:
+def pg_template() -> Iterator[str]:
     import psycopg
 
     from desktop.store.database import open_database
@@ -97,7 +100,9 @@ def pg_template() -> str:
             "LOCALE 'C.UTF-8' TEMPLATE template0"
         )
     open_database(_admin_url(PG_TEMPLATE)).close()
-    return PG_TEMPLATE
+    yield PG_TEMPLATE
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop import paths
-from desktop.store.engine import Connection, Database, dialect, is_server_url
+from desktop.store.engine import Connection, Database, dialect, file_path, is_server_url
 from desktop.store.private_files import create_private, secure_database
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -260,7 +260,7 @@ def open_database(path: Path | str | None = None, password: str | None = None, w
             server.close()
             raise
         return pg.PgDatabase(server)
-    target = Path(path) if path is not None and str(path) != ":memory:" else None
+    target = file_path(path) if path is not None and str(path) != ":memory:" else None
     if path is None:
         target = paths.default_database()
     if target is not None:

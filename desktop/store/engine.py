@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgresql"]
@@ -62,6 +63,15 @@ class Database(Protocol):
 def is_server_url(target: object) -> bool:
     """Whether ``target`` names a PostgreSQL server (``postgresql://…``) rather than an SQLite file."""
     return isinstance(target, str) and target.startswith(SERVER_SCHEMES)
+
+
+def file_path(target: object) -> Path:
+    """``target`` as an SQLite file's path. A server's address is refused (ValueError), also once
+    ``Path()`` has folded its "//" into "postgresql:/…": that is a bug in the caller, and must never
+    create a folder named "postgresql:" with a database in it."""
+    if is_server_url(target) or str(target).startswith(tuple(s[:-1] for s in SERVER_SCHEMES)):
+        raise ValueError(f"a server's address is not a file: {target}")
+    return Path(str(target))
 
 
 def dialect(conn: object) -> Dialect:

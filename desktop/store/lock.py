@@ -33,7 +33,7 @@ from urllib.parse import quote
 import sqlite_utils
 
 from desktop.store.database import StoreError, explain
-from desktop.store.engine import Database
+from desktop.store.engine import Database, file_path
 from desktop.store.private_files import create_private
 
 _WINDOWS_LOCK_OFFSET = 1 << 30  # one byte here is locked; the holder's details at the start stay readable
@@ -147,7 +147,7 @@ class DatabaseLock:
 
 def acquire(db_path: Path | str) -> DatabaseLock:
     """Take the lock of ``db_path`` or raise :class:`DatabaseInUse` naming the holder (never waits)."""
-    path = Path(db_path).resolve()
+    path = file_path(db_path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # "a+b": create if missing, never truncate before we hold the lock.
@@ -178,7 +178,7 @@ def acquire(db_path: Path | str) -> DatabaseLock:
 
 def holder_of(db_path: Path | str) -> Holder | None:
     """Who holds the lock of ``db_path`` now, or None when nobody does."""
-    path = Path(db_path).resolve()
+    path = file_path(db_path).resolve()
     try:
         create_private(lock_path(path))
         fh = open(lock_path(path), "a+b")  # noqa: SIM115
@@ -224,7 +224,7 @@ def is_read_only(db: Database) -> bool:
 
 def open_read_only(db_path: Path | str) -> sqlite_utils.Database:
     """Open an existing database read-only (``mode=ro``): every write is refused (:class:`ReadOnly`)."""
-    path = Path(db_path).resolve()
+    path = file_path(db_path).resolve()
     if not path.is_file():
         raise StoreError(f"数据库文件不存在：{path}")
     posix = path.as_posix()
