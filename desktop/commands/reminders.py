@@ -33,13 +33,17 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.date is not None:
             workspace.today = lambda: args.date
-        board = Reminders(workspace).board(handler=args.handler or None)
+        if args.json and not args.pretty:  # the database writes the JSON (a large board's lines)
+            text = Reminders(workspace).board_json_text(handler=args.handler or None)
+        else:
+            board = Reminders(workspace).board(handler=args.handler or None)
     finally:
         workspace.close()
     out = sys.stdout
     if args.json:
-        # one dumps() call: the C encoder (json.dump to a stream encodes piece by piece in Python)
-        out.write(json.dumps(board_json(board), ensure_ascii=False, indent=1 if args.pretty else None))
+        if args.pretty:
+            text = json.dumps(board_json(board), ensure_ascii=False, indent=1)
+        out.write(text)
         out.write("\n")
         return 0
     today = board.today

@@ -714,12 +714,15 @@ def suggestion_text(item: ReminderItem) -> str:
     return f"《{item.suggested_form_title}》"
 
 
+WEEK_AHEAD = timedelta(days=7)  # due within this after today: the 7日内 group
+
+
 def group_of(item: ReminderItem, today: date) -> Group:
     if item.due_date < today:
         return Group.OVERDUE
     if item.due_date == today:
         return Group.TODAY
-    if item.due_date <= today + timedelta(days=7):
+    if item.due_date <= today + WEEK_AHEAD:
         return Group.WEEK
     return Group.LATER
 

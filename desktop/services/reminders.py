@@ -70,6 +70,8 @@ def _seed_table() -> HolidayTable:
 REBUILD_FROM = 20_000
 # A board kept for a day further away than this is rebuilt rather than rolled forward.
 ROLL_DAYS = 31
+# Cases whose facts are loaded at once while building a board from every case (bounds the memory).
+FACTS_CHUNK = 8_000
 # From this many cases a view builds a board from every case off its thread (it takes seconds).
 BACKGROUND_FROM = 50_000
 
@@ -221,6 +223,27 @@ class Reminders:
         """
         text = "".join(text.split())
         today = today or self.workspace.today()
+        unkept = self._keep(today)
+        if unkept is not None:
+            return self._board_of(today, unkept, handler, text)
+        rows = store.read_board(self.db, today, handler, lazy, text)
+        return Board(today, rows, handler, _counts(rows.due_dates, today))
+
+    def board_json_text(self, today: date | None = None, handler: str | None = None) -> str:
+        """The board of :meth:`board` as the JSON text of :func:`board_json` (a list of objects, fields as
+        :meth:`ReminderItem.as_json`), made by the database from the kept board: a million-case
+        ledger's tens of thousands of lines are not turned into Python objects one by one."""
+        today = today or self.workspace.today()
+        unkept = self._keep(today)
+        if unkept is not None:
+            board = self._board_of(today, unkept, handler)
+            return json.dumps(board_json(board), ensure_ascii=False)
+        return store.board_json(self.db, today, handler)
+
+    def _keep(self, today: date) -> list[ReminderItem] | None:
+        """Bring the kept board to ``today`` (case by case where it can, else from every case). Returns
+        None when the kept board is the day's, or the day's reminders when they could not be kept (the
+        database is read-only or busy)."""
         table = self.holiday_table()
         rules = [r for r in self.rules() if r.enabled]
         audit_id, max_case = store.current_marks(self.db)
@@ -233,14 +256,12 @@ class Reminders:
             changed |= store.edge_cases(self.db, rules, stored.day, today, table)
         if changed is None or len(changed) > REBUILD_FROM:
             items = self.compute(rules, table, today)
-            store.write_board(self.db, meta, items, None)  # for the next look; not read back now
-            return self._board_of(today, items, handler, text)
+            return None if store.write_board(self.db, meta, items, None) else items
         if changed or stored != meta:
             fresh = self.compute_cases(changed, rules, table, today)
             if not store.write_board(self.db, meta, fresh, changed):
-                return self._board_of(today, self.compute(rules, table, today), handler, text)
-        rows = store.read_board(self.db, today, handler, lazy, text)
-        return Board(today, rows, handler, _counts(rows.due_dates, today))
+                return self.compute(rules, table, today)
+        return None
 
     def slow_build_ahead(self, today: date) -> bool:
         """Whether :meth:`board` for ``today`` would build from every case of a large ledger (no board
@@ -265,13 +286,18 @@ class Reminders:
         """The whole board computed now, before stored states: each rule looks only at the cases its
         window selects."""
         by_rule = store.candidates(self.db, rules, today, table)
-        ids = {cid for ids in by_rule.values() for cid in ids}
+        ids = sorted({cid for ids in by_rule.values() for cid in ids})
         detail = {cid for r in rules if store.needs_schedule(r) for cid in by_rule.get(r.id, ())}
-        facts = store.load_facts(self.db, ids, detail)
+        wanted = {rule.id: set(by_rule.get(rule.id, ())) for rule in rules}
         found: list[ReminderItem] = []
-        for rule in rules:
-            chosen = (facts[c] for c in by_rule.get(rule.id, ()) if c in facts)
-            found.extend(evaluate(rule, chosen, table, today))
+        # A chunk of cases' facts at a time: a million-case ledger's tens of thousands of candidates
+        # would hold a quarter of a gigabyte of facts at once.
+        for start in range(0, len(ids), FACTS_CHUNK):
+            chunk = ids[start : start + FACTS_CHUNK]
+            facts = store.load_facts(self.db, chunk, detail.intersection(chunk))
+            for rule in rules:
+                mine = wanted[rule.id]
+                found.extend(evaluate(rule, (f for c, f in facts.items() if c in mine), table, today))
         return suppress_covered(found, rules)
 
     def compute_cases(

@@ -33,7 +33,7 @@ from desktop.core.reminders import (
     reminders,
     rule_settings,
 )
-from desktop.services.reminders import Reminders, default_rules
+from desktop.services.reminders import Reminders, board_json, default_rules
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store import reminders as store
 from tests.conftest import make_case
@@ -632,7 +632,7 @@ def test_candidate_queries_use_indexes(demo_db: Path) -> None:
 
 
 def _overdue_case(workspace: Workspace, number: str = "（2025）黑0902民初123号", **changes: object) -> int:
-    case = make_case(number, deadline=D("2025-06-05"), obligations=(), payments=(), **changes)
+    case = make_case(number, **{"deadline": D("2025-06-05"), "obligations": (), "payments": (), **changes})
     reachable = tuple(replace(p, phone="0464-8123456") if p.role.owes else p for p in case.parties)
     case = replace(
         case, parties=reachable, obligations=(replace(make_case().obligations[0], installments=()),)
@@ -863,3 +863,34 @@ def test_never_urged_only_for_cases_with_an_obligation(workspace: Workspace) -> 
     every = [facts_from_case(workspace.load_case(i)) for i in ids.values()]
     expected = reminders(every, rules, service.holiday_table(), workspace.today())
     assert sorted(service.compute(rules, service.holiday_table(), workspace.today())) == sorted(expected)
+
+
+def test_the_json_the_database_writes_is_the_boards_json(workspace: Workspace) -> None:
+    """``reminders --json`` has the engine write the JSON from the kept board: it must be, field for
+    field, what :func:`board_json` makes of the board's items, in every group, with states and a
+    handler filter, on both engines."""
+    service = Reminders(workspace)
+    handlers = ("王建国", "李春雨")
+    for n, deadline in enumerate(
+        ("2025-05-20", "2025-06-05", "2025-06-06", "2025-06-09", "2025-06-13", "2025-06-19")
+    ):
+        _overdue_case(
+            workspace, f"（2025）黑0902民初{200 + n}号", handler=handlers[n % 2], deadline=D(deadline)
+        )
+    dates = {
+        "effective_date": D("2023-06-01"),
+        "judgment_date": D("2023-05-06"),
+        "filing_date": D("2023-03-03"),
+    }
+    _overdue_case(workspace, "（2023）黑0902民初9号", deadline=D("2023-06-25"), **dates)  # 申请执行期间 ends
+    board = service.board()
+    assert len(board.items) >= 6
+    service.postpone([board.items[0]], D("2025-06-14"), "当事人住院")
+    service.mark_done([board.items[1]], "已当面督促")
+    seen_groups: set[str] = set()
+    for day in ("2025-06-13", "2025-06-14", "2025-06-20"):
+        for handler in (None, "李春雨"):
+            expected = board_json(service.board(D(day), handler))
+            assert json.loads(service.board_json_text(D(day), handler)) == expected
+            seen_groups |= {row["group"] for row in expected}
+    assert seen_groups == {g.value for g in Group}
