@@ -990,14 +990,14 @@ def board_json(db: Database, today: date, handler: str | None = None) -> str:
     fields of :meth:`ReminderItem.as_json`, made by the database engine (one object a line; a large
     board's tens of thousands of lines would take seconds as Python objects)."""
     week = (today + WEEK_AHEAD).isoformat()
-    if dialect(db) == "sqlite":
-        obj = "json_object"
+    sqlite = dialect(db) == "sqlite"
+    obj = "json_object" if sqlite else "json_build_object"
+    if sqlite:
         late = "max(CAST(julianday(?) - julianday(b.due_date) AS INTEGER), 0)"
-        yes = lambda column: f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"  # noqa: E731
+        flag = "json(CASE WHEN b.{} THEN 'true' ELSE 'false' END)"
     else:
-        obj = "json_build_object"
         late = "greatest(CAST(? AS date) - CAST(b.due_date AS date), 0)"
-        yes = lambda column: f"({column} <> 0)"  # noqa: E731
+        flag = "(b.{} <> 0)"
     fields = [
         ("case_id", "b.case_id"),
         ("case_number", "b.case_number"),
@@ -1020,8 +1020,8 @@ def board_json(db: Database, today: date, handler: str | None = None) -> str:
         ("suggested_form", "b.suggested_form"),
         ("suggested_form_title", "b.suggested_form_title"),
         ("reason", "b.reason"),
-        ("provisional", yes("b.provisional")),
-        ("advisory", yes("b.advisory")),
+        ("provisional", flag.format("provisional")),
+        ("advisory", flag.format("advisory")),
     ]
     day = today.isoformat()
     head = [day, Group.OVERDUE.value, day, Group.TODAY.value, week, Group.WEEK.value, Group.LATER.value, day]
