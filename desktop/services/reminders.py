@@ -247,8 +247,10 @@ class Reminders:
         table = self.holiday_table()
         rules = [r for r in self.rules() if r.enabled]
         audit_id, max_case = store.current_marks(self.db)
-        meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         stored = store.board_meta(self.db)
+        since = stored.audit_id if stored is not None else None
+        audit_id = store.settled_mark(self.db, since, audit_id)  # a server's later commits: next look
+        meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         changed: set[int] | None = None
         if _rolls(stored, meta.fingerprint, today):
             assert stored is not None

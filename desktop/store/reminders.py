@@ -758,23 +758,49 @@ def changed_cases(db: Database, since_audit_id: int, since_case_id: int) -> set[
 
     Every write is audited in its transaction, naming its case (``entity`` case, or the 案号 of a
     contact, an event, a document). Entries naming no case (settings, holidays, exports, reprints) cannot
-    change a reminder: the rules and the holiday table are in the board's fingerprint.
+    change a reminder: the rules and the holiday table are in the board's fingerprint. One statement (a
+    server answers each over the network).
     """
-    changed: set[int] = set()
-    numbers: set[str] = set()
-    for entity, entity_id, number in db.conn.execute(
-        "SELECT entity, entity_id, case_number FROM audit_log WHERE id > ?", (since_audit_id,)
+    return {
+        int(r[0])
+        for r in db.conn.execute(
+            "SELECT entity_id FROM audit_log WHERE id > ? AND entity = 'case' AND entity_id IS NOT NULL "
+            "UNION SELECT c.id FROM audit_log a JOIN cases c ON c.case_number = a.case_number "
+            "WHERE a.id > ? AND a.case_number <> '' AND NOT (a.entity = 'case' AND a.entity_id IS NOT NULL) "
+            "UNION SELECT id FROM cases WHERE id > ?",
+            (since_audit_id, since_audit_id, since_case_id),
+        )
+    }
+
+
+# A gap in a server's audit ids newer than this may be a transaction still running; an older one is a
+# transaction that was rolled back (no write of this program runs for minutes).
+IN_FLIGHT = timedelta(minutes=10)
+# How far back a board built from every case looks for such gaps.
+_GAP_LOOKBACK = 10_000
+
+
+def settled_mark(db: Database, since: int | None, upto: int, now: datetime | None = None) -> int:
+    """The audit id up to which every entry is committed, at most ``upto`` (the newest seen).
+
+    On SQLite writers take turns, so entries commit in id order: ``upto``. On a server two clerks'
+    transactions take ids as they write and may commit in the other order: an entry still uncommitted
+    has an id below ones already seen. A board marked past it would never look at that case, so the
+    mark stops below the first gap that may be such a transaction (newer than :data:`IN_FLIGHT`).
+    ``since``: the mark before, if any (never more than :data:`_GAP_LOOKBACK` entries back).
+    """
+    if dialect(db) == "sqlite":
+        return upto
+    low = max(upto - _GAP_LOOKBACK, since or 0)
+    recent = (now or datetime.now().astimezone()) - IN_FLIGHT
+    expected = low + 1
+    for entry_id, at in db.conn.execute(
+        "SELECT id, at FROM audit_log WHERE id > ? AND id <= ? ORDER BY id", (low, upto)
     ):
-        if entity == "case" and entity_id is not None:
-            changed.add(int(entity_id))
-        elif number:
-            numbers.add(str(number))
-    for number in numbers:
-        row = db.conn.execute("SELECT id FROM cases WHERE case_number = ?", (number,)).fetchone()
-        if row is not None:
-            changed.add(int(row[0]))
-    changed.update(r[0] for r in db.conn.execute("SELECT id FROM cases WHERE id > ?", (since_case_id,)))
-    return changed
+        if entry_id != expected and datetime.fromisoformat(at) > recent:
+            return expected - 1
+        expected = entry_id + 1
+    return upto
 
 
 _BOARD_COLUMNS = (

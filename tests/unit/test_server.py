@@ -342,6 +342,49 @@ def test_a_contact_from_one_pc_shows_on_the_others_board(pg_url: str) -> None:
     judge.close()
 
 
+def test_a_change_committed_after_a_later_one_still_reaches_the_board(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit ids are taken as clerks write, not as they commit: a board kept between a later change's
+    commit and an earlier one's must not mark the earlier one as seen."""
+    import desktop.services.reminders as service
+    from desktop.services.reminders import Reminders
+    from tests.unit.test_reminders import _overdue_case
+
+    slow, quick, judge = _pc(pg_url, "王书记员"), _pc(pg_url, "赵书记员"), _pc(pg_url, "李法官")
+    first = _overdue_case(slow, "（2025）黑0902民初301号")
+    second = _overdue_case(quick, "（2025）黑0902民初302号")
+    board = Reminders(judge).board(TODAY).items
+    lines = {cid: [i for i in board if i.case_id == cid and i.rule_id == "urge"] for cid in (first, second)}
+    assert lines[first] and lines[second]
+
+    written, go_on = threading.Event(), threading.Event()
+    real_record = service.record
+
+    def record_then_wait(*args: object, **kwargs: object) -> None:
+        real_record(*args, **kwargs)  # type: ignore[arg-type]
+        if threading.current_thread().name == "slow":
+            written.set()  # the audit entry has its id; the transaction stays open
+            assert go_on.wait(10)
+
+    monkeypatch.setattr(service, "record", record_then_wait)
+    slow_pc = threading.Thread(
+        target=lambda: Reminders(slow).record_contact(lines[first], ContactMethod.PHONE, "已电话督促"),
+        name="slow",
+    )
+    slow_pc.start()
+    assert written.wait(10)
+    Reminders(quick).record_contact(lines[second], ContactMethod.PHONE, "已电话督促")  # a later id, committed
+    between = {i.case_id for i in Reminders(judge).board(TODAY).items if i.rule_id == "urge"}
+    assert first in between and second not in between
+    go_on.set()
+    slow_pc.join(10)
+    after = {i.case_id for i in Reminders(judge).board(TODAY).items if i.rule_id == "urge"}
+    assert first not in after and second not in after
+    for ws in (slow, quick, judge):
+        ws.close()
+
+
 def test_comparison_catches_a_difference(demo_file: Path, pg_url: str) -> None:
     migrate_to_server(demo_file, pg_url, replace=True)
     lite = open_database(demo_file)
