@@ -11,7 +11,7 @@ import bisect
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -257,8 +257,14 @@ class Reminders:
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
             changed |= store.edge_cases(self.db, rules, stored.day, today, table)
         if changed is None or len(changed) > REBUILD_FROM:
-            items = self.compute(rules, table, today)
-            return None if store.write_board(self.db, meta, items, None) else items
+            if self.db.conn.in_transaction or is_read_only(self.db):
+                return self.compute(rules, table, today)
+            store.stage_board(self.db, (), fresh=True)
+            for chunk in self._chunks(rules, table, today):  # a chunk's lines in memory at a time
+                store.stage_board(self.db, chunk)
+            if store.write_board(self.db, meta, (), None, staged=True):
+                return None
+            return self.compute(rules, table, today)
         if changed or stored != meta:
             fresh = self.compute_cases(changed, rules, table, today)
             if not store.write_board(self.db, meta, fresh, changed):
@@ -287,20 +293,26 @@ class Reminders:
     def compute(self, rules: Sequence[Rule], table: HolidayTable, today: date) -> list[ReminderItem]:
         """The whole board computed now, before stored states: each rule looks only at the cases its
         window selects."""
+        return [item for chunk in self._chunks(rules, table, today) for item in chunk]
+
+    def _chunks(
+        self, rules: Sequence[Rule], table: HolidayTable, today: date
+    ) -> Iterator[list[ReminderItem]]:
+        """The whole board computed now (see :meth:`compute`), a chunk of cases at a time: a million-case
+        ledger's tens of thousands of candidates would hold a quarter of a gigabyte of facts at once.
+        Each chunk is complete for its cases (:func:`suppress_covered` looks within one case)."""
         by_rule = store.candidates(self.db, rules, today, table)
         ids = sorted({cid for ids in by_rule.values() for cid in ids})
         detail = {cid for r in rules if store.needs_schedule(r) for cid in by_rule.get(r.id, ())}
         wanted = {rule.id: set(by_rule.get(rule.id, ())) for rule in rules}
-        found: list[ReminderItem] = []
-        # A chunk of cases' facts at a time: a million-case ledger's tens of thousands of candidates
-        # would hold a quarter of a gigabyte of facts at once.
         for start in range(0, len(ids), FACTS_CHUNK):
             chunk = ids[start : start + FACTS_CHUNK]
             facts = store.load_facts(self.db, chunk, detail.intersection(chunk))
+            found: list[ReminderItem] = []
             for rule in rules:
                 mine = wanted[rule.id]
                 found.extend(evaluate(rule, (f for c, f in facts.items() if c in mine), table, today))
-        return suppress_covered(found, rules)
+            yield suppress_covered(found, rules)
 
     def compute_cases(
         self, case_ids: Iterable[int], rules: Sequence[Rule], table: HolidayTable, today: date

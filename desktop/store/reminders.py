@@ -833,8 +833,40 @@ def _board_row(i: ReminderItem) -> tuple[object, ...]:
     )
 
 
-def write_board(db: Database, meta: BoardMeta, items: Iterable[ReminderItem], cases: set[int] | None) -> bool:
-    """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines).
+_STAGED = "reminder_staged"
+
+
+def stage_board(db: Database, items: Iterable[ReminderItem], fresh: bool = False) -> None:
+    """Keep lines of a board being built from every case in a temporary table of this connection
+    (``fresh``: empty it first), so the lines need not all be held in memory until
+    :func:`write_board` stores them (``staged=True``). Only the temporary table is written."""
+    conn = db.conn
+    conn.execute("BEGIN")  # one transaction for the lines (a temporary table: no lock on the database)
+    try:
+        if fresh:
+            conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED} AS SELECT * FROM reminder_board WHERE 0 = 1"
+            )
+            conn.execute(f"DELETE FROM temp.{_STAGED}")
+        conn.executemany(
+            f"INSERT INTO temp.{_STAGED} ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            sorted(_board_row(i) for i in items),
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def write_board(
+    db: Database,
+    meta: BoardMeta,
+    items: Iterable[ReminderItem],
+    cases: set[int] | None,
+    staged: bool = False,
+) -> bool:
+    """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines);
+    ``staged``: the whole board is the lines :func:`stage_board` kept.
 
     Derived data, not audited. Returns False without raising when the database cannot be written now
     (read-only, or busy): the board is then simply computed again next time.
@@ -847,7 +879,14 @@ def write_board(db: Database, meta: BoardMeta, items: Iterable[ReminderItem], ca
     except sqlite3.OperationalError:
         return False
     try:
-        if cases is None:
+        if staged:
+            conn.execute("DELETE FROM reminder_board")
+            conn.execute(
+                f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} "
+                f"FROM temp.{_STAGED} ORDER BY case_id, rule_id, due_date"
+            )
+            conn.execute(f"DELETE FROM temp.{_STAGED}")
+        elif cases is None:
             conn.execute("DELETE FROM reminder_board")
         else:
             _fill_temp(conn, "reminder_changed", cases)

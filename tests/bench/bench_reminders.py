@@ -241,7 +241,7 @@ def bench_dashboard(path: Path, day: date) -> None:
     )
     page.close()
     ws.close()
-    print(f"peak memory of this process: {peak_mb():.0f} MB")
+    print(f"peak memory of the dashboard's process: {peak_mb():.0f} MB (target ≤ 250 MB)")
     QApplication.quit()
 
 
@@ -270,12 +270,19 @@ def main() -> None:
     parser.add_argument("--date", type=date.fromisoformat, default=date.today())
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--in-place", action="store_true", help="use --db itself (a scratch copy)")
+    parser.add_argument("--dashboard-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dashboard_only:  # the dashboard in a process of its own: its peak memory is the page's
+        bench_dashboard(args.db, args.date)
+        return
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     path = prepare(args)
     print(f"date {args.date.isoformat()}")
     bench_cli(path, args.date)
-    bench_dashboard(path, args.date)
+    subprocess.run(
+        [sys.executable, __file__, "--db", str(path), "--date", args.date.isoformat(), "--dashboard-only"],
+        check=True,
+    )
     describe(path, args.date)
     if not args.in_place:
         shutil.rmtree(path.parent, ignore_errors=True)

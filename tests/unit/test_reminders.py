@@ -560,13 +560,13 @@ def test_the_kept_board_follows_days_and_changes(tmp_path: Path, monkeypatch: py
     rules = [r for r in service.rules() if r.enabled]
     table = service.holiday_table()
     rebuilds: list[date] = []
-    real_compute = service.compute
+    real_chunks = service._chunks
 
     def counting(rules_: object, table_: object, day: date) -> object:
         rebuilds.append(day)
-        return real_compute(rules, table, day)
+        return real_chunks(rules, table, day)
 
-    monkeypatch.setattr(service, "compute", counting)
+    monkeypatch.setattr(service, "_chunks", counting)
 
     def check(day: date) -> list[object]:
         ws.today = lambda: day
