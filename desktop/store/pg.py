@@ -405,6 +405,8 @@ def connect(
         "autocommit": True,
         "connect_timeout": timeout,
         "application_name": application,  # who is connected (settings lists them)
+        # sorting a day's board (tens of thousands of lines) in memory, not in temporary files
+        "options": "-c work_mem=32MB",
     }
     if password:
         kwargs["password"] = password

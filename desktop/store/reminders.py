@@ -1009,8 +1009,12 @@ class BoardRows(Sequence[ReminderItem]):
         return self._item(self._row(index))
 
 
-def _board_query(columns: str, today: date, handler: str | None, text: str) -> tuple[str, list[object]]:
-    """The stored board's lines for ``today`` in display order (see :func:`read_board`)."""
+def _board_query(
+    db: Database, columns: str, today: date, handler: str | None, text: str
+) -> tuple[str, list[object]]:
+    """The stored board's lines for ``today`` in display order (see :func:`read_board`): 案号 and rule
+    compared character by character on both engines (a server's Chinese collation would order them
+    otherwise, and sort ten times slower)."""
     sql = (
         f"SELECT {columns} FROM reminder_board b "
         "LEFT JOIN reminder_state s ON s.case_id = b.case_id AND s.rule_id = b.rule_id "
@@ -1025,7 +1029,9 @@ def _board_query(columns: str, today: date, handler: str | None, text: str) -> t
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         sql += " AND (b.case_number LIKE ? ESCAPE '\\' OR b.party LIKE ? ESCAPE '\\')"
         params += [like, like]
-    return sql + " ORDER BY b.due_date, b.case_number, b.rule_id", params
+    if dialect(db) == "sqlite":
+        return sql + " ORDER BY b.due_date, b.case_number, b.rule_id", params
+    return sql + ' ORDER BY b.due_date, b.case_number COLLATE "C", b.rule_id COLLATE "C"', params
 
 
 def read_board(
@@ -1042,7 +1048,7 @@ def read_board(
         else ", ".join(f"b.{c.strip()}" for c in _BOARD_COLUMNS.split(","))
     )
     sql, params = _board_query(
-        f"{columns}, CASE WHEN s.state = 'postponed' THEN s.until END", today, handler, text
+        db, f"{columns}, CASE WHEN s.state = 'postponed' THEN s.until END", today, handler, text
     )
     found = db.conn.execute(sql, params).fetchall()
     if lazy:
@@ -1091,7 +1097,7 @@ def board_json(db: Database, today: date, handler: str | None = None) -> str:
     day = today.isoformat()
     head = [day, Group.OVERDUE.value, day, Group.TODAY.value, week, Group.WEEK.value, Group.LATER.value, day]
     column = f"CAST({obj}(" + ", ".join(f"'{name}', {expr}" for name, expr in fields) + ") AS TEXT)"
-    sql, params = _board_query(column, today, handler, "")
+    sql, params = _board_query(db, column, today, handler, "")
     return "[" + ", ".join(r[0] for r in db.conn.execute(sql, [*head, *params])) + "]"
 
 
