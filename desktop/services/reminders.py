@@ -7,13 +7,12 @@ candidate cases with indexed date ranges, and the pure engine (:mod:`desktop.cor
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from desktop import paths
@@ -107,19 +106,6 @@ def fingerprint(rules: Sequence[Rule], table: HolidayTable) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _counts(due_dates: Sequence[str], today: date) -> dict[Group, int]:
-    """Lines per group, from the ascending due dates (ISO text) of a board."""
-    overdue = bisect.bisect_left(due_dates, today.isoformat())
-    upto_today = bisect.bisect_right(due_dates, today.isoformat())
-    week = bisect.bisect_right(due_dates, (today + timedelta(days=7)).isoformat())
-    return {
-        Group.OVERDUE: overdue,
-        Group.TODAY: upto_today - overdue,
-        Group.WEEK: week - upto_today,
-        Group.LATER: len(due_dates) - week,
-    }
-
-
 @dataclass(frozen=True)
 class Board:
     """The reminders of one day in display order: by due date, so overdue first (most overdue on top),
@@ -142,7 +128,9 @@ class Board:
 
 def _sorted_board(today: date, items: Iterable[ReminderItem], handler: str | None) -> Board:
     ordered = sorted(items, key=lambda i: (i.due_date, i.case_number, i.rule_id))
-    return Board(today, ordered, handler, _counts([i.due_date.isoformat() for i in ordered], today))
+    return Board(
+        today, ordered, handler, store.group_counts([i.due_date.isoformat() for i in ordered], today)
+    )
 
 
 def _invalid(exc: ValidationError) -> CaseInvalid:
@@ -226,8 +214,8 @@ class Reminders:
         unkept = self._keep(today)
         if unkept is not None:
             return self._board_of(today, unkept, handler, text)
-        rows = store.read_board(self.db, today, handler, lazy, text)
-        return Board(today, rows, handler, _counts(rows.due_dates, today))
+        rows, counts = store.read_board(self.db, today, handler, lazy, text)
+        return Board(today, rows, handler, counts)
 
     def board_json_text(self, today: date | None = None, handler: str | None = None) -> str:
         """The board of :meth:`board` as the JSON text of :func:`board_json` (a list of objects, fields as

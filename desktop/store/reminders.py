@@ -11,6 +11,7 @@ of set-based queries over a temporary table of their ids.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -914,60 +915,47 @@ class BoardRows(Sequence[ReminderItem]):
     """The stored board's lines in display order, made into :class:`ReminderItem` only when looked at
     (a large board has tens of thousands of lines; a view shows thirty).
 
-    Built either from full rows, or (``lazy``) from the lines' keys only, each page of full rows read
-    by primary key when first looked at.
+    Built either from all the full rows, read at once, or (``lazy``) from their number only: each page of
+    rows is read by its position when first looked at, one statement a page (a server answers each
+    statement over the network, and sends only what is shown).
     """
 
     PAGE = 100
 
     def __init__(
         self,
-        keys: list[tuple[Any, ...]],
         today: date,
         rows: list[tuple[Any, ...]] | None = None,
-        db: Database | None = None,
+        view: _BoardView | None = None,
+        count: int = 0,
     ) -> None:
-        self._keys = keys  # (case_id, rule_id, due_date, postponed until or None)
         self._rows: dict[int, tuple[Any, ...]] = dict(enumerate(rows)) if rows is not None else {}
-        self._db = db
+        self._len = len(rows) if rows is not None else count
+        self._view = view
         self._today = today
         self._dates = _Dates()
-        self.due_dates = [k[2] for k in keys]  # ISO text, ascending
         self._index: dict[tuple[int, str, str], int] | None = None
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self._len
 
     def index_of(self, key: tuple[int, str, date]) -> int | None:
         """The position of the line (case id, rule id, due date), or None."""
+        if self._view is not None:
+            return self._view.position(key)
         if self._index is None:
-            self._index = {(k[0], k[1], k[2]): i for i, k in enumerate(self._keys)}
+            self._index = {(r[0], r[1], r[2]): i for i, r in self._rows.items()}
         return self._index.get((key[0], key[1], key[2].isoformat()))
 
     def _row(self, index: int) -> tuple[Any, ...]:
         row = self._rows.get(index)
-        if row is None:
-            assert self._db is not None
+        if row is None and self._view is not None:
             first = index - index % self.PAGE
-            page = range(first, min(first + self.PAGE, len(self._keys)))
-            # one statement a page (a server answers each statement over the network)
-            cases = sorted({self._keys[n][0] for n in page})
-            found = {
-                (r[0], r[1], r[2]): r
-                for r in self._db.conn.execute(
-                    f"SELECT {_BOARD_COLUMNS} FROM reminder_board "
-                    f"WHERE case_id IN ({', '.join('?' * len(cases))})",
-                    cases,
-                )
-            }
-            for n in page:
-                cid, rule_id, due, until = self._keys[n]
-                hit = found.get((cid, rule_id, due))
-                if hit is not None:
-                    self._rows[n] = (*hit, until)
+            for n, found in enumerate(self._view.page(first, self.PAGE), start=first):
+                self._rows[n] = found
             row = self._rows.get(index)
-            if row is None:
-                raise IndexError(f"line {index} left the board")
+        if row is None:
+            raise IndexError(f"line {index} left the board")
         return row
 
     def _item(self, r: tuple[Any, ...]) -> ReminderItem:
@@ -1009,51 +997,111 @@ class BoardRows(Sequence[ReminderItem]):
         return self._item(self._row(index))
 
 
-def _board_query(
-    db: Database, columns: str, today: date, handler: str | None, text: str
-) -> tuple[str, list[object]]:
-    """The stored board's lines for ``today`` in display order (see :func:`read_board`): 案号 and rule
-    compared character by character on both engines (a server's Chinese collation would order them
-    otherwise, and sort ten times slower)."""
-    sql = (
-        f"SELECT {columns} FROM reminder_board b "
-        "LEFT JOIN reminder_state s ON s.case_id = b.case_id AND s.rule_id = b.rule_id "
-        "AND s.due_date = b.due_date "
-        "WHERE (s.state IS NULL OR (s.state = 'postponed' AND s.until <= ?))"
-    )
-    params: list[object] = [today.isoformat()]
-    if handler:
-        sql += " AND b.handler = ?"
-        params.append(handler)
-    if text:
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql += " AND (b.case_number LIKE ? ESCAPE '\\' OR b.party LIKE ? ESCAPE '\\')"
-        params += [like, like]
-    if dialect(db) == "sqlite":
-        return sql + " ORDER BY b.due_date, b.case_number, b.rule_id", params
-    return sql + ' ORDER BY b.due_date, b.case_number COLLATE "C", b.rule_id COLLATE "C"', params
+class _BoardView:
+    """The stored board's lines for one day, handler and search text, in display order: the statements
+    a lazy :class:`BoardRows` reads its pages, its counts and a line's position with."""
+
+    def __init__(self, db: Database, today: date, handler: str | None, text: str) -> None:
+        self.db = db
+        self.today = today
+        self.sql = (
+            "FROM reminder_board b "
+            "LEFT JOIN reminder_state s ON s.case_id = b.case_id AND s.rule_id = b.rule_id "
+            "AND s.due_date = b.due_date "
+            "WHERE (s.state IS NULL OR (s.state = 'postponed' AND s.until <= ?))"
+        )
+        self.params: list[object] = [today.isoformat()]
+        if handler:
+            self.sql += " AND b.handler = ?"
+            self.params.append(handler)
+        if text:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            self.sql += " AND (b.case_number LIKE ? ESCAPE '\\' OR b.party LIKE ? ESCAPE '\\')"
+            self.params += [like, like]
+        # 案号 and rule compared character by character on both engines (a server's Chinese collation
+        # would order them otherwise, and sort ten times slower)
+        self.binary = "" if dialect(db) == "sqlite" else ' COLLATE "C"'
+        self.order = f" ORDER BY b.due_date, b.case_number{self.binary}, b.rule_id{self.binary}"
+
+    def select(self, columns: str, head: Sequence[object] = ()) -> tuple[str, list[object]]:
+        """All the lines in display order (``head``: the parameters of ``columns``)."""
+        return f"SELECT {columns} {self.sql}{self.order}", [*head, *self.params]
+
+    def page(self, first: int, size: int) -> list[tuple[Any, ...]]:
+        sql, params = self.select(_LINE_COLUMNS)
+        return list(self.db.conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, size, first]))
+
+    def counts(self) -> dict[Group, int]:
+        """How many lines each group has."""
+        day, week = self.today.isoformat(), (self.today + WEEK_AHEAD).isoformat()
+        row = self.db.conn.execute(
+            "SELECT count(*), coalesce(sum(CASE WHEN b.due_date < ? THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN b.due_date = ? THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN b.due_date > ? AND b.due_date <= ? THEN 1 ELSE 0 END), 0) {self.sql}",
+            [day, day, day, week, *self.params],
+        ).fetchone()
+        total, overdue, due_today, week_ahead = (int(n) for n in row)
+        return {
+            Group.OVERDUE: overdue,
+            Group.TODAY: due_today,
+            Group.WEEK: week_ahead,
+            Group.LATER: total - overdue - due_today - week_ahead,
+        }
+
+    def position(self, key: tuple[int, str, date]) -> int | None:
+        """Where the line ``key`` is in display order, or None when it is not shown."""
+        case_id, rule_id, due = key[0], key[1], key[2].isoformat()
+        found = self.db.conn.execute(
+            "SELECT b.due_date, b.case_number, b.rule_id "
+            f"{self.sql} AND b.case_id = ? AND b.rule_id = ? AND b.due_date = ?",
+            [*self.params, case_id, rule_id, due],
+        ).fetchone()
+        if found is None:
+            return None
+        c = self.binary
+        before = self.db.conn.execute(
+            f"SELECT count(*) {self.sql} AND (b.due_date < ? OR (b.due_date = ? AND "
+            f"(b.case_number{c} < ?{c} OR (b.case_number = ? AND b.rule_id{c} < ?{c}))))",
+            [*self.params, due, due, found[1], found[1], found[2]],
+        ).fetchone()
+        return int(before[0])
+
+
+_LINE_COLUMNS = (
+    ", ".join(f"b.{c.strip()}" for c in _BOARD_COLUMNS.split(","))
+    + ", CASE WHEN s.state = 'postponed' THEN s.until END"
+)
 
 
 def read_board(
     db: Database, today: date, handler: str | None = None, lazy: bool = False, text: str = ""
-) -> BoardRows:
-    """The stored board's lines (for one handler) in display order: by due date (overdue first, most
-    overdue on top), then case number and rule; days overdue counted to ``today``. Lines marked done,
-    or postponed to a later day, are left out (stored states apply as in
-    :func:`desktop.core.reminders.apply_states`). ``lazy``: read only the keys now (for a view).
-    ``text``: only the lines whose 案号 or party contain it (the page's search box)."""
-    columns = (
-        "b.case_id, b.rule_id, b.due_date"
-        if lazy
-        else ", ".join(f"b.{c.strip()}" for c in _BOARD_COLUMNS.split(","))
-    )
-    sql, params = _board_query(
-        db, f"{columns}, CASE WHEN s.state = 'postponed' THEN s.until END", today, handler, text
-    )
-    found = db.conn.execute(sql, params).fetchall()
+) -> tuple[BoardRows, dict[Group, int]]:
+    """The stored board's lines (for one handler) in display order, and how many each group has: by due
+    date (overdue first, most overdue on top), then case number and rule; days overdue counted to
+    ``today``. Lines marked done, or postponed to a later day, are left out (stored states apply as in
+    :func:`desktop.core.reminders.apply_states`). ``lazy``: read only their number now, and the lines
+    a page at a time as they are looked at (for a view). ``text``: only the lines whose 案号 or party
+    contain it (the page's search box)."""
+    view = _BoardView(db, today, handler, text)
     if lazy:
-        return BoardRows(found, today, db=db)
-    return BoardRows([(r[0], r[1], r[2], r[-1]) for r in found], today, rows=found)
+        counts = view.counts()
+        return BoardRows(today, view=view, count=sum(counts.values())), counts
+    sql, params = view.select(_LINE_COLUMNS)
+    found = db.conn.execute(sql, params).fetchall()
+    return BoardRows(today, rows=found), group_counts([r[2] for r in found], today)
+
+
+def group_counts(due_dates: Sequence[str], today: date) -> dict[Group, int]:
+    """Lines per group, from the ascending due dates (ISO text) of a board."""
+    overdue = bisect.bisect_left(due_dates, today.isoformat())
+    upto_today = bisect.bisect_right(due_dates, today.isoformat())
+    week = bisect.bisect_right(due_dates, (today + WEEK_AHEAD).isoformat())
+    return {
+        Group.OVERDUE: overdue,
+        Group.TODAY: upto_today - overdue,
+        Group.WEEK: week - upto_today,
+        Group.LATER: len(due_dates) - week,
+    }
 
 
 def board_json(db: Database, today: date, handler: str | None = None) -> str:
@@ -1097,8 +1145,8 @@ def board_json(db: Database, today: date, handler: str | None = None) -> str:
     day = today.isoformat()
     head = [day, Group.OVERDUE.value, day, Group.TODAY.value, week, Group.WEEK.value, Group.LATER.value, day]
     column = f"CAST({obj}(" + ", ".join(f"'{name}', {expr}" for name, expr in fields) + ") AS TEXT)"
-    sql, params = _board_query(db, column, today, handler, "")
-    return "[" + ", ".join(r[0] for r in db.conn.execute(sql, [*head, *params])) + "]"
+    sql, params = _BoardView(db, today, handler, "").select(column, head)
+    return "[" + ", ".join(r[0] for r in db.conn.execute(sql, params)) + "]"
 
 
 def states_of(db: Database, case_ids: Iterable[int]) -> dict[tuple[int, str, date], ReminderState]:

@@ -725,6 +725,13 @@ def test_a_lazy_board_reads_the_same_lines_page_by_page(
     assert lazy.index_of(key) == eager.index_of(key) == 3
     with pytest.raises(IndexError):
         lazy.items[len(lazy.items)]
+    service.postpone([eager.items[2]], workspace.today() + timedelta(days=2), "当事人外出")
+    for handler, text in ((None, ""), ("王建国", ""), (None, "30"), (None, "民初305")):
+        eager = service.board(handler=handler, text=text)
+        lazy = service.board(handler=handler, lazy=True, text=text)
+        assert list(lazy.items) == list(eager.items) and lazy.counts == eager.counts, (handler, text)
+        assert [lazy.index_of(i.key) for i in eager.items] == list(range(len(eager.items)))
+    assert lazy.index_of((10**9, "urge", D("2025-06-12"))) is None
 
 
 def test_postpone_many_and_mark_done(workspace: Workspace) -> None:
