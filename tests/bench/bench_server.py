@@ -142,8 +142,8 @@ def run(target: str, clients: int, ops: int, day: str, label: str) -> dict[str, 
         numbers += r["numbers"]  # type: ignore[arg-type]
         conflicts += int(r["conflicts"])  # type: ignore[arg-type]
     print(
-        f"\n{label}: {clients} clerk(s) × {ops} operations in {wall:.1f} s, {clients * ops / wall:.1f} per second "
-        f"({conflicts} edit conflicts retried)"
+        f"\n{label}: {clients} clerk(s) × {ops} operations in {wall:.1f} s, "
+        f"{clients * ops / wall:.1f} per second ({conflicts} edit conflicts retried)"
     )
     return {"times": times, "paid": paid, "numbers": numbers}
 
