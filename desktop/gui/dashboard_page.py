@@ -72,6 +72,8 @@ from desktop.store.database import StoreError
 from desktop.store.lock import is_read_only
 
 DATE_CHECK_MS = 60_000
+# On a server, how often the page looks whether another PC has changed something (one small statement).
+SERVER_POLL_MS = 20_000
 SEARCH_DELAY_MS = 200
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 ALL = "__all__"
@@ -789,6 +791,12 @@ class DashboardPage(QWidget):
         self._timer.setInterval(DATE_CHECK_MS)
         self._timer.timeout.connect(self.check_date)
         self._timer.start()
+        self._seen: tuple[int, int] | None = None  # what had been written when the page last refreshed
+        self._poll = QTimer(self)
+        self._poll.setInterval(SERVER_POLL_MS)
+        self._poll.timeout.connect(self.check_others)
+        if workspace.is_server:
+            self._poll.start()
 
         self._fill_scope()
         self.refresh()
@@ -831,6 +839,8 @@ class DashboardPage(QWidget):
         keys = [i.key for i in self.selected_items()]
         current = self.table.currentIndex()
         self.today = self.workspace.today()
+        if self.workspace.is_server:
+            self._seen = self.service.change_mark()  # before reading: a later change shows next time
         handler = self.handler_filter()
         empty = Board(self.today, (), None, dict.fromkeys(Group, 0))
         if self.scope.currentData() == MINE and handler is None:
@@ -954,6 +964,18 @@ class DashboardPage(QWidget):
     def check_date(self) -> None:
         """Called every minute: a new day brings a new board."""
         if self.workspace.today() != self.today:
+            self.refresh()
+
+    def check_others(self) -> None:
+        """On a server: refresh when another PC has written since (while the page is shown and idle)."""
+        if not self.isVisible() or self.building is not None or self._seen is None:
+            return
+        try:
+            changed = self.service.change_mark() != self._seen
+        except Exception:  # the server is away: the connection reconnects on the next real action
+            log.warning("could not look for other PCs' changes", exc_info=True)
+            return
+        if changed:
             self.refresh()
 
     def _on_change(self, change: Change) -> None:

@@ -259,6 +259,11 @@ class Reminders:
                 return self.compute(rules, table, today)
         return None
 
+    def change_mark(self) -> tuple[int, int]:
+        """What has been written so far (the newest audit entry and case): it differs once anyone, on
+        any PC, has changed something since (a server's other PCs do not notify this program)."""
+        return store.current_marks(self.db)
+
     def slow_build_ahead(self, today: date) -> bool:
         """Whether :meth:`board` for ``today`` would build from every case of a large ledger (no board
         kept for these rules and holidays, or kept for a day too far away): a view runs that off its

@@ -164,3 +164,43 @@ def test_keeping_my_edits_after_a_conflict_leaves_the_form_as_typed(  # type: ig
     assert editor.cause.text() == "买卖合同纠纷" and "此案件已被李法官" in editor.banner.text()
     clerk.close()
     judge.close()
+
+
+def test_the_dashboard_shows_another_pcs_contact_by_itself(qtbot, pg_url: str) -> None:  # type: ignore[no-untyped-def]
+    """On a server the other PCs do not notify this program: the page looks for their changes itself
+    (every SERVER_POLL_MS, one small statement) and refreshes only when there are some."""
+    from desktop.core.model import ContactMethod
+    from desktop.gui.dashboard_page import DashboardPage
+    from desktop.gui.main_window import Changes
+    from desktop.services.reminders import Reminders
+    from tests.unit.test_reminders import _overdue_case
+
+    clerk, judge = (Workspace.open(pg_url, actor=who) for who in ("王书记员", "李法官"))
+    for ws in (clerk, judge):
+        ws.today = lambda: TODAY
+    _overdue_case(clerk)
+    Reminders(clerk).holiday_table()  # the first look at a new database stores the holiday table
+    changes = Changes()
+    judge.subscribe(changes.changed.emit)
+    page = DashboardPage(judge, changes)
+    changes.setParent(page)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page._poll.isActive()
+    before = [page.model.item(r) for r in range(page.model.rowCount())]
+    urge = [i for i in before if i is not None and i.rule_id == "urge"]
+    assert urge
+    refreshed: list[int] = []
+    real_refresh = page.refresh
+    page.refresh = lambda: (refreshed.append(1), real_refresh())  # type: ignore[method-assign]
+    page.check_others()
+    assert refreshed == []  # nothing new: no refresh
+    Reminders(clerk).record_contact(urge, ContactMethod.PHONE, "承诺月底前付清")
+    page.check_others()
+    assert refreshed == [1]
+    after = [page.model.item(r) for r in range(page.model.rowCount())]
+    assert not [i for i in after if i is not None and i.rule_id == "urge"]
+    page.close()
+    clerk.close()
+    judge.close()
