@@ -10,6 +10,7 @@ anything changes and when the date changes.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -74,6 +75,8 @@ from desktop.store.lock import is_read_only
 DATE_CHECK_MS = 60_000
 # On a server, how often the page looks whether another PC has changed something (one small statement).
 SERVER_POLL_MS = 20_000
+# How long the page waits, once it shows the day's board, before preparing the next working day's.
+AHEAD_DELAY_MS = 15_000
 SEARCH_DELAY_MS = 200
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 ALL = "__all__"
@@ -137,6 +140,27 @@ class BoardBuild(QThread):
             self.failed.emit(str(exc))
         else:
             self.built.emit()
+
+
+class AheadBuild(QThread):
+    """Prepares the next working day's changes to the kept board (Reminders.prepare_ahead) on a
+    connection of its own while the page is idle, so the first look that morning is at once."""
+
+    def __init__(self, workspace: Workspace, today: date) -> None:
+        super().__init__()
+        self.path, self.actor, self.today = workspace.path, workspace.actor, today
+        self.password = workspace.password
+        keep(self)
+
+    def run(self) -> None:
+        try:
+            other = Workspace.open(self.path, actor=self.actor, password=self.password)
+            try:
+                Reminders(other).prepare_ahead(self.today)
+            finally:
+                other.close()
+        except Exception:  # only a head start lost: the next day rolls the board as always
+            log.warning("preparing the next working day's reminders failed", exc_info=True)
 
 
 class DashboardModel(QAbstractTableModel):
@@ -791,6 +815,11 @@ class DashboardPage(QWidget):
         self._timer.setInterval(DATE_CHECK_MS)
         self._timer.timeout.connect(self.check_date)
         self._timer.start()
+        self._ahead = QTimer(self)  # the next working day's lines, prepared once the page is idle
+        self._ahead.setSingleShot(True)
+        self._ahead.setInterval(AHEAD_DELAY_MS)
+        self._ahead.timeout.connect(self.prepare_ahead)
+        self._ahead_for: date | None = None  # the day whose next working day was prepared
         self._seen: tuple[int, int] | None = None  # what had been written when the page last refreshed
         self._poll = QTimer(self)
         self._poll.setInterval(SERVER_POLL_MS)
@@ -869,6 +898,8 @@ class DashboardPage(QWidget):
             label.setText(f"{group.value} {board.counts.get(group, 0):,}")
         self._restore_selection(keys, current.row() if current.isValid() else 0)
         self._show_detail()
+        if self.building is None and self.build_aside and self._ahead_for != self.today:
+            self._ahead.start()
         if self.building is not None:
             self.detail.setText(
                 _("正在根据全部案件计算今日提醒，稍候即显示（首次打开或更改规则后需要数秒）……")
@@ -913,6 +944,24 @@ class DashboardPage(QWidget):
         self.table.clearSpans()
         for row, _group in self.model.header_rows():
             self.table.setSpan(row, 0, 1, len(COLUMNS))
+
+    def prepare_ahead(self) -> AheadBuild | None:
+        """Prepare the next working day's lines off the GUI thread (once a day)."""
+        self._ahead.stop()
+        if self._ahead_for == self.today or self.building is not None:
+            return None
+        self._ahead_for = self.today
+        try:
+            thread = AheadBuild(self.workspace, self.today)
+        except sqlite3.Error:  # the workspace was closed meanwhile (the window is closing)
+            return None
+        thread.start()
+        return thread
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for timer in (self._timer, self._poll, self._ahead, self._search_timer):
+            timer.stop()
+        super().closeEvent(event)
 
     def _built(self) -> None:
         self.building = None

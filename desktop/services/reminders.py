@@ -240,10 +240,20 @@ class Reminders:
         audit_id = store.settled_mark(self.db, since, audit_id)  # a server's later commits: next look
         meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         changed: set[int] | None = None
+        prepared: set[int] = set()  # cases whose lines for today were prepared the day before
         if _rolls(stored, meta.fingerprint, today):
             assert stored is not None
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
-            changed |= store.edge_cases(self.db, rules, stored.day, today, table)
+            ahead = store.ahead_meta(self.db) if stored.day != today else None
+            if ahead is not None and (ahead.day, ahead.base_day, ahead.fingerprint) == (
+                today,
+                stored.day,
+                meta.fingerprint,
+            ):
+                changed |= store.changed_cases(self.db, ahead.audit_id, ahead.max_case_id)
+                prepared = set(ahead.cases) - changed
+            else:
+                changed |= store.edge_cases(self.db, rules, stored.day, today, table)
         if changed is None or len(changed) > REBUILD_FROM:
             if self.db.conn.in_transaction or is_read_only(self.db):
                 return self.compute(rules, table, today)
@@ -253,11 +263,33 @@ class Reminders:
             if store.write_board(self.db, meta, (), None, staged=True):
                 return None
             return self.compute(rules, table, today)
-        if changed or stored != meta:
+        if changed or prepared or stored != meta:
             fresh = self.compute_cases(changed, rules, table, today)
-            if not store.write_board(self.db, meta, fresh, changed):
+            if not store.write_board(self.db, meta, fresh, changed | prepared, from_ahead=prepared):
                 return self.compute(rules, table, today)
         return None
+
+    def prepare_ahead(self, today: date | None = None) -> date | None:
+        """Prepare the next working day's changes to the kept board of ``today`` (see :meth:`board`), so
+        that the first look that day is at once; a view does it while idle. Returns that day, or None
+        when the kept board is not ``today``'s or the database cannot be written now."""
+        today = today or self.workspace.today()
+        table = self.holiday_table()
+        rules = [r for r in self.rules() if r.enabled]
+        stored = store.board_meta(self.db)
+        marks = store.current_marks(self.db)
+        fingerprint_ = fingerprint(rules, table)
+        if stored is None or stored.day != today or stored.fingerprint != fingerprint_:
+            return None
+        day = table.next_working_day(today)
+        kept = store.ahead_meta(self.db)
+        if kept is not None and (kept.day, kept.base_day, kept.fingerprint) == (day, today, fingerprint_):
+            return day  # already prepared (the cases changed since are computed on the day)
+        audit_id = store.settled_mark(self.db, stored.audit_id, marks[0])
+        cases = store.edge_cases(self.db, rules, today, day, table)
+        lines = self.compute_cases(cases, rules, table, day)
+        meta = store.AheadMeta(day, today, audit_id, marks[1], fingerprint_, frozenset(cases))
+        return day if store.write_ahead(self.db, meta, lines) else None
 
     def change_mark(self) -> tuple[int, int]:
         """What has been written so far (the newest audit entry and case): it differs once anyone, on

@@ -747,6 +747,66 @@ def board_meta(db: Database) -> BoardMeta | None:
     return None if row is None else BoardMeta(date.fromisoformat(row[0]), row[1], row[2], row[3])
 
 
+class AheadMeta(NamedTuple):
+    day: date  # the day the prepared lines are for
+    base_day: date  # the kept board's day they roll from
+    audit_id: int
+    max_case_id: int
+    fingerprint: str
+    cases: frozenset[int]  # the cases whose lines they are
+
+
+def ahead_meta(db: Database) -> AheadMeta | None:
+    row = db.conn.execute(
+        "SELECT day, base_day, audit_id, max_case_id, fingerprint, cases FROM reminder_board_ahead_meta "
+        "WHERE id = 1"
+    ).fetchone()
+    if row is None:
+        return None
+    day, base, audit_id, max_case, fingerprint, cases = row
+    return AheadMeta(
+        date.fromisoformat(day), date.fromisoformat(base), audit_id, max_case, fingerprint,
+        frozenset(json.loads(cases)),
+    )  # fmt: skip
+
+
+def write_ahead(db: Database, meta: AheadMeta, items: Iterable[ReminderItem]) -> bool:
+    """Keep ``items`` as the lines of ``meta.cases`` on ``meta.day`` (replacing what was kept before).
+    Derived data, not audited; False when the database cannot be written now (as :func:`write_board`)."""
+    conn = db.conn
+    if conn.in_transaction or is_read_only(db):
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    try:
+        conn.execute("DELETE FROM reminder_board_ahead")
+        conn.executemany(
+            f"INSERT INTO reminder_board_ahead ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            sorted(_board_row(i) for i in items),
+        )
+        conn.execute(
+            "INSERT INTO reminder_board_ahead_meta (id, day, base_day, audit_id, max_case_id, fingerprint, "
+            "cases) VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
+            "base_day = excluded.base_day, audit_id = excluded.audit_id, "
+            "max_case_id = excluded.max_case_id, fingerprint = excluded.fingerprint, cases = excluded.cases",
+            (
+                meta.day.isoformat(),
+                meta.base_day.isoformat(),
+                meta.audit_id,
+                meta.max_case_id,
+                meta.fingerprint,
+                json.dumps(sorted(meta.cases)),
+            ),
+        )
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        return False
+    conn.execute("COMMIT")
+    return True
+
+
 def current_marks(db: Database) -> tuple[int, int]:
     """The newest audit entry and the highest case id: what a board built now reflects."""
     audit, case = db.conn.execute(  # one statement (a server answers each over the network)
@@ -866,9 +926,11 @@ def write_board(
     items: Iterable[ReminderItem],
     cases: set[int] | None,
     staged: bool = False,
+    from_ahead: Iterable[int] = (),
 ) -> bool:
     """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines);
-    ``staged``: the whole board is the lines :func:`stage_board` kept.
+    ``staged``: the whole board is the lines :func:`stage_board` kept; ``from_ahead``: cases (among
+    ``cases``) whose new lines are those :func:`write_ahead` prepared.
 
     Derived data, not audited. Returns False without raising when the database cannot be written now
     (read-only, or busy): the board is then simply computed again next time.
@@ -893,6 +955,11 @@ def write_board(
         else:
             _fill_temp(conn, "reminder_changed", cases)
             conn.execute("DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)")
+            _fill_temp(conn, "reminder_changed", from_ahead)
+            conn.execute(
+                f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} FROM "
+                "reminder_board_ahead WHERE case_id IN (SELECT id FROM temp.reminder_changed)"
+            )
         conn.executemany(  # in key order: appended to the table's b-tree rather than scattered over it
             f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)}) "
             f"ON CONFLICT (case_id, rule_id, due_date) DO UPDATE SET {_BOARD_UPDATE}",

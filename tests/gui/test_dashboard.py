@@ -402,3 +402,19 @@ def test_a_count_chip_shows_only_its_group(qtbot, page: DashboardPage, workspace
     qtbot.mouseClick(page.count_labels[Group.OVERDUE], Qt.MouseButton.LeftButton)  # again: all
     assert len(_rows(page)) == 2
     assert not any(chip.isChecked() for chip in page.count_labels.values())
+
+
+def test_the_page_prepares_the_next_working_days_lines_once_idle(
+    qtbot, page: DashboardPage, workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.store import reminders as store
+
+    _overdue(workspace, "（2025）黑0902民初123号")
+    assert page._ahead.isActive()  # armed when the day's board was shown
+    thread = page.prepare_ahead()
+    assert thread is not None and thread.wait(20_000)
+    prepared = store.ahead_meta(workspace.db)
+    assert prepared is not None and (prepared.base_day, prepared.day) == (TODAY, D("2025-06-16"))
+    assert page.prepare_ahead() is None  # once a day
+    page.refresh()
+    assert not page._ahead.isActive()

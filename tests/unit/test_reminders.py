@@ -614,6 +614,56 @@ def test_the_kept_board_follows_days_and_changes(tmp_path: Path, monkeypatch: py
         ws.close()
 
 
+def test_the_next_working_days_lines_prepared_ahead_roll_the_board(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines prepared the day before (prepare_ahead) make the first look of the next working day a copy,
+    not a computation; cases changed after they were prepared, and a board kept for another day, still
+    come out exactly as the engine gives them over every case."""
+    from desktop.services.demo import generate
+
+    path = tmp_path / "ahead.sqlite3"
+    generate(path, cases=700, seed=7, today=D("2026-03-20"), parallel=False, board=False)
+    ws = Workspace.open(path, actor="测试员")
+    service = Reminders(ws)
+    rules = [r for r in service.rules() if r.enabled]
+    table = service.holiday_table()
+
+    def expected(day: date) -> list[object]:
+        states = store.states_of(ws.db, [r[0] for r in ws.db.execute("SELECT id FROM cases")])
+        return sorted(reminders(_all_facts(ws, service), rules, table, day, states))
+
+    try:
+        friday = D("2026-03-20")
+        ws.today = lambda: friday
+        board = list(service.board(friday).items)
+        assert service.prepare_ahead(D("2026-03-19")) is None  # not the kept board's day
+        monday = service.prepare_ahead(friday)
+        assert monday == D("2026-03-23")  # the next working day, over the weekend
+        prepared = store.ahead_meta(ws.db)
+        assert prepared is not None and prepared.cases
+        # after preparing: a contact, and a case whose reminders change
+        service.record_contact([board[0]], ContactMethod.PHONE, "承诺下周付清")
+        changed = next(i for i in board if i.case_id in prepared.cases)
+        case = ws.load_case(changed.case_id)
+        ws.save_case(replace(case, public_notice=not case.public_notice))
+
+        def no_edges(*_args: object) -> set[int]:
+            raise AssertionError("the prepared lines were not used")
+
+        monkeypatch.setattr(store, "edge_cases", no_edges)
+        ws.today = lambda: monday
+        assert sorted(service.board(monday).items) == expected(monday)
+        # lines prepared for another base day are not used: the board is rolled as always
+        monkeypatch.undo()
+        tuesday = D("2026-03-24")
+        assert sorted(service.board(tuesday).items) == expected(tuesday)
+        assert service.prepare_ahead(tuesday) == D("2026-03-25")
+        assert sorted(service.board(D("2026-03-27")).items) == expected(D("2026-03-27"))
+    finally:
+        ws.close()
+
+
 def test_candidate_queries_use_indexes(demo_db: Path) -> None:
     ws = Workspace.open(demo_db, actor="测试员")
     try:
