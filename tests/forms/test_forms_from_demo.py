@@ -143,3 +143,21 @@ def test_every_case_a_form_applies_to_gives_the_judgment_and_enforcement_facts(
                 if not answers.get(f.key, "").strip():
                     missing.setdefault(form.id, []).append(f"{case_id}:{f.label}")
     assert not missing, {k: v[:5] for k, v in missing.items()}
+
+
+def test_the_screening_is_asked_only_by_the_forms_that_read_it(
+    demo: DocumentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19 §5: the 审破衔接 screening reads every case of each enterprise debtor, a cost that grows
+    with the ledger; finding the cases for a batch and issuing it leave it out unless the form reads it."""
+    from desktop.store import documents as register
+
+    asked: list[int] = []
+    real = register.case_findings
+    monkeypatch.setattr(
+        register, "case_findings", lambda conn, case_id: asked.append(case_id) or real(conn, case_id)
+    )
+    result = demo.issue_batch("rights_notice", demo.candidates("rights_notice", limit=20))
+    assert len(result.issued) == 20 and asked == []
+    bankruptcy = demo.candidates("bankruptcy_review_notice", limit=2)
+    assert asked and demo.issue_batch("bankruptcy_review_notice", bankruptcy).issued
