@@ -435,6 +435,11 @@ def _certificate(stages: tuple[Stage, ...], creditor_word: str) -> Rule:
     return rule
 
 
+# The rules that read ``CaseFacts.screening``: only for these (and forms printing the screening's
+# findings) does a service need to run the screening, which reads every case of each enterprise debtor.
+SCREENING_RULES = frozenset({"bankruptcy_review"})
+
+
 def _bankruptcy_review(case: Case, today: date, facts: CaseFacts, w: Windows) -> Eligibility:
     doc = "申请破产审查告知书"
     orgs = [p for p in case.parties if p.role.owes and p.kind is PartyKind.ORGANISATION]

@@ -236,6 +236,8 @@ class Case:
     deadline_override_reason: str = ""
     public_notice: bool = False
     enforcement_case_number: str = ""
+    enforcement_filing_date: date | None = None  # 执行立案日期 (执前督促: the day it was registered)
+    enforcement_notice_date: date | None = None  # 执行通知书送达日期
     notes: str = ""
     parties: tuple[Party, ...] = ()
     obligations: tuple[Obligation, ...] = ()

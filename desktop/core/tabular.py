@@ -434,7 +434,8 @@ LIST_FIELDS: tuple[ListField, ...] = (
     ListField("filing_date", "立案日期", _words(
         "立案日期 立案时间 收案日期 收案时间 受理日期 受理时间 立案日")),
     ListField("judgment_date", "裁判日期（结案日期）", _words(
-        "结案日期 结案时间 裁判日期 判决日期 调解日期 裁定日期 审结日期 裁判时间 文书日期 落款日期")),
+        "结案日期 结案时间 裁判日期 判决日期 调解日期 裁定日期 审结日期 裁判时间 文书日期 落款日期 "
+        "判决/调解日期 判决调解日期 判决或调解日期 执行依据作出日期 执行依据日期")),
     ListField("effective_date", "生效日期", _words(
         "生效日期 生效时间 裁判生效日期 文书生效日期 判决生效日期 调解书生效日期 法律文书生效日期")),
     ListField("deadline", "履行期限", _words(
@@ -453,6 +454,11 @@ LIST_FIELDS: tuple[ListField, ...] = (
     ListField("procedure", "程序", _words("程序 审理程序 适用程序 审判程序 程序类型")),
     ListField("public_notice", "公告送达", _words("公告送达 是否公告送达")),
     ListField("enforcement_case_number", "执行案号", _words("执行案号 执行案件号 执行字号 执行案件案号")),
+    ListField("enforcement_filing_date", "执行立案日期", _words(
+        "执行立案日期 执行立案时间 执行收案日期 执行受理日期 执行案件立案日期 申请执行日期 "
+        "执前督促立案日期")),
+    ListField("enforcement_notice_date", "执行通知书送达日期", _words(
+        "执行通知书送达日期 执行通知送达日期 执行通知书送达时间 送达执行通知书日期 执行通知书送达日")),
     ListField("notes", "备注", _words("备注 说明 附注 备注说明")),
 )  # fmt: skip
 
@@ -783,7 +789,15 @@ class ListRow:
 
 
 _TEXT_LIMITS = {"cause": 60, "handler": 60, "notes": 2000}
-_DATE_FIELDS = ("filing_date", "judgment_date", "effective_date", "deadline", "paid_date")
+_DATE_FIELDS = (
+    "filing_date",
+    "judgment_date",
+    "effective_date",
+    "deadline",
+    "paid_date",
+    "enforcement_filing_date",
+    "enforcement_notice_date",
+)
 _ENUM_FIELDS: dict[str, type[Enum]] = {
     "stage": Stage,
     "status": CaseStatus,
@@ -933,10 +947,13 @@ def _stage_for(roles: set[PartyRole], number: CaseNumber | None) -> Stage:
 IMPORTED_PAYMENT_NOTE = "由Excel导入的已履行金额"
 _CASE_FIELD_KEYS = ("cause", "handler", "filing_date", "judgment_date", "effective_date", "deadline",
                     "stage", "status", "disposition", "procedure", "public_notice",
-                    "enforcement_case_number", "notes")  # fmt: skip
+                    "enforcement_case_number", "enforcement_filing_date", "enforcement_notice_date",
+                    "notes")  # fmt: skip
 _ERROR_FIELD_KEYS = {"案号": "case_number", "执行案号": "enforcement_case_number", "案由": "cause",
                      "承办人": "handler", "立案日期": "filing_date", "裁判日期": "judgment_date",
-                     "生效日期": "effective_date", "履行期限": "deadline"}  # fmt: skip
+                     "生效日期": "effective_date", "履行期限": "deadline",
+                     "执行立案日期": "enforcement_filing_date",
+                     "执行通知书送达日期": "enforcement_notice_date"}  # fmt: skip
 
 
 class ListDraft(Draft):
@@ -1195,6 +1212,8 @@ LAYOUT: tuple[SheetLayout, ...] = (
         Column("deadline_override_reason", "履行期限调整理由", "text", 16),
         Column("public_notice", "公告送达", "bool", 8),
         Column("enforcement_case_number", "执行案号", "text", 24),
+        Column("enforcement_filing_date", "执行立案日期", "date", 11),
+        Column("enforcement_notice_date", "执行通知书送达日期", "date", 11),
         Column("notes", "备注", "text", 40),
         Column("parties_text", "当事人（导出时计算）", "derived", 40),
         Column("due_fen", "应履行金额（导出时计算）", "derived", 16),

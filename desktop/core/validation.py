@@ -66,6 +66,13 @@ def _party_problems(index: int, party: Party, today: date) -> list[ValidationErr
     return problems
 
 
+def _is_enforcement_number(number: str) -> bool:
+    try:
+        return parse_case_number(number).is_enforcement
+    except ValidationError:
+        return False
+
+
 def case_problems(case: Case, today: date) -> list[ValidationError]:
     """Everything wrong with ``case``; an empty list means it may be saved."""
     problems: list[ValidationError] = []
@@ -88,11 +95,46 @@ def case_problems(case: Case, today: date) -> list[ValidationError]:
     for i, party in enumerate(case.parties, start=1):
         problems += _party_problems(i, party, today)
 
-    for label, day in (("立案日期", case.filing_date), ("裁判日期", case.judgment_date)):
+    own_enforcement = _is_enforcement_number(case.case_number)
+    for label, day in (
+        ("立案日期", case.filing_date),
+        ("裁判日期", case.judgment_date),
+        ("执行立案日期", case.enforcement_filing_date),
+        ("执行通知书送达日期", case.enforcement_notice_date),
+    ):
         if day and day > today:
             problems.append(ValidationError(label, "不能晚于今天"))
-    if case.filing_date and case.judgment_date and case.judgment_date < case.filing_date:
+    # A case registered under an enforcement number (执, 执恢, 执前督 …) was filed after the judgment
+    # or mediation it enforces: its 裁判日期 is that document's, earlier than its own 立案日期.
+    if (
+        case.filing_date
+        and case.judgment_date
+        and case.judgment_date < case.filing_date
+        and not own_enforcement
+    ):
         problems.append(ValidationError("裁判日期", "不能早于立案日期"))
+    enforcement_filed = case.enforcement_filing_date
+    if enforcement_filed and case.judgment_date and enforcement_filed < case.judgment_date:
+        problems.append(ValidationError("执行立案日期", "不能早于判决/调解日期"))
+    if (
+        enforcement_filed
+        and case.filing_date
+        and enforcement_filed < case.filing_date
+        and not own_enforcement
+    ):
+        problems.append(ValidationError("执行立案日期", "不能早于立案日期"))
+    if (
+        case.enforcement_notice_date
+        and enforcement_filed
+        and case.enforcement_notice_date < enforcement_filed
+    ):
+        problems.append(ValidationError("执行通知书送达日期", "不能早于执行立案日期"))
+    if (
+        case.enforcement_notice_date
+        and case.judgment_date
+        and case.enforcement_notice_date < case.judgment_date
+    ):
+        problems.append(ValidationError("执行通知书送达日期", "不能早于判决/调解日期"))
     if case.judgment_date and case.effective_date and case.effective_date < case.judgment_date:
         problems.append(ValidationError("生效日期", "不能早于裁判日期"))
     start = case.effective_date or case.judgment_date

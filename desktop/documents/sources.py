@@ -18,7 +18,7 @@ from desktop.core.chinese_dates import format_date_cn
 from desktop.core.eligibility import CaseFacts, fully_performed, performed_on
 from desktop.core.errors import ValidationError
 from desktop.core.ledger import balance, schedule
-from desktop.core.model import Case, CourtSettings, Disposition, ObligationKind, Party, PartyKind
+from desktop.core.model import Case, CourtSettings, Disposition, ObligationKind, Party, PartyKind, Stage
 
 _CASE_NUMBER = re.compile(r"（\d{4}）[^（）；;，,。\s]{2,30}?号(?:之[一二三四五六七八九十]+)?")
 
@@ -89,12 +89,20 @@ def enforcement_number(case: Case) -> str | None:
     A case registered under its own enforcement number (执, 执恢 …) is that enforcement case: its
     ``enforcement_case_number`` then names an earlier one (for 执恢, the case whose 终本 it resumes),
     which must not be printed as the current 案号. A trial or 执前 case that moved to enforcement
-    uses the enforcement number recorded for it."""
+    uses the enforcement number recorded for it; a trial case in 执前督促 the number its notes give as
+    “执前督促案号：”."""
     if _is_formal_enforcement(case.case_number):
         return case.case_number
     if case.enforcement_case_number:
         return case.enforcement_case_number
-    return case.case_number if _is_enforcement(case.case_number) else None
+    if _is_enforcement(case.case_number):
+        return case.case_number
+    if case.stage is Stage.PRE_ENFORCEMENT:  # the 执前督 / 执前调 number, noted as 执前督促案号：……
+        at = case.notes.find("执前督促案号")
+        match = _CASE_NUMBER.search(case.notes, at) if at >= 0 else None
+        if match and _is_enforcement(match.group(0)):
+            return match.group(0)
+    return None
 
 
 _CITY = re.compile(r"^(.{2,12}?[市州盟])(?!中级)")
@@ -199,6 +207,9 @@ def _obligations_text(case: Case) -> str | None:
 
 
 def _enforcement_date(case: Case) -> date | None:
+    """执行立案日期: as recorded; a case registered under its own enforcement number was filed then."""
+    if case.enforcement_filing_date is not None:
+        return case.enforcement_filing_date
     return case.filing_date if _is_enforcement(case.case_number) else None
 
 
@@ -299,6 +310,7 @@ SOURCES: dict[str, tuple[str, Callable[[SourceContext], object]]] = {
     "case.effective_date": ("生效日期", lambda c: c.case.effective_date),
     "case.deadline": ("履行期限", lambda c: c.case.deadline),
     "case.enforcement_date": ("执行立案日期（执行案号的立案日期）", lambda c: _enforcement_date(c.case)),
+    "case.enforcement_notice_date": ("执行通知书送达日期", lambda c: c.case.enforcement_notice_date),
     "case.handler": ("承办人", lambda c: c.case.handler or None),
     "case.obligations": ("各项履行义务，分行编号", lambda c: _obligations_text(c.case)),
     "case.duty": ("义务的种类：给付金钱、法律文书确定的……", lambda c: _duty(c.case)),

@@ -199,6 +199,7 @@ class CaseEditor(QDialog):
         self.handler.setEditable(True)
         self.filing_date = form.add(_("立案日期"), DateLine())
         self.judgment_date = form.add(_("裁判日期"), DateLine())
+        self.judgment_date.setToolTip(_("判决、调解书或裁定作出之日；执行案件填所执行的法律文书的日期"))
         self.effective_date = form.add(_("生效日期"), DateLine())
         self.effective_reason = form.add(_("生效日期说明"), QLineEdit())
         self.effective_reason.setPlaceholderText(_("手工确定生效日期时填写理由"))
@@ -208,6 +209,11 @@ class CaseEditor(QDialog):
         self._add_compute_dates_button(form)
         self.public_notice = form.add(_("公告送达"), QCheckBox(_("本案系公告送达")))
         self.enforcement_number = form.add(_("执行案号"), QLineEdit())
+        self.enforcement_filing_date = form.add(_("执行立案日期"), DateLine())
+        self.enforcement_filing_date.setToolTip(
+            _("执行案件（执前督促案件）立案之日；以执行案号登记的案件不填即为立案日期")
+        )
+        self.enforcement_notice_date = form.add(_("执行通知书送达日期"), DateLine())
         for edit in (self.case_number, self.enforcement_number):
             edit.editingFinished.connect(lambda edit=edit: self._show_normalised(edit))
         self.notes = form.add(_("备注"), QPlainTextEdit())
@@ -536,6 +542,8 @@ class CaseEditor(QDialog):
         self.deadline_reason.setText(case.deadline_override_reason)
         self.public_notice.setChecked(case.public_notice)
         self.enforcement_number.setText(case.enforcement_case_number)
+        self.enforcement_filing_date.set_value(case.enforcement_filing_date)
+        self.enforcement_notice_date.set_value(case.enforcement_notice_date)
         self.notes.setPlainText(case.notes)
         for p in case.parties:
             self._add_party_row(p)
@@ -593,6 +601,8 @@ class CaseEditor(QDialog):
             (_("裁判日期"), self.judgment_date),
             (_("生效日期"), self.effective_date),
             (_("履行期限"), self.deadline),
+            (_("执行立案日期"), self.enforcement_filing_date),
+            (_("执行通知书送达日期"), self.enforcement_notice_date),
         ):
             dates[label] = form.attempt(label, partial(widget.value, label), errors)
         parties = self._collect_parties(errors)
@@ -617,6 +627,8 @@ class CaseEditor(QDialog):
             deadline_override_reason=self.deadline_reason.text().strip(),
             public_notice=self.public_notice.isChecked(),
             enforcement_case_number=enforcement,
+            enforcement_filing_date=dates[_("执行立案日期")],
+            enforcement_notice_date=dates[_("执行通知书送达日期")],
             notes=self.notes.toPlainText().strip(),
             parties=tuple(parties),
             obligations=tuple(obligations),

@@ -470,7 +470,7 @@ _CASE_LEAN = (
 )
 _CASE_FULL = (
     _CASE_LEAN + ", cn_local, public_notice, enforcement_case_number, notes, "
-    "effective_override_reason, deadline_override_reason"
+    "effective_override_reason, deadline_override_reason, enforcement_filing_date, enforcement_notice_date"
 )
 _PARTY_LEAN = "case_id, position, role, kind, name, id_number, phone, address, service_date"
 _PARTY_FULL = (
@@ -903,7 +903,8 @@ class _Generator:
             start = j if disposition in (D_MED, D_CONF) else eff
         else:
             # The notice or agreement of the 执 / 执前 case fixes the performance; the document it
-            # enforces is named in the notes, so 裁判日期 and 生效日期 stay empty.
+            # enforces is named in the notes and its date is the 裁判日期 (判决/调解日期, months before
+            # this case was filed); 生效日期 stays empty.
             j = start = f
             in_court = False
             services = [min(f + 1 + int(r() * 10), today) for _ in range(n_parties)]
@@ -911,7 +912,9 @@ class _Generator:
                 deadline = roll[self._add_month(f, 1, min(d.day[f - base], 28)) - base]
             else:
                 deadline = roll[f + 10 + int(r() * 20) - base]
-            origin, _ = self._number(d.year[f - 120 - int(r() * 500) - base], "民初")
+            back = 120 + int(r() * 500)
+            origin, _ = self._number(d.year[f - back - base], "民初")
+            judgment = f - back
             notes = f"执行依据：{origin}民事{'判决书' if disposition == D_JUDG else '调解书'}"
 
         # ---- obligations: money (one sum or installments), an act, the acceptance fee
@@ -1108,6 +1111,7 @@ class _Generator:
 
         # ---- status, the enforcement case number, notes
         enforcement = ""
+        enforcement_filed = f if not dur else None  # 执行立案日期 (执前督促: the day it was registered)
         status = ST_OPEN
         archive = plan[3] if plan else r() < 0.45
         transfer = plan[4] if plan else r() < (0.55 if stage == S_PRE else 0.2)
@@ -1131,12 +1135,26 @@ class _Generator:
             else:
                 moved = min(max(stage_start, escalate_from + 45), today)
                 enforcement, _ = self._number(d.year[moved - base], "执")
+                enforcement_filed = moved
                 if status == ST_MOVED:
                     moved_note = f"督促期满未履行，已移送执行（{enforcement}）"
                     notes = f"{notes}；{moved_note}" if notes else moved_note
         if stage == S_PRE and dur:
-            pre_note = f"申请执行人于{cn[min(stage_start, today) - base]}申请执前督促履行"
+            # registered as a 执前督 case that day: its number from the counter, no random draw (the
+            # stream, and so every other case of a seed, stays as it was)
+            begun = min(stage_start, today)
+            key = (d.year[begun - base], "黑0902", "执前督")
+            self.counters[key] = self.counters.get(key, 0) + 1
+            enforcement_filed = begun
+            pre_note = (
+                f"申请执行人于{cn[begun - base]}申请执前督促履行"
+                f"（执前督促案号：（{key[0]}）黑0902执前督{self.counters[key]}号）"
+            )
             notes = f"{notes}；{pre_note}" if notes else pre_note
+        # 执行通知书送达日期: a few days after the enforcement case was registered (no random draw)
+        notice_served = None
+        if stage == S_ENF and enforcement_filed is not None:
+            notice_served = min(enforcement_filed + 2 + cid % 9, today)
         if kind == KIND_APPEAL:
             first_instance, _ = self._number(d.year[f - 60 - int(r() * 200) - base], "民初")
             notes = f"一审案号：{first_instance}；{notes}" if notes else f"一审案号：{first_instance}"
@@ -1216,6 +1234,8 @@ class _Generator:
         elif stage == S_ENF and paid < due and status == ST_OPEN:
             x = r()
             served = stage_start + 20 + int(r() * 60)
+            if notice_served is not None:  # after the 执行通知书 it follows
+                served = max(served, min(notice_served + 1, today))
             if x < 0.3 and served <= today:  # 预纳入失信 / 预罚款 / 拘留风险 notice with its 限期
                 notice = EV_BLACKLIST if x < 0.15 else EV_FINE if x < 0.24 else EV_DETENTION
                 end = roll[served + (7 if notice == EV_DETENTION else 10) - base]
@@ -1292,10 +1312,20 @@ class _Generator:
             parties_text, f"{iso[f - base]}T{_TIMES[cid % len(_TIMES)]}+08:00",
             f"{iso[updated - base]}T17:30:00+08:00", last_at,
         )  # fmt: skip
-        if local or public_notice or enforcement or notes or effective_reason or deadline_reason:
-            cases_full.append(
-                (*case_row, local, public_notice, enforcement, notes, effective_reason, deadline_reason)
-            )
+        if (
+            local
+            or public_notice
+            or enforcement
+            or notes
+            or effective_reason
+            or deadline_reason
+            or enforcement_filed
+        ):
+            cases_full.append((
+                *case_row, local, public_notice, enforcement, notes, effective_reason, deadline_reason,
+                iso[enforcement_filed - base] if enforcement_filed is not None else None,
+                iso[notice_served - base] if notice_served is not None else None,
+            ))  # fmt: skip
         else:
             cases_lean.append(case_row)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
-from desktop.core.eligibility import CaseFacts, CaseFlag, Eligibility, Windows, check
+from desktop.core.eligibility import SCREENING_RULES, CaseFacts, CaseFlag, Eligibility, Windows, check
 from desktop.core.errors import ValidationError
 from desktop.core.model import Case, ContactMethod, CourtSettings
 from desktop.core.reminders import windows_from_rules
@@ -106,6 +106,14 @@ def _now_on(day: date) -> datetime:
     return datetime.combine(day, datetime.now().time().replace(microsecond=0))
 
 
+SCREENING_SOURCES = frozenset({"debtor.bankruptcy_ground", "debtor.bankruptcy_detail"})
+
+
+def reads_screening(form: FormDef) -> bool:
+    """Whether the form's rule or any of its fields reads the 审破衔接 screening's findings."""
+    return form.eligibility in SCREENING_RULES or any(f.source in SCREENING_SOURCES for f in form.fields)
+
+
 class DocumentService:
     def __init__(
         self,
@@ -158,12 +166,15 @@ class DocumentService:
         return court
 
     # ------------------------------------------------------------------ eligibility and drafts
-    def facts(self, case_id: int) -> CaseFacts:
-        return register.case_facts(self.ws.db, case_id)
+    def facts(self, case_id: int, form: FormDef | None = None) -> CaseFacts:
+        """What the ledger knows beside the case; for ``form``, only what that form reads: the 审破衔接
+        screening (whose cost grows with the ledger: it reads every case of each enterprise debtor) only
+        for a form whose rule or fields use it, so a batch costs the same on a small or a large ledger."""
+        return register.case_facts(self.ws.db, case_id, screening=form is None or reads_screening(form))
 
     def eligibility(self, form: FormDef, case: Case, facts: CaseFacts | None = None) -> Eligibility:
         if case.id is not None and facts is None:
-            facts = self.facts(case.id)
+            facts = self.facts(case.id, form)
         return check(form.eligibility, case, self.ws.today(), facts, self.windows())
 
     def available(self, case_id: int) -> list[tuple[FormDef, Eligibility]]:
@@ -176,7 +187,7 @@ class DocumentService:
         """A prefilled draft; :class:`NotEligible` with the reason when the rule refuses."""
         form = self.form(form_id)
         case = load_case(self.ws.db, case_id)
-        facts = self.facts(case_id)
+        facts = self.facts(case_id, form)
         verdict = self.eligibility(form, case, facts)
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
@@ -213,7 +224,7 @@ class DocumentService:
         if case_id is not None:
             case = load_case(self.ws.db, case_id)
             prefilled = prefill(
-                form, SourceContext(case, self.ws.today(), self.facts(case_id), self.ws.court())
+                form, SourceContext(case, self.ws.today(), self.facts(case_id, form), self.ws.court())
             )
         court = self.ws.court() or CourtSettings("＿＿＿＿＿＿＿＿人民法院", "")
         return resolve(form, blank_values(form, prefilled), court, self.ws.today(), blank=True)
@@ -242,7 +253,9 @@ class DocumentService:
         answers: Mapping[str, str] | None,
         loaded: tuple[Case, CaseFacts] | None = None,
     ) -> tuple[Case, dict[str, object]]:
-        case, facts = loaded if loaded is not None else (load_case(self.ws.db, case_id), self.facts(case_id))
+        case, facts = (
+            loaded if loaded is not None else (load_case(self.ws.db, case_id), self.facts(case_id, form))
+        )
         verdict = self.eligibility(form, case, facts)
         if not verdict.allowed:
             raise NotEligible(form, case.case_number, verdict.reason)
@@ -507,7 +520,7 @@ class DocumentService:
             except StoreError as exc:
                 refused.append((str(case_id), str(exc)))
                 continue
-            facts = self.facts(case_id)
+            facts = self.facts(case_id, form)
             loaded[case_id] = (case, facts)
             answers = as_input(form, prefill(form, SourceContext(case, self.ws.today(), facts, court)))
             answers.update(common or {})

@@ -259,13 +259,15 @@ def register_page(db: Database, f: RegisterFilter, offset: int = 0, limit: int =
 # ------------------------------------------------------------------------------------ case facts
 
 
-def case_facts(db: Database, case_id: int) -> CaseFacts:
-    """Flags recorded for the case and the bankruptcy screening counts for its organisation debtor."""
+def case_facts(db: Database, case_id: int, screening: bool = True) -> CaseFacts:
+    """Flags recorded for the case and the bankruptcy screening counts for its organisation debtor
+    (``screening=False``: not asked, left empty — the screening reads every case of each enterprise
+    debtor, so it costs more the larger the ledger)."""
     flags = tuple(
         (CaseFlag(str(r[0])), date.fromisoformat(str(r[1])))
         for r in db.execute("SELECT flag, since FROM case_flags WHERE case_id = ? ORDER BY id", [case_id])
     )
-    return CaseFacts(flags=flags, screening=case_findings(db.conn, case_id))
+    return CaseFacts(flags=flags, screening=case_findings(db.conn, case_id) if screening else ())
 
 
 def set_flag(

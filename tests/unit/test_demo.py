@@ -54,6 +54,33 @@ def test_every_case_loads_and_is_valid(loaded: list) -> None:  # type: ignore[ty
         assert case_problems(case, TODAY) == [], case.case_number
 
 
+def test_enforcement_stage_cases_carry_the_dates_their_forms_print(loaded: list) -> None:  # type: ignore[type-arg]
+    """Issue 19 §11: 判决/调解日期 < 执行立案日期 ≤ 执行通知书送达日期 ≤ today, as the stage has them: every
+    case in 执前督促 or 执行 (and every case moved to enforcement) has a judgment date and an enforcement
+    filing date; a case in 执行 also the date the 执行通知书 was served; a case still after judgment none."""
+    seen = defaultdict(int)
+    for case in loaded:
+        moved = case.stage is not Stage.AFTER_JUDGMENT or case.enforcement_case_number
+        if not moved:
+            assert case.enforcement_filing_date is None and case.enforcement_notice_date is None
+            continue
+        seen[case.stage] += 1
+        assert case.judgment_date is not None, case.case_number
+        assert case.enforcement_filing_date is not None, case.case_number
+        assert case.judgment_date < case.enforcement_filing_date <= TODAY, case.case_number
+        if case.stage is Stage.ENFORCEMENT:
+            assert case.enforcement_notice_date is not None, case.case_number
+            assert case.enforcement_filing_date <= case.enforcement_notice_date <= TODAY, case.case_number
+        else:
+            assert case.enforcement_notice_date is None, case.case_number
+        if parse_case_number(case.case_number).is_enforcement:  # registered under its own 执 / 执前 number
+            if case.enforcement_case_number in ("", case.case_number) or "执恢" in case.case_number:
+                assert case.enforcement_filing_date == case.filing_date, case.case_number
+            else:  # a 执前督 case moved on to a 执 case: that case's filing
+                assert case.enforcement_filing_date >= case.filing_date, case.case_number
+    assert seen[Stage.PRE_ENFORCEMENT] >= 10 and seen[Stage.ENFORCEMENT] >= 10, dict(seen)
+
+
 def test_dates_agree_with_the_legal_calendar(loaded: list) -> None:  # type: ignore[type-arg]
     """Stored effective dates and deadlines are what case_dates computes, or carry a recorded reason."""
     table = demo._holiday_table()

@@ -253,6 +253,7 @@ def _expected_sheets(cases: list[Case]) -> dict[str, list[list[str]]]:
             case.status.value, case.handler, show("date", case.filing_date), show("date", case.judgment_date),
             show("date", case.effective_date), case.effective_override_reason, show("date", case.deadline),
             case.deadline_override_reason, show("bool", case.public_notice), case.enforcement_case_number,
+            show("date", case.enforcement_filing_date), show("date", case.enforcement_notice_date),
             case.notes, parties_text(case.parties), format_money(bal.due_fen), format_money(bal.paid_fen),
             format_money(bal.owed_fen), show("date", bal.next_due_date),
         ])  # fmt: skip

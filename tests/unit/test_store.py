@@ -147,6 +147,25 @@ def test_case_round_trip_keeps_every_field(workspace: Workspace) -> None:
     assert loaded.parties[1].uscc == "91230902MA1C2D3EXP"
 
 
+def test_enforcement_dates_round_trip(workspace: Workspace) -> None:
+    case = make_case(
+        "（2025）黑0902执45号",
+        filing_date=date(2025, 5, 20),
+        judgment_date=date(2024, 12, 2),
+        effective_date=None,
+        enforcement_filing_date=date(2025, 5, 20),
+        enforcement_notice_date=date(2025, 5, 26),
+    )
+    saved = workspace.save_case(case)
+    assert saved.id is not None
+    loaded = workspace.load_case(saved.id)
+    assert (loaded.judgment_date, loaded.enforcement_filing_date, loaded.enforcement_notice_date) == (
+        date(2024, 12, 2),
+        date(2025, 5, 20),
+        date(2025, 5, 26),
+    )
+
+
 def test_update_keeps_child_ids_and_bumps_version(workspace: Workspace) -> None:
     saved = workspace.save_case(make_case())
     changed = replace(

@@ -433,6 +433,11 @@ def test_party_summary_needs_roles() -> None:
         ("结案日期", "judgment_date", ""),
         ("生效日期", "effective_date", ""),
         ("履行期限届满日", "deadline", ""),
+        ("判决/调解日期", "judgment_date", ""),
+        ("执行立案日期", "enforcement_filing_date", ""),
+        ("申请执行日期", "enforcement_filing_date", ""),
+        ("执行通知书送达日期", "enforcement_notice_date", ""),
+        ("送达执行通知书日期", "enforcement_notice_date", ""),
         ("联系电话", "debtor_phone", ""),
         ("联系电话（被告）", "debtor_phone", ""),
         ("被执行人联系电话", "debtor_phone", ""),
@@ -627,6 +632,26 @@ def test_enforcement_list_gives_the_enforcement_stage() -> None:
         ["（2025）黑0902执前督3号", "刘一", "陈二", "", ""], header=[*header[:3], "备注", "立案时间"]
     )
     assert plan(draft, None, TODAY).case.stage is Stage.ENFORCEMENT  # type: ignore[union-attr]
+
+
+def test_an_enforcement_list_carries_the_enforcement_dates() -> None:
+    header = ["案号", "申请执行人", "被执行人", "判决/调解日期", "执行立案日期", "执行通知书送达日期"]
+    row = ["（2024）黑0902执12号", "刘一", "陈二", "2024-06-03", "2024-11-04", "2024/11/8"]
+    (draft,) = drafts(row, header=header)
+    case = plan(draft, None, TODAY).case
+    assert case is not None
+    assert (case.judgment_date, case.enforcement_filing_date, case.enforcement_notice_date) == (
+        date(2024, 6, 3),
+        date(2024, 11, 4),
+        date(2024, 11, 8),
+    )
+    # a notice served before the case was filed is refused, naming the column
+    (draft,) = drafts([*row[:5], "2024-11-01"], header=header)
+    planned = plan(draft, None, TODAY)
+    assert planned.action is Action.REJECTED
+    assert [(r.column, r.reason) for r in planned.rejections] == [
+        ("执行通知书送达日期", "不能早于执行立案日期")
+    ]
 
 
 def test_pre_enforcement_numbers_without_enforcement_roles() -> None:
@@ -884,3 +909,24 @@ def test_dates_in_layout_export_are_dates() -> None:
     assert case_row["parties_text"] == ""
     assert case_row["stage"] == "执前督促"
     assert case_row["case_number"] == "（2014）七新民初字第123号之一"
+
+
+def test_a_workbook_from_before_the_enforcement_dates_still_reads() -> None:
+    """Files exported before 执行立案日期 / 执行通知书送达日期 were columns read as before; files with them
+    read the dates."""
+    new = ("enforcement_filing_date", "enforcement_notice_date")
+    (cases_layout,) = [s for s in LAYOUT if s.name == CASES]
+    old_header = [c.header for c in cases_layout.columns if c.key not in new]
+    assert not {c.key for c in layout_header(CASES, old_header).values()} & set(new)
+    header = [c.header for c in cases_layout.columns]
+    columns = layout_header(CASES, header)
+    cells = [""] * len(header)
+    cells[header.index("案号")] = "（2024）黑0902执12号"
+    cells[header.index("执行立案日期")] = "2024-11-04"
+    cells[header.index("执行通知书送达日期")] = "2024-11-08"
+    row = parse_layout_row(CASES, 2, cells, columns)
+    assert not row.problems
+    assert (row.values["enforcement_filing_date"], row.values["enforcement_notice_date"]) == (
+        date(2024, 11, 4),
+        date(2024, 11, 8),
+    )

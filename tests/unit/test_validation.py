@@ -10,7 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.core.errors import ValidationError
-from desktop.core.model import Installment, Obligation, ObligationKind, Party, PartyKind, PartyRole, Payment
+from desktop.core.model import (
+    Installment,
+    Obligation,
+    ObligationKind,
+    Party,
+    PartyKind,
+    PartyRole,
+    Payment,
+    Stage,
+)
 from desktop.core.validation import case_problems, check_text
 from tests.conftest import TODAY, make_case
 
@@ -86,6 +95,14 @@ def test_the_sample_case_is_valid() -> None:
         ),
         ({"payments": (Payment(date(2025, 6, 14), 100),)}, "履行记录1日期"),
         ({"payments": (Payment(date(2025, 6, 1), 0),)}, "履行记录1金额"),
+        ({"enforcement_filing_date": date(2025, 6, 14)}, "执行立案日期"),
+        ({"enforcement_filing_date": date(2025, 5, 5)}, "执行立案日期"),  # before the judgment
+        ({"enforcement_notice_date": date(2025, 6, 14)}, "执行通知书送达日期"),
+        (
+            {"enforcement_filing_date": date(2025, 6, 2), "enforcement_notice_date": date(2025, 6, 1)},
+            "执行通知书送达日期",
+        ),
+        ({"enforcement_notice_date": date(2025, 5, 1)}, "执行通知书送达日期"),  # before the judgment
     ],
 )
 def test_each_problem_names_its_field(changes: dict[str, object], field: str) -> None:
@@ -113,3 +130,61 @@ def test_check_text_accepts_or_refuses_with_a_field(text: str) -> None:
         assert exc.field == "备注" and exc.message
     else:
         assert cleaned == text.strip() and len(cleaned) <= 60
+
+
+ENFORCEMENT = make_case(
+    "（2025）黑0902执45号",
+    stage=Stage.ENFORCEMENT,
+    filing_date=date(2025, 5, 20),
+    judgment_date=date(2024, 12, 2),
+    effective_date=None,
+    deadline=date(2025, 6, 30),
+    enforcement_filing_date=date(2025, 5, 20),
+    enforcement_notice_date=date(2025, 5, 26),
+)
+
+
+def test_an_enforcement_case_enforces_an_earlier_judgment() -> None:
+    """Registered under its own 执 number, the case was filed after the judgment it enforces: its
+    裁判日期 (判决/调解日期) is earlier than its 立案日期, which a trial case may not be."""
+    assert case_problems(ENFORCEMENT, TODAY) == []
+    trial = replace(ENFORCEMENT, case_number="（2025）黑0902民初45号")
+    assert [p.field for p in case_problems(trial, TODAY)] == ["裁判日期"]
+
+
+def test_enforcement_date_messages() -> None:
+    early = replace(ENFORCEMENT, enforcement_filing_date=date(2024, 11, 1), enforcement_notice_date=None)
+    assert [str(p) for p in case_problems(early, TODAY)] == ["执行立案日期：不能早于判决/调解日期"]
+    notice = replace(ENFORCEMENT, enforcement_notice_date=date(2025, 5, 19))
+    assert [str(p) for p in case_problems(notice, TODAY)] == ["执行通知书送达日期：不能早于执行立案日期"]
+
+
+@given(
+    judgment=st.dates(date(2020, 1, 1), TODAY),
+    to_filing=st.integers(-400, 400),
+    to_notice=st.integers(-60, 60),
+)
+def test_the_three_dates_are_accepted_exactly_in_order(
+    judgment: date, to_filing: int, to_notice: int
+) -> None:
+    """判决/调解日期 ≤ 执行立案日期 ≤ 执行通知书送达日期 ≤ today, or a problem naming the later date."""
+    from datetime import timedelta
+
+    filed = judgment + timedelta(days=to_filing)
+    served = filed + timedelta(days=to_notice)
+    case = replace(
+        ENFORCEMENT,
+        judgment_date=judgment,
+        filing_date=min(filed, TODAY),
+        enforcement_filing_date=filed,
+        enforcement_notice_date=served,
+        deadline=None,
+    )
+    got = set(fields(case))
+    assert got <= {"执行立案日期", "执行通知书送达日期"}
+    in_order = judgment <= filed <= served <= TODAY
+    assert (not got) == in_order
+    if filed < judgment or filed > TODAY:
+        assert "执行立案日期" in got
+    if served < filed or served > TODAY:
+        assert "执行通知书送达日期" in got
