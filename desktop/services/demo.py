@@ -1392,12 +1392,13 @@ def generate(
 
     ``parallel`` (default: from 50,000 cases on, on a machine with more than one CPU, not in a frozen
     bundle) generates the rows in a second process; the data is the same. ``board`` (default) ends by
-    building and keeping the day's reminder board, as the app does on its first look at a database: the
-    demo then opens on its dashboard, and answers ``tribunal-desk reminders``, without computing it from
-    every case first (about 4 s for a million). ``search`` says how the FTS5
-    index is filled, kept for measurement (tests/bench/bench_demo.py): ``"batch"`` (default) drops the
-    search triggers and indexes each batch of cases with one INSERT … SELECT; ``"rebuild"`` drops them
-    and runs one ``'rebuild'`` at the end; ``"triggers"`` lets the schema's triggers index row by row.
+    building and keeping the day's reminder board (and the next working day's changes to it), as the app
+    does on its first look at a database: the demo then opens on its dashboard, and answers
+    ``tribunal-desk reminders``, without computing it from every case first (about 4 s for a million).
+    ``search`` says how the FTS5 index is filled, kept for measurement (tests/bench/bench_demo.py):
+    ``"batch"`` (default) drops the search triggers and indexes each batch of cases with one INSERT …
+    SELECT; ``"rebuild"`` drops them and runs one ``'rebuild'`` at the end; ``"triggers"`` lets the
+    schema's triggers index row by row.
 
     Refuses (``StoreError``) an existing file that is not empty; a failed run removes the file it made.
     """
@@ -1426,7 +1427,9 @@ def generate(
         summary = _load(db.conn, chunks, cases, seed, today, progress, search)
         if board:
             mark = time.perf_counter()
-            summary["reminders"] = len(Reminders(Workspace(db, DEMO_ACTOR, lambda: today)).board(today).items)
+            service = Reminders(Workspace(db, DEMO_ACTOR, lambda: today))
+            summary["reminders"] = len(service.board(today, lazy=True).items)
+            service.prepare_ahead(today)  # as the dashboard does while idle: the next working day's lines
             summary["timings"]["board"] = time.perf_counter() - mark
     except BaseException:
         db.conn.close()

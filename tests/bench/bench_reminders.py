@@ -16,7 +16,10 @@ of --cases cases is generated. Prints:
   and the time to update after a contact is recorded from it;
 - how many reminders, by group and rule, and the candidate query plans.
 
-Targets (issue 3): the CLI answers within 2 s, the dashboard paints within 300 ms.
+Targets (issues 3 and 21): ``reminders --json`` within 1.0 s with the board kept, 1.5 s on the first run
+and the next day, 2 s cold; the dashboard's first rows within 300 ms (the next day too), within 2 s with no
+board kept (the page usable at once), its process within 250 MB. The CLI's baseline is a bare Python
+process writing the kept board as JSON with SQL alone.
 """
 
 from __future__ import annotations
@@ -76,6 +79,25 @@ def run_cli(path: Path, day: date) -> tuple[str, int]:
     return f"{seconds:.2f} s (CPU {cpu:.2f} s)", done.stdout.count(b'"case_number"')
 
 
+def bare_sql(path: Path) -> float:
+    """The floor under ``reminders --json``: a bare Python process that writes the kept board's lines as
+    JSON (one json_object a line, in display order), without the program (median of three)."""
+    script = (
+        "import sqlite3, sys\n"
+        f"c = sqlite3.connect({str(path)!r})\n"
+        "cols = [r[1] for r in c.execute('PRAGMA table_info(reminder_board)')]\n"
+        "obj = 'json_object(' + ', '.join(f\"'{n}', {n}\" for n in cols) + ')'\n"
+        "rows = c.execute(f'SELECT {obj} FROM reminder_board ORDER BY due_date, case_number, rule_id')\n"
+        "sys.stdout.write('[' + ', '.join(r[0] for r in rows) + ']')\n"
+    )
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[1]
+
+
 def prepare(args: argparse.Namespace) -> Path:
     from desktop.store.database import open_database
 
@@ -119,10 +141,15 @@ def bench_cli(path: Path, day: date) -> None:
     cold, count = run_cli(path, day)
     warm, _ = run_cli(path, day)
     warm2, _ = run_cli(path, day)
+    bare = bare_sql(path)
     print(f"CLI reminders --json: {count:,} reminders")
-    print(f"  first run on the database as generated:  {first}")
-    print(f"  cold (no board kept, as after a rules or holidays change: built from every case): {cold}")
-    print(f"  warm (board kept):                       {warm}, again {warm2}")
+    print(f"  baseline, bare SQL (a Python process writing the kept board's lines as JSON): {bare:.2f} s")
+    print(f"  first run on the database as generated:  {first}  (target ≤ 1.5 s)")
+    print(
+        f"  cold (no board kept, as after a rules or holidays change: built from every case): {cold}"
+        "  (target ≤ 2 s)"
+    )
+    print(f"  warm (board kept):                       {warm}, again {warm2}  (target ≤ 1.0 s)")
 
     from desktop.core.model import ContactMethod
     from desktop.services.reminders import Reminders
@@ -136,11 +163,31 @@ def bench_cli(path: Path, day: date) -> None:
     ws.close()
     after, _ = run_cli(path, day)
     print(f"  after one contact (that case recomputed): {after}")
-    tomorrow = day + timedelta(days=1)
+    tomorrow = service.holiday_table().next_working_day(day)
     rolled, count = run_cli(path, tomorrow)
-    print(f"  next day, {tomorrow.isoformat()} (board rolled forward): {rolled}, {count:,} reminders")
+    print(f"  next working day, {tomorrow.isoformat()} (board rolled forward): {rolled}, {count:,} reminders")
     back, _ = run_cli(path, day)
     print(f"  back to {day.isoformat()} (rolled back): {back}")
+    ws = Workspace.open(path, actor="bench")
+    started = time.perf_counter()
+    Reminders(ws).prepare_ahead(day)
+    ws.close()
+    print(f"  the next working day's lines prepared (as the dashboard does when idle) in "
+          f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+    ahead, _ = run_cli(path, tomorrow)
+    print(f"  next working day, {tomorrow.isoformat()}, with the lines prepared: {ahead}  (target ≤ 1.5 s)")
+    back, _ = run_cli(path, day)
+
+
+def ws_table(path: Path):  # type: ignore[no-untyped-def]
+    from desktop.services.reminders import Reminders
+    from desktop.services.workspace import Workspace
+
+    ws = Workspace.open(path, actor="bench")
+    try:
+        return Reminders(ws).holiday_table()
+    finally:
+        ws.close()
 
 
 def bench_dashboard(path: Path, day: date) -> None:
@@ -199,11 +246,25 @@ def bench_dashboard(path: Path, day: date) -> None:
         close(page, ws)
     print(f"dashboard (全庭): {rows:,} rows ({counts})")
     shown = ", ".join(f"{ms:.0f}" for ms in warm)
-    print(f"  first rows painted {shown} ms after opening (three openings, board kept)")
+    print(f"  first rows painted {shown} ms after opening (three openings, board kept; target ≤ 300 ms)")
 
-    ws, changes = session(day + timedelta(days=1))
+    ws, changes = session(day)
+    page, _ms = open_page(ws, changes)
+    thread = page.prepare_ahead()  # what the page does once idle (AHEAD_DELAY_MS)
+    if thread is not None:
+        thread.wait()
+    close(page, ws)
+    tomorrow = ws_table(path).next_working_day(day)
+    ws, changes = session(tomorrow)
     page, roll_ms = open_page(ws, changes)
-    print(f"  first rows painted {roll_ms:.0f} ms after opening on the next day (board rolled forward)")
+    print(
+        f"  first rows painted {roll_ms:.0f} ms after opening on the next working day, its lines prepared "
+        "the day before (target ≤ 300 ms)"
+    )
+    close(page, ws)
+    ws, changes = session(tomorrow + timedelta(days=1))
+    page, roll_ms = open_page(ws, changes)
+    print(f"  first rows painted {roll_ms:.0f} ms after opening a day later, nothing prepared (rolled)")
     close(page, ws)
 
     forget_board(path)
@@ -218,7 +279,8 @@ def bench_dashboard(path: Path, day: date) -> None:
     if building:
         print(
             f"  no board kept (built from every case): page painted {cold_ms:.0f} ms after opening, "
-            f"saying it is computing; its {page.model.rowCount():,} rows shown {rows_ms:.0f} ms after opening"
+            f"saying it is computing; its {page.model.rowCount():,} rows shown {rows_ms:.0f} ms after "
+            "opening (target ≤ 2000 ms)"
         )
     else:
         print(f"  first rows painted {cold_ms:.0f} ms after opening with no board kept (built here)")
