@@ -107,10 +107,10 @@ def test_cancel_stops_a_long_search_and_the_window_answers_meanwhile(
     job = dialog.find_cases()
     qtbot.waitUntil(lambda: dialog.bar.maximum() == 100_000 and dialog.bar.value() > 3, timeout=10_000)
     assert dialog.stage.text().startswith("正在检查第")
-    dialog.reject()  # 关闭 while running stops it; the dialog stays until it has
-    assert dialog.isVisible()
+    # listening before 关闭: the worker may stop and say so before this thread would start listening
     with qtbot.waitSignal(job.cancelled, timeout=10_000):
-        pass
+        dialog.reject()  # 关闭 while running stops it; the dialog stays until it has
+        assert dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.job is None, timeout=5000)
     assert dialog.summary.text() == "已取消，没有登记任何文书。"
     assert not dialog.bar.isVisible() and dialog.find_button.isEnabled()
