@@ -10,6 +10,7 @@ documents the rule ids.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from datetime import date
@@ -30,20 +31,25 @@ def _run(args: argparse.Namespace) -> int:
     from desktop.services.reminders import Reminders, board_json
 
     workspace = open_workspace(getattr(args, "db", None), read_only_ok=True)
+    out = sys.stdout
     try:
         if args.date is not None:
             workspace.today = lambda: args.date
-        if args.json and not args.pretty:  # the database writes the JSON (a large board's lines)
-            text = Reminders(workspace).board_json_text(handler=args.handler or None)
-        else:
-            board = Reminders(workspace).board(handler=args.handler or None)
+        if args.json and not args.pretty:
+            # the database writes each line's JSON; they go out as they come (a large board's lines
+            # would otherwise be held several times over in memory)
+            lines = Reminders(workspace).board_json_lines(handler=args.handler or None)
+            separator = "["
+            while chunk := list(itertools.islice(lines, 2000)):  # one write a few thousand lines
+                out.write(separator + ", ".join(chunk))
+                separator = ", "
+            out.write("]\n" if separator == ", " else "[]\n")
+            return 0
+        board = Reminders(workspace).board(handler=args.handler or None)
     finally:
         workspace.close()
-    out = sys.stdout
     if args.json:
-        if args.pretty:
-            text = json.dumps(board_json(board), ensure_ascii=False, indent=1)
-        out.write(text)
+        out.write(json.dumps(board_json(board), ensure_ascii=False, indent=1))
         out.write("\n")
         return 0
     today = board.today

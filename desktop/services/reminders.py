@@ -217,15 +217,15 @@ class Reminders:
         rows, counts = store.read_board(self.db, today, handler, lazy, text)
         return Board(today, rows, handler, counts)
 
-    def board_json_text(self, today: date | None = None, handler: str | None = None) -> str:
-        """The board of :meth:`board` as the JSON text of :func:`board_json` (a list of objects, fields as
-        :meth:`ReminderItem.as_json`), made by the database from the kept board: a million-case
-        ledger's tens of thousands of lines are not turned into Python objects one by one."""
+    def board_json_lines(self, today: date | None = None, handler: str | None = None) -> Iterator[str]:
+        """The lines of :meth:`board`, each as the JSON text of its :meth:`ReminderItem.as_json`, in order,
+        made by the database from the kept board: a million-case ledger's tens of thousands of lines are
+        not turned into Python objects one by one."""
         today = today or self.workspace.today()
         unkept = self._keep(today)
         if unkept is not None:
             board = self._board_of(today, unkept, handler)
-            return json.dumps(board_json(board), ensure_ascii=False)
+            return (json.dumps(item.as_json(today), ensure_ascii=False) for item in board.items)
         return store.board_json(self.db, today, handler)
 
     def _keep(self, today: date) -> list[ReminderItem] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, overload
 
@@ -1172,10 +1172,10 @@ def group_counts(due_dates: Sequence[str], today: date) -> dict[Group, int]:
     }
 
 
-def board_json(db: Database, today: date, handler: str | None = None) -> str:
-    """The stored board's lines as :func:`read_board` gives them, as a JSON list of objects with the
-    fields of :meth:`ReminderItem.as_json`, made by the database engine (one object a line; a large
-    board's tens of thousands of lines would take seconds as Python objects)."""
+def board_json(db: Database, today: date, handler: str | None = None) -> Iterator[str]:
+    """The stored board's lines as :func:`read_board` gives them, each as the JSON text of an object
+    with the fields of :meth:`ReminderItem.as_json`, made by the database engine (a large board's tens
+    of thousands of lines would take seconds as Python objects), read a few thousand at a time."""
     week = (today + WEEK_AHEAD).isoformat()
     sqlite = dialect(db) == "sqlite"
     obj = "json_object" if sqlite else "json_build_object"
@@ -1214,7 +1214,9 @@ def board_json(db: Database, today: date, handler: str | None = None) -> str:
     head = [day, Group.OVERDUE.value, day, Group.TODAY.value, week, Group.WEEK.value, Group.LATER.value, day]
     column = f"CAST({obj}(" + ", ".join(f"'{name}', {expr}" for name, expr in fields) + ") AS TEXT)"
     sql, params = _BoardView(db, today, handler, "").select(column, head)
-    return "[" + ", ".join(r[0] for r in db.conn.execute(sql, params)) + "]"
+    cursor = db.conn.execute(sql, params)
+    while rows := cursor.fetchmany(2000):
+        yield from (r[0] for r in rows)
 
 
 def states_of(db: Database, case_ids: Iterable[int]) -> dict[tuple[int, str, date], ReminderState]:

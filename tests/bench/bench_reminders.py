@@ -163,7 +163,7 @@ def bench_cli(path: Path, day: date) -> None:
     ws.close()
     after, _ = run_cli(path, day)
     print(f"  after one contact (that case recomputed): {after}")
-    tomorrow = service.holiday_table().next_working_day(day)
+    tomorrow = ws_table(path).next_working_day(day)
     rolled, count = run_cli(path, tomorrow)
     print(f"  next working day, {tomorrow.isoformat()} (board rolled forward): {rolled}, {count:,} reminders")
     back, _ = run_cli(path, day)
