@@ -555,7 +555,7 @@ class RestoreDialog(QDialog):
             self.table.setItem(i, 0, QTableWidgetItem(label))
             self.table.setItem(i, 1, QTableWidgetItem(value))
         newer = manifest.schema_version > schema_version()
-        self.warnings = [] if newer else service.warnings(manifest, Path(self.workspace.path))
+        self.warnings = [] if newer else service.restore_warnings(manifest, self.workspace.path)
         if newer:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(
