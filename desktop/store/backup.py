@@ -737,7 +737,13 @@ def database_facts(
         [version, counts, tops, [(n, hashlib.sha256(b).hexdigest()) for n, b in forms]], sort_keys=True
     )
     return DatabaseFacts(
-        version, counts, court, hashlib.sha256(seed.encode()).hexdigest()[:32], check or "", result, database_id
+        version,
+        counts,
+        court,
+        hashlib.sha256(seed.encode()).hexdigest()[:32],
+        check or "",
+        result,
+        database_id,
     )
 
 

@@ -33,7 +33,8 @@ def set_identity(workspace: Workspace, value: str | None) -> None:
     workspace.db.execute("DELETE FROM settings WHERE key = ?", [settings_store.IDENTITY_KEY])
     if value is not None:
         workspace.db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?)", [settings_store.IDENTITY_KEY, json.dumps(value)]
+            "INSERT INTO settings (key, value) VALUES (?, ?)",
+            [settings_store.IDENTITY_KEY, json.dumps(value)],
         )
 
 
