@@ -90,8 +90,10 @@ def make_fields_read_only(root: QWidget) -> None:
     selectable), choices and ticks are disabled, tables are not editable."""
     for edit in root.findChildren(QLineEdit):
         edit.setReadOnly(True)
-    for text in (*root.findChildren(QPlainTextEdit), *root.findChildren(QTextEdit)):
-        text.setReadOnly(True)
+    for plain in root.findChildren(QPlainTextEdit):
+        plain.setReadOnly(True)
+    for rich in root.findChildren(QTextEdit):
+        rich.setReadOnly(True)
     for spin in root.findChildren(QAbstractSpinBox):
         spin.setReadOnly(True)
     for combo in root.findChildren(QComboBox):

@@ -180,9 +180,7 @@ def test_a_case_opens_read_only(qtbot, reader: Workspace, dialogs, attempts, tmp
     assert all(text.isReadOnly() for text in editor.findChildren(QPlainTextEdit))
     assert not any(combo.isEnabled() for combo in editor.findChildren(QComboBox))
     assert editor.parties.editTriggers() == editor.parties.EditTrigger.NoEditTriggers
-    assert all(
-        not editor.parties.cellWidget(r, 0).isEnabled() for r in range(editor.parties.rowCount())
-    )
+    assert all(not editor.parties.cellWidget(r, 0).isEnabled() for r in range(editor.parties.rowCount()))
 
     qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # 保存
     qtbot.keyClick(editor.contacts, Qt.Key.Key_C)  # 登记督促
@@ -194,7 +192,9 @@ def test_a_case_opens_read_only(qtbot, reader: Workspace, dialogs, attempts, tmp
     assert not editor.isVisible() and dialogs.shown == [] and attempts == []
 
 
-def test_the_wizard_previews_a_draft_and_registers_nothing(qtbot, reader: Workspace, dialogs, attempts) -> None:  # type: ignore[no-untyped-def]
+def test_the_wizard_previews_a_draft_and_registers_nothing(  # type: ignore[no-untyped-def]
+    qtbot, reader: Workspace, dialogs, attempts
+) -> None:
     from desktop.gui.wizard import open_wizard
     from desktop.services.documents import DocumentService
 
