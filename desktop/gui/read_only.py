@@ -109,3 +109,8 @@ def make_fields_read_only(root: QWidget) -> None:
     for button in root.findChildren(QAbstractButton):
         if button.isCheckable() and not isinstance(button.parent(), QAbstractItemView):
             button.setEnabled(False)
+    # read-only text would look editable on its white ground: grey, as the disabled choices are
+    root.setStyleSheet(
+        root.styleSheet()
+        + ' QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: #f3f3f3; }'
+    )
