@@ -170,7 +170,7 @@ def _restore(args: argparse.Namespace) -> int:
     manifest = service.read_manifest(path, password)
     print(f"备份文件：{path}")
     _print_manifest(service.describe(manifest))
-    for warning in service.warnings(manifest, None if server else Path(db)):
+    for warning in service.restore_warnings(manifest, db):
         print(f"注意：{warning}")
     print(f"将替换数据库：{db}（替换前自动另存一份备份）")
     if not args.yes:

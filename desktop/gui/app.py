@@ -95,6 +95,7 @@ def run(db_path: Path | None) -> int:
         return 0
     if (
         workspace.court() is None
+        and not workspace.read_only  # a read-only window cannot save the court: the ledger is shown as it is
         and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
     ):
         return 0

@@ -71,7 +71,8 @@ _LOCKS: weakref.WeakKeyDictionary[Workspace, DatabaseLock] = weakref.WeakKeyDict
 
 
 def is_read_only(workspace: Workspace) -> bool:
-    return workspace in _READ_ONLY
+    """Opened read-only: another program holds the file, or the server did not answer (this PC's copy)."""
+    return workspace in _READ_ONLY or workspace.read_only
 
 
 def is_open(workspace: Workspace) -> bool:
@@ -555,7 +556,7 @@ class RestoreDialog(QDialog):
             self.table.setItem(i, 0, QTableWidgetItem(label))
             self.table.setItem(i, 1, QTableWidgetItem(value))
         newer = manifest.schema_version > schema_version()
-        self.warnings = [] if newer else service.warnings(manifest, Path(self.workspace.path))
+        self.warnings = [] if newer else service.restore_warnings(manifest, self.workspace.path)
         if newer:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(
@@ -699,6 +700,7 @@ class BackupBlock(QGroupBox):
         if is_read_only(workspace):
             self.restore_button.setEnabled(False)
             self.restore_button.setToolTip(_("只读方式打开时不能恢复"))
+            self.restore_button.setProperty("read_only_locked", True)
             QTimer.singleShot(0, self._mark_read_only)
         self.update_label()
         self.timer = QTimer(self)
@@ -715,7 +717,9 @@ class BackupBlock(QGroupBox):
     def _mark_read_only(self) -> None:
         window = self.window()
         if isinstance(window, QMainWindow):
-            label = QLabel(_("只读：数据库正由 {0} 使用").format(_READ_ONLY.get(self.workspace, "")), window)
+            holder = _READ_ONLY.get(self.workspace)
+            text = _("只读：数据库正由 {0} 使用").format(holder) if holder else _("只读打开：不能修改数据")
+            label = QLabel(text, window)
             label.setStyleSheet(WARNING_STYLE)
             window.statusBar().addPermanentWidget(label)
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.core.money import format_money
 from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE
+from desktop.gui.read_only import lock_writes
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services import batch
@@ -157,6 +158,7 @@ class BatchDialog(QDialog):
             _("登记并保存为一个 PDF…"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.close_button = buttons.addButton(_("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        lock_writes(service.ws, self.issue_button)  # a read-only window: nothing is registered
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
 

@@ -72,6 +72,7 @@ from desktop.gui.fields import (
     set_table_text,
     table_text,
 )
+from desktop.gui.read_only import READ_ONLY_TITLE, lock, make_fields_read_only, read_only
 from desktop.i18n import _
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store.cases import ConcurrentEdit
@@ -148,6 +149,8 @@ class CaseEditor(QDialog):
         self.resize(1100, 720)
         self._installments: list[list[Installment]] = []  # per obligation row
         self._current_obligation = -1
+        self._row_button_list: list[QPushButton] = []  # 添加一行 / 删除选中行 of every table
+        self.locked = read_only(workspace)
 
         layout = QVBoxLayout(self)
         self.banner = QLabel(self)
@@ -179,11 +182,27 @@ class CaseEditor(QDialog):
         contact.setAutoDefault(False)
         contact.clicked.connect(self.record_contact)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        save_key = QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         self._load(self.case)
         self._dirty = False
         self._watch_changes()
+        if self.locked:
+            self._show_read_only(contact, save_key)
+
+    def _show_read_only(self, *writes: QWidget | QShortcut) -> None:
+        """A read-only window: the case is shown, not editable; nothing that writes can be pressed."""
+        self.setWindowTitle(_("查看案件 {0}").format(self.case.case_number) + READ_ONLY_TITLE)
+        lock(self.save_button, self.contact_button, self.compute_button, *self._row_button_list, *writes)
+        make_fields_read_only(self.tabs)
+        self.banner.setStyleSheet("color:#5f4b00;background:#fff8e1;border:1px solid #f0d98c;padding:6px;")
+        self.banner.setText(
+            _("只读打开：只能查看本案，不能修改数据（数据库正由另一程序使用，或服务器暂不可用）。")
+        )
+        self.banner.show()
+        self.cancel_button.setText(_("关闭"))
 
     # ------------------------------------------------------------ tabs
     def _basic_tab(self) -> QWidget:
@@ -322,6 +341,8 @@ class CaseEditor(QDialog):
         """登记督促 (key C outside a text field): saved at once, apart from the case's unsaved edits."""
         from desktop.gui.contact_dialog import CaseContactDialog
 
+        if self.locked:  # C in a read-only window: nothing
+            return None
         if self.case.id is None:
             QMessageBox.information(self, _("登记督促"), _("请先保存案件，再登记督促。"))
             return None
@@ -374,6 +395,7 @@ class CaseEditor(QDialog):
         plus = QPushButton(_("添加一行"))
         minus = QPushButton(_("删除选中行"))
         plus.clicked.connect(lambda: add())
+        self._row_button_list += [plus, minus]
 
         def remove() -> None:
             r = table.currentRow()
@@ -801,6 +823,8 @@ class CaseEditor(QDialog):
         )
 
     def save(self) -> None:
+        if self.locked:
+            return
         case, errors = self.collect()
         if case is None:
             self._show_banner(errors)

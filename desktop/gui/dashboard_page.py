@@ -65,6 +65,7 @@ from desktop.core.reminders import (
 )
 from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE, DateLine, combo_value, enum_combo
+from desktop.gui.read_only import lock_writes, make_fields_read_only
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services.reminders import Board, Reminders
@@ -556,6 +557,8 @@ class RulesDialog(_Dialog):
         table.horizontalHeader().setStretchLastSection(True)
         self.col.insertWidget(1, table)
         self.finish_layout()
+        if lock_writes(service.workspace, self.buttons.button(QDialogButtonBox.StandardButton.Ok)):
+            make_fields_read_only(self)  # a read-only window: the rules are shown, not changed
 
     def collected(self) -> list[Rule]:
         out = []
@@ -625,6 +628,7 @@ class HolidayDialog(QDialog):
         col.addLayout(row)
         self.import_button.clicked.connect(self.choose_and_import)
         self.export_button.clicked.connect(self.export)
+        lock_writes(service.workspace, self.import_button)  # a read-only window: export only
         close.clicked.connect(self.accept)
         self._show_table()
 
@@ -800,6 +804,10 @@ class DashboardPage(QWidget):
         self.event_button.clicked.connect(self.add_event)
         self.rules_button.clicked.connect(self.edit_rules)
         self.holiday_button.clicked.connect(self.edit_holidays)
+        # a read-only window: the board is shown, cases open read-only, a document only as a draft
+        self.locked = lock_writes(
+            workspace, self.contact_button, self.postpone_button, self.done_button, self.event_button
+        )
         self.table.clicked.connect(self._clicked)
         self.table.selectionModel().currentChanged.connect(lambda *_args: self._show_detail())
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
@@ -1089,18 +1097,26 @@ class DashboardPage(QWidget):
         return items
 
     def contact(self) -> QDialog | None:
+        if self.locked:  # C, P, D on the board of a read-only window: nothing
+            return None
         items = self._need_selection()
         return None if items is None else self._open_dialog(ContactDialog(self.service, items, self))
 
     def postpone(self) -> QDialog | None:
+        if self.locked:
+            return None
         items = self._need_selection()
         return None if items is None else self._open_dialog(PostponeDialog(self.service, items, self))
 
     def mark_done(self) -> QDialog | None:
+        if self.locked:
+            return None
         items = self._need_selection()
         return None if items is None else self._open_dialog(DoneDialog(self.service, items, self))
 
     def add_event(self) -> QDialog | None:
+        if self.locked:
+            return None
         item = self.current_item()
         if item is None:
             QMessageBox.information(self, _("督促看板"), _("请先选中一条提醒，为其案件登记期限事项。"))

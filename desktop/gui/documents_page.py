@@ -46,6 +46,7 @@ from desktop.gui import save_dir
 from desktop.gui.batch_dialog import BatchDialog
 from desktop.gui.fields import DateLine
 from desktop.gui.page_painter import print_pages
+from desktop.gui.read_only import lock_writes
 from desktop.gui.wizard import open_wizard
 from desktop.i18n import _
 from desktop.services.documents import DocumentService
@@ -260,6 +261,9 @@ class DocumentsPage(QWidget):
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.print_button.clicked.connect(self.print_selected)
         self.batch_button.clicked.connect(self.batch)
+        # a read-only window: a document only as a draft (the wizard registers nothing); no 情形, no batch,
+        # no reprint (a reprint is recorded in the operation log); printing what is registered stays
+        self.locked = lock_writes(workspace, self.flags_button, self.batch_button, self.reprint_button)
         changes.changed.connect(self._on_change)
         self._update_case()
         self.refresh_register()
@@ -348,7 +352,7 @@ class DocumentsPage(QWidget):
             self.refresh_register()
 
     def edit_flags(self) -> None:
-        if self.case_id is None:
+        if self.case_id is None or self.locked:
             return
         case = self.workspace.load_case(self.case_id)
         FlagDialog(self.service, self.case_id, case.case_number, self).exec()
@@ -370,6 +374,8 @@ class DocumentsPage(QWidget):
         return [self.model.doc_id(r) for r in rows]
 
     def reprint_selected(self) -> None:
+        if self.locked:
+            return
         ids = self.selected_doc_ids()
         if not ids:
             QMessageBox.information(self, _("未选择"), _("请先在登记表中选择要重印的文书。"))
@@ -403,6 +409,8 @@ class DocumentsPage(QWidget):
             QMessageBox.critical(self, _("打印失败"), str(exc))
 
     def batch(self) -> None:
+        if self.locked:
+            return
         BatchDialog(self.service, self).exec()
         self.refresh_register()
 

@@ -31,6 +31,7 @@ from desktop.core.fee_relief import BASIS_EXAMPLE, FeeRelief, ReliefOutcome, fee
 from desktop.core.model import Case
 from desktop.core.money import format_money
 from desktop.gui.fields import DateLine, Form, MoneyLine, combo_value, enum_combo, fill_combo
+from desktop.gui.read_only import lock_writes
 from desktop.i18n import _
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store.database import StoreError
@@ -197,6 +198,7 @@ class FeeReliefTab(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         col.addLayout(row)
+        self.locked = lock_writes(workspace, self.add_button, self.edit_button, self.delete_button)
         self.refresh()
 
     def refresh(self) -> None:
@@ -231,19 +233,21 @@ class FeeReliefTab(QWidget):
         return self.reliefs[row] if 0 <= row < len(self.reliefs) else None
 
     def add(self) -> None:
+        if self.locked:
+            return
         if FeeReliefDialog(self.workspace, self.case, None, self).exec() == QDialog.DialogCode.Accepted:
             self.refresh()
 
     def edit(self) -> None:
         relief = self.selected()
-        if relief is None:
+        if relief is None or self.locked:  # a double-click in a read-only window: nothing to change
             return
         if FeeReliefDialog(self.workspace, self.case, relief, self).exec() == QDialog.DialogCode.Accepted:
             self.refresh()
 
     def delete(self) -> None:
         relief = self.selected()
-        if relief is None or relief.id is None:
+        if relief is None or relief.id is None or self.locked:
             return
         answer = QMessageBox.question(
             self,

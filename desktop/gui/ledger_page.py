@@ -24,6 +24,7 @@ from desktop.core.model import CaseStatus, Stage
 from desktop.gui import import_dialog
 from desktop.gui.case_editor import CaseEditor
 from desktop.gui.ledger_model import COL, COLUMNS, LedgerModel
+from desktop.gui.read_only import lock_writes, read_only
 from desktop.i18n import _
 from desktop.services.workspace import Workspace
 from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, search_is_capped
@@ -126,8 +127,11 @@ class LedgerPage(QWidget):
         self.contact_button.clicked.connect(self.contact_current)
         self.dialog: QDialog | None = None
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
-        QShortcut(QKeySequence.StandardKey.New, self, self.add_case)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_current)
+        new = QShortcut(QKeySequence.StandardKey.New, self, self.add_case)
+        delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete_current)
+        # a read-only window: no new case, contact, deletion or import (a case opens read-only)
+        writes = (self.add_button, self.contact_button, self.delete_button, self.import_button, new, delete)
+        lock_writes(workspace, *writes)
         self.search.returnPressed.connect(self._search_enter)
         self._update_count()
 
@@ -235,7 +239,7 @@ class LedgerPage(QWidget):
         from desktop.gui.contact_dialog import CaseContactDialog
 
         case_id = self.model.case_id(row)
-        if case_id is None:
+        if case_id is None or read_only(self.workspace):  # C on a row of a read-only window: nothing
             return None
         try:
             self.dialog = CaseContactDialog(self.workspace, case_id, self)
@@ -246,13 +250,15 @@ class LedgerPage(QWidget):
         return self.dialog
 
     def add_case(self) -> None:
+        if read_only(self.workspace):
+            return
         editor = CaseEditor(self.workspace, None, self)
         if editor.exec() and editor.saved and editor.saved.id is not None:
             self.select_case(editor.saved.id)
 
     def delete_current(self) -> None:
         case_id = self.selected_case_id()
-        if case_id is None:
+        if case_id is None or read_only(self.workspace):
             return
         number = self.model.row(self.table.currentIndex().row()).get("case_number", "")
         answer = QMessageBox.question(

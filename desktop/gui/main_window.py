@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.gui.court_dialog import CourtDialog
 from desktop.gui.ledger_page import LedgerPage
+from desktop.gui.read_only import READ_ONLY_TITLE, lock_writes, read_only
 from desktop.i18n import _
 from desktop.services import operator
 from desktop.services.documents import form_directories
@@ -157,9 +158,9 @@ class MainWindow(QMainWindow):
         col.addWidget(heading)
         self.court_label = QLabel()
         col.addWidget(self.court_label)
-        edit = QPushButton(_("修改法院信息…"))
-        edit.clicked.connect(lambda: CourtDialog(self.workspace, parent=self).exec())
-        col.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
+        self.court_button = QPushButton(_("修改法院信息…"))
+        self.court_button.clicked.connect(lambda: CourtDialog(self.workspace, parent=self).exec())
+        col.addWidget(self.court_button, 0, Qt.AlignmentFlag.AlignLeft)
         person = QHBoxLayout()
         self.operator_label = QLabel()
         person.addWidget(self.operator_label)
@@ -196,6 +197,9 @@ class MainWindow(QMainWindow):
         self.backup_block = BackupBlock(self.workspace, page)
         col.addWidget(self.backup_block)
         col.addStretch(1)
+        # a read-only window: the court and a password are not changed (the rules and the holiday
+        # table open to be read; the person using this PC is kept on this PC, not in the database)
+        lock_writes(self.workspace, self.court_button, self.password_button)
         return page
 
     def choose_operator(self) -> QDialog:
@@ -222,7 +226,8 @@ class MainWindow(QMainWindow):
             else _("本机使用人：尚未选择（记录暂以登录名 {0} 署名）").format(name)
         )
         self.status_label.setText(
-            _("数据库：{0}　使用人：{1}　版本 {2}").format(self.workspace.path, name, __version__)
+            (_("只读　") if read_only(self.workspace) else "")
+            + _("数据库：{0}　使用人：{1}　版本 {2}").format(self.workspace.path, name, __version__)
         )
 
     def _update_title(self) -> None:
@@ -233,7 +238,7 @@ class MainWindow(QMainWindow):
             else ""
         )
         # Qt adds the application's name (its display name) after the title: not repeated here
-        self.setWindowTitle(name)
+        self.setWindowTitle(name + (READ_ONLY_TITLE if read_only(self.workspace) else ""))
         if court:
             self.court_label.setText(
                 _("法院：{0}\n代字：{1}\n法庭：{2}\n部门：{3}").format(

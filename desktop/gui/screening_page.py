@@ -32,6 +32,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.money import format_yuan
 from desktop.core.screening import Ground
 from desktop.gui.fields import ERROR_STYLE, DateLine
+from desktop.gui.read_only import lock_writes
 from desktop.i18n import _
 from desktop.services.screening import Flagged, Screening
 from desktop.services.workspace import CaseInvalid, Change, Workspace
@@ -191,6 +192,10 @@ class ScreeningPage(QWidget):
         self.termination_button.clicked.connect(self.record_termination)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        # a read-only window: the screening is shown, a notice only as a draft; no decision is recorded
+        self.locked = lock_writes(
+            workspace, self.other_button, self.remove_other_button, self.termination_button
+        )
         signal = getattr(changes, "changed", None)
         if signal is not None:
             signal.connect(self._on_change)
@@ -244,18 +249,22 @@ class ScreeningPage(QWidget):
         )
 
     # ------------------------------------------------------------ actions
-    def enter_other(self) -> QDialog:
+    def enter_other(self) -> QDialog | None:
+        if self.locked:
+            return None
         f = self.current()
         name, uscc = (f.enterprise.name, f.enterprise.uscc) if f else ("", "")
         dialog = OtherGroundDialog(self.service, name, uscc, self)
         return self._open(dialog)
 
-    def record_termination(self) -> QDialog:
+    def record_termination(self) -> QDialog | None:
+        if self.locked:
+            return None
         return self._open(TerminationDialog(self.service, self))
 
     def remove_other(self) -> None:
         f = self.current()
-        if f is None:
+        if f is None or self.locked:
             return
         self.service.remove_other(f.enterprise.uscc, f.enterprise.name)
 

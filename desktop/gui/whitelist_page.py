@@ -48,6 +48,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.whitelist import CONDITIONS, MANDATORY, Condition, ExclusionKind, State, WhitelistRules
 from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE, DateLine, Form
+from desktop.gui.read_only import lock_writes
 from desktop.i18n import _
 from desktop.services.whitelist import (
     FORMATS,
@@ -485,6 +486,19 @@ class WhitelistPage(QWidget):
         # The candidates are loaded when the page is first shown and again after a change while it
         # is shown: a large ledger must not pay for them at start-up or on every case saved elsewhere.
         self._stale = True
+        # a read-only window: the candidates and the published lists are shown; nothing is registered,
+        # published, withdrawn, printed or exported (a print or an export is logged in the database)
+        self.locked = lock_writes(
+            workspace,
+            self.check_button,
+            self.consent_button,
+            self.exclude_button,
+            self.publish_button,
+            self.rules_button,
+            self.print_button,
+            self.export_button,
+            self.withdraw_button,
+        )
         self.refresh_batches()
 
     def showEvent(self, event: Any) -> None:
@@ -673,6 +687,7 @@ class WhitelistPage(QWidget):
 
     def _open(self, dialog: _ActionDialog) -> _ActionDialog:
         """Show ``dialog`` without blocking; after OK the status line says what was done."""
+        lock_writes(self.workspace, dialog.ok_button())  # never reached from a read-only window
         self.last_dialog = dialog
         dialog.accepted.connect(lambda: self.status.setText(dialog.result_text))
         dialog.open()
@@ -839,7 +854,7 @@ class WhitelistPage(QWidget):
 
     def print_batch(self) -> None:
         batch_id = self.current_batch_id()
-        if batch_id is None:
+        if batch_id is None or self.locked:
             return
         path = self._save_path(
             _("保存名单 PDF"), self.service.default_file_name(batch_id, "张贴公示", "pdf"), "PDF (*.pdf)"
@@ -852,7 +867,7 @@ class WhitelistPage(QWidget):
 
     def export_batch(self) -> None:
         batch_id = self.current_batch_id()
-        if batch_id is None:
+        if batch_id is None or self.locked:
             return
         agency = self.agency_combo.currentText()
         fmt = self.format_combo.currentText().lower()

@@ -44,6 +44,7 @@ from desktop.documents.render import document_text, layout_document
 from desktop.gui import save_dir
 from desktop.gui.fields import DateLine, Form, MoneyLine
 from desktop.gui.page_painter import print_pages, render_page
+from desktop.gui.read_only import READ_ONLY_TITLE, lock_writes
 from desktop.i18n import _
 from desktop.services.documents import DocumentService, Draft, Issued, NotEligible
 from desktop.services.workspace import CaseInvalid
@@ -329,6 +330,16 @@ class DocumentWizard(QWizard):
         self.resize(min(1180, room.width()), min(860, room.height() - 40))
         self._initial_answers = self.answers()
         self._seen_review = False
+        # a read-only window: the wizard fills in and previews a draft (and a blank form), never registers
+        self.locked = lock_writes(
+            service.ws,
+            self.button(QWizard.WizardButton.FinishButton),
+            self.button(QWizard.WizardButton.CustomButton1),
+            self.button(QWizard.WizardButton.CustomButton2),
+        )
+        if self.locked:
+            self.setWindowTitle(self.windowTitle() + READ_ONLY_TITLE)
+            self.review.setSubTitle(_("只读打开：可以填写并预览草稿，不能登记、打印或保存文书。"))
         self.refresh_preview()
         self._page_changed(self.currentId())
 
@@ -392,15 +403,15 @@ class DocumentWizard(QWizard):
     # ------------------------------------------------------------------ leaving
     def has_unsaved_work(self) -> bool:
         """Not registered, and something was typed or the review page was reached."""
-        if self.issued is not None:
+        if self.issued is not None or self.locked:  # read-only: nothing could have been registered
             return False
         return self._seen_review or self.answers() != self._initial_answers
 
     def accept(self) -> None:
         """The default button: on the review page it registers and prints first; the wizard closes only
         when that was done (a cancelled print dialog or a refused field keeps it open)."""
-        if self.issued is None and not self.print_document():
-            return
+        if self.locked or (self.issued is None and not self.print_document()):
+            return  # read-only: 登记并打印 is disabled, and so is Enter on it
         super().accept()
 
     def reject(self) -> None:
@@ -424,6 +435,8 @@ class DocumentWizard(QWizard):
         """Register the document once; later saves and prints reuse it."""
         if self.issued is not None:
             return self.issued
+        if self.locked:  # Enter on the review page of a read-only window: nothing is registered
+            return None
         for page in self.field_pages:
             if not self.check_page(page):
                 self.setCurrentId(self.pageIds()[self.field_pages.index(page)])
@@ -479,6 +492,8 @@ class DocumentWizard(QWizard):
         return f"{self.form_def.title}{case}{number}.pdf".replace("/", "_")
 
     def save_pdf(self) -> Path | None:
+        if self.locked:  # it would register the document first
+            return None
         path_text, _filter = QFileDialog.getSaveFileName(
             self, _("保存 PDF"), save_dir.suggested(self.default_file_name()), _("PDF 文件 (*.pdf)")
         )
@@ -501,6 +516,8 @@ class DocumentWizard(QWizard):
         return path
 
     def print_document(self) -> bool:
+        if self.locked:  # it would register the document first
+            return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.default_file_name())
         dialog = QPrintDialog(printer, self)

@@ -341,34 +341,82 @@ def _refuse_newer(manifest: Manifest) -> None:
         raise BackupError(Problem.TOO_NEW, reason + _("当前数据库没有任何改动。"))
 
 
-def _current_court(db_path: Path) -> dict[str, str] | None:
-    """The court settings of the database at ``db_path`` (read-only; None when it cannot be read)."""
+def _current_facts(db_path: Path) -> tuple[dict[str, str] | None, str | None]:
+    """The court settings and the identity of the database at ``db_path`` (read-only; None for what
+    cannot be read)."""
     from desktop.store import settings as settings_store
     from desktop.store.lock import open_read_only
 
     try:
         db = open_read_only(db_path)
     except StoreError:
-        return None
+        return None, None
     try:
         court = settings_store.court_settings(db)
-    except (StoreError, sqlite3.Error):  # no settings table yet: nothing to compare with
-        return None
+        identity = settings_store.database_identity(db.conn)
+    except (StoreError, sqlite3.Error, ValueError):  # no settings table yet: nothing to compare with
+        return None, None
     finally:
         db.conn.close()
     if court is None:
-        return None
+        return None, identity
     return {
         "court_name": court.court_name,
         "court_code": court.court_code,
         "tribunal_name": court.tribunal_name,
-    }
+    }, identity
+
+
+def server_identity(url: str) -> str | None:
+    """The identity of the database on the server at ``url`` (None when it cannot be read)."""
+    from desktop.store import settings as settings_store
+    from desktop.store.database import open_reader
+
+    try:
+        conn = open_reader(url)
+    except (StoreError, sqlite3.Error):
+        return None
+    try:
+        return settings_store.database_identity(conn)
+    except (StoreError, sqlite3.Error, ValueError):
+        return None
+    finally:
+        conn.close()
+
+
+def restore_warnings(manifest: Manifest, target: Path | str) -> list[str]:
+    """:func:`warnings` against the database a restore would replace: an SQLite file, or a server's URL
+    (whose identity is compared; its court is not)."""
+    from desktop.store.engine import is_server_url
+
+    if not is_server_url(target):
+        return warnings(manifest, Path(target))
+    said = warnings(manifest, None)
+    about_identity = identity_warning(manifest, server_identity(str(target)))
+    return [*said, about_identity] if about_identity else said
+
+
+def identity_warning(manifest: Manifest, current: str | None) -> str:
+    """What to say about the backup's database identity against the current database's (``current``,
+    None when it is not known): "" when they are the same."""
+    if not manifest.database_id:
+        return _(
+            "这份备份没有记录数据库标识（由较旧版本的程序创建），数据库标识未知，"
+            "无法核对它是否来自当前数据库：请确认这是本庭的数据。"
+        )
+    if current is not None and manifest.database_id != current:
+        return _(
+            "备份来自另一个数据库（备份的数据库标识为 {0}，当前数据库为 {1}）："
+            "恢复将用另一个数据库的数据替换当前数据库的全部数据，请确认这是本庭的数据。"
+        ).format(manifest.database_id, current)
+    return ""
 
 
 def warnings(manifest: Manifest, db_path: Path | None) -> list[str]:
     """What the restore preview must say before anyone replaces a database with this backup: that it is
     not encrypted (its checksum is unkeyed: anyone who can write the file can forge one that restores),
-    and, against the database at ``db_path``, that it comes from another database file or court."""
+    and, against the database at ``db_path``, that it comes from another database (its identity, or for an
+    older backup without one its file's name) or court."""
     out: list[str] = []
     if not manifest.encrypted:
         out.append(
@@ -381,14 +429,19 @@ def warnings(manifest: Manifest, db_path: Path | None) -> list[str]:
     if db_path is None:
         return out
     target = Path(db_path)
+    court, identity = _current_facts(target) if target.exists() else (None, None)
+    about_identity = identity_warning(manifest, identity)
+    if about_identity:
+        out.append(about_identity)
     source = manifest.source
-    if source and Path(source).name != target.name:
+    # the identity says which database a backup is of; without it the file's name is what is left
+    known = bool(manifest.database_id) and identity is not None
+    if not known and source and Path(source).name != target.name:
         out.append(
             _("备份来自另一个数据库文件（{0}），将替换的是 {1}：请确认这是本庭的数据。").format(
                 source, target
             )
         )
-    court = _current_court(target) if target.exists() else None
     if court is not None:
         theirs, ours = manifest.court, court
         differs = [
@@ -443,6 +496,7 @@ def describe(manifest: Manifest) -> list[tuple[str, str]]:
         (_("备份时间"), f"{created:%Y年%m月%d日 %H:%M:%S}"),
         (_("类型"), KIND_LABELS.get(manifest.kind, manifest.kind)),
         (_("法院"), court_text),
+        (_("数据库标识"), manifest.database_id or _("未知（较旧版本的备份没有记录）")),
         (_("程序版本"), manifest.app_version),
         (_("数据结构版本"), schema),
     ]

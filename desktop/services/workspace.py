@@ -80,6 +80,14 @@ class Workspace:
         return is_server(self.db)
 
     @property
+    def read_only(self) -> bool:
+        """Opened read-only (another program holds the database, or a reader's connection): every write
+        is refused, and a window on it disables every editing action from the start."""
+        from desktop.store.lock import is_read_only
+
+        return is_read_only(self.db)
+
+    @property
     def path(self) -> str:
         """The SQLite file's path, or the server's URL (without a password): where another connection
         (a worker thread's) opens the same database."""

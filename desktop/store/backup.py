@@ -273,6 +273,7 @@ class Manifest:
     payload_sha256: str
     encrypted: bool = False
     seconds: float = field(default=0.0, compare=False)
+    database_id: str = ""  # the database's identity (settings.IDENTITY_KEY); "" in older backups: unknown
 
     def to_bytes(self) -> bytes:
         data = {
@@ -291,6 +292,8 @@ class Manifest:
             "payload_size": self.payload_size,
             "payload_sha256": self.payload_sha256,
         }
+        if self.database_id:
+            data["database_id"] = self.database_id
         return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
     @classmethod
@@ -312,6 +315,7 @@ class Manifest:
             payload_size=int(data["payload_size"]),
             payload_sha256=str(data["payload_sha256"]),
             encrypted=encrypted,
+            database_id=str(data.get("database_id") or ""),
         )
 
     @property
@@ -697,6 +701,7 @@ class DatabaseFacts:
     fingerprint: str
     check: str
     check_result: str
+    database_id: str = ""
 
 
 def database_facts(
@@ -717,19 +722,28 @@ def database_facts(
         except sqlite3.Error:
             tops[table] = -1
     court: dict[str, str] = {}
+    database_id = ""
     try:
         row = conn.execute("SELECT value FROM settings WHERE key = 'court'").fetchone()
         if row:
             value = json.loads(row[0])
             if isinstance(value, dict):
                 court = {k: str(value.get(k, "")) for k in ("court_name", "court_code", "tribunal_name")}
+        row = conn.execute("SELECT value FROM settings WHERE key = 'database_id'").fetchone()
+        database_id = str(json.loads(row[0]) or "") if row else ""
     except (sqlite3.Error, ValueError):
         pass
     seed = json.dumps(
         [version, counts, tops, [(n, hashlib.sha256(b).hexdigest()) for n, b in forms]], sort_keys=True
     )
     return DatabaseFacts(
-        version, counts, court, hashlib.sha256(seed.encode()).hexdigest()[:32], check or "", result
+        version,
+        counts,
+        court,
+        hashlib.sha256(seed.encode()).hexdigest()[:32],
+        check or "",
+        result,
+        database_id,
     )
 
 
@@ -1404,6 +1418,7 @@ def create_backup(
                     created=header.created,
                     kind=kind,
                     court=fact.court,
+                    database_id=fact.database_id,
                     counts=fact.counts,
                     check=check,
                     fingerprint=fact.fingerprint,

@@ -243,6 +243,13 @@ def _remove_leftovers(db: Path) -> None:
         remove_dead_leftovers(folder)
 
 
+def _ensure_identity(conn: Connection) -> None:
+    """Give the database its identity (desktop.store.settings.IDENTITY_KEY) if it has none yet."""
+    from desktop.store.settings import ensure_identity  # it builds on this module
+
+    ensure_identity(conn)
+
+
 def open_database(path: Path | str | None = None, password: str | None = None, who: str = "") -> Database:
     """Open (creating if needed) and migrate the database at ``path`` (default: the user's), first
     finishing a restore that a crash interrupted (the caller holds the single-instance lock).
@@ -256,6 +263,7 @@ def open_database(path: Path | str | None = None, password: str | None = None, w
         server = pg.connect(str(path), password, application=pg.application_name(who))
         try:
             migrate(server)
+            _ensure_identity(server)
         except BaseException:
             server.close()
             raise
@@ -275,6 +283,7 @@ def open_database(path: Path | str | None = None, password: str | None = None, w
     try:
         conn.execute("PRAGMA schema_version").fetchone()
         migrate(conn, target)
+        _ensure_identity(conn)
     except sqlite3.Error as exc:
         conn.close()
         raise explain(exc, target) from exc

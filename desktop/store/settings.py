@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from desktop.core.model import CourtSettings
 from desktop.store.audit import record
 from desktop.store.database import transaction
-from desktop.store.engine import Database
+from desktop.store.engine import Connection, Database
 
 COURT_KEY = "court"
+# The database's identity: a random UUID made when the database is created (or first opened by a
+# version that knows it); copied with the data by ``server migrate``/``server export`` and by a restore,
+# written into every backup's manifest so that a restore can say "this backup is another database's".
+IDENTITY_KEY = "database_id"
 
 
 def get_value(db: Database, key: str, default: object = None) -> object:
@@ -52,3 +57,25 @@ def save_court_settings(db: Database, court: CourtSettings, actor: str) -> None:
         },
         actor,
     )
+
+
+def database_identity(conn: Connection) -> str | None:
+    """The database's identity (None for a database no version that keeps one has opened for writing)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", [IDENTITY_KEY]).fetchone()
+    if not row:
+        return None
+    value = json.loads(row[0])
+    return str(value) if value else None
+
+
+def ensure_identity(conn: Connection) -> str:
+    """The database's identity, made now if it has none (one statement: atomic, on both engines)."""
+    identity = database_identity(conn)
+    if identity is None:
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+            (IDENTITY_KEY, json.dumps(str(uuid.uuid4()))),
+        )
+        identity = database_identity(conn)
+        assert identity is not None
+    return identity

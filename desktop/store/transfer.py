@@ -124,6 +124,10 @@ def copy_all(source: Connection, target: Connection, progress: Progress | None =
     # A bulk load into a server builds its secondary indexes once at the end, not row by row (the
     # million-case demo: 9 minutes otherwise); the planner is then given statistics (ANALYZE).
     indexes = _secondary_indexes(target) if server else []
+    if "settings" in shared:  # the target takes the source's identity with its data (the one it made opening)
+        from desktop.store.settings import IDENTITY_KEY
+
+        target.execute("DELETE FROM settings WHERE key = ?", (IDENTITY_KEY,))
     for name, _definition in indexes:
         target.execute(f'DROP INDEX "{name}"')
     for table in shared:

@@ -37,7 +37,7 @@ def test_another_courts_or_databases_backup_is_named(backup: Path, tmp_path: Pat
     ws.set_court(CourtSettings("勃利县人民法院", "黑0921", "双河人民法庭", ("民一庭",)))
     ws.close()
     said = " ".join(service.warnings(service.read_manifest(backup, None), other))
-    assert "另一个数据库文件" in said
+    assert "备份来自另一个数据库" in said and "数据库标识" in said
     assert "另一个法院或法庭" in said and "七台河市新兴区人民法院" in said and "勃利县人民法院" in said
 
 
