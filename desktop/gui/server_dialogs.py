@@ -4,6 +4,7 @@ reached, who is connected, and the choice a clerk makes when another clerk saved
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.compare import Difference
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services import connection
 from desktop.services.connection import ServerAddress
 from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:  # only a conflict's dialog needs it, and it loads the table layouts (issue 23)
+    from desktop.core.compare import Difference
 
 
 class _Probe(QThread):
@@ -305,7 +308,7 @@ def open_at_start(db_path: Path | str | None, parent: QWidget | None = None) -> 
     this PC was connected to (settings), else this PC's own file. A server that cannot be reached is
     said so, with 重试 / 打开本机数据库（只读）/ 更改连接 / 退出. None: the person chose to quit."""
     from desktop import paths
-    from desktop.gui.backup_dialog import open_workspace
+    from desktop.gui.opening import open_workspace
     from desktop.store.engine import is_server_url
     from desktop.store.lock import open_read_only
 
