@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
     QProgressDialog,
@@ -45,7 +44,7 @@ from PySide6.QtWidgets import (
 from desktop.gui.fields import ERROR_STYLE, Form
 
 # opening at start lives in desktop.gui.opening (a start does not load this module); named here as before
-from desktop.gui.opening import _READ_ONLY, is_read_only
+from desktop.gui.opening import is_read_only
 from desktop.gui.opening import open_workspace as open_workspace
 from desktop.gui.opening import release_workspace as release_workspace
 from desktop.i18n import _
@@ -649,7 +648,6 @@ class BackupBlock(QGroupBox):
         if is_read_only(workspace):
             self.restore_button.setEnabled(False)
             self.restore_button.setToolTip(_("只读方式打开时不能恢复"))
-            QTimer.singleShot(0, self._mark_read_only)
         self.update_label()
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_CHECK_MS)
@@ -661,13 +659,6 @@ class BackupBlock(QGroupBox):
         if not is_read_only(workspace):
             self.timer.start()
             self.first_check.start()
-
-    def _mark_read_only(self) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            label = QLabel(_("只读：数据库正由 {0} 使用").format(_READ_ONLY.get(self.workspace, "")), window)
-            label.setStyleSheet(WARNING_STYLE)
-            window.statusBar().addPermanentWidget(label)
 
     def update_label(self) -> None:
         last = service.last_auto_backup(db_path(self.workspace))

@@ -245,6 +245,13 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(self)
         self.statusBar().addWidget(self.status_label, 1)
         self._update_operator()
+        from desktop.gui.opening import read_only_holder
+
+        holder = read_only_holder(workspace)
+        if holder is not None:  # another program holds the database: said at once, in red
+            read_only = QLabel(_("只读：数据库正由 {0} 使用").format(holder), self)
+            read_only.setStyleSheet("color: #b3261e; font-weight: bold;")
+            self.statusBar().addPermanentWidget(read_only)
         self._prefetch = list(PREFETCH_MODULES)
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
@@ -337,7 +344,10 @@ class MainWindow(QMainWindow):
             self._prefetch_timer.start(PREFETCH_MS)
 
     def _prefetch_next(self) -> None:
-        """Import the next module a page not made yet needs (one per turn of the event loop)."""
+        """Import the next module a page not made yet needs (one per turn of the event loop); at the end
+        make the settings page, whose backup block runs the daily automatic backup."""
+        if not self.isVisible():  # closed meanwhile: nothing more is needed
+            return
         while self._prefetch:
             name = self._prefetch.pop(0)
             if name not in sys.modules:
@@ -345,6 +355,8 @@ class MainWindow(QMainWindow):
                 break
         if self._prefetch:
             self._prefetch_timer.start(0)
+        else:
+            self.settings_page  # noqa: B018 - made now: the daily backup's timers start with it
 
     def choose_operator(self) -> QDialog:
         from desktop.gui.operator_dialog import OperatorDialog
@@ -398,6 +410,7 @@ class MainWindow(QMainWindow):
             )
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]
+        self._prefetch_timer.stop()
         if self._ledger is not None:
             self._ledger.stop_pending()
         super().closeEvent(event)

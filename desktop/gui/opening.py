@@ -23,6 +23,11 @@ def is_read_only(workspace: Workspace) -> bool:
     return workspace in _READ_ONLY
 
 
+def read_only_holder(workspace: Workspace) -> str | None:
+    """Who holds the database ``workspace`` was opened read-only beside, or None when it is this program's."""
+    return _READ_ONLY.get(workspace) if workspace in _READ_ONLY else None
+
+
 def open_workspace(path: Path | None, parent: QWidget | None = None) -> Workspace | None:
     """Open the database for this program alone (single-instance lock), or — when another program holds
     it — say who, and open it read-only if the person wants; None when they do not."""

@@ -83,7 +83,7 @@ def timed(command: list[str], env: dict[str, str], out: Path) -> tuple[float, fl
     out.unlink(missing_ok=True)
     env = {**env, "TRIBUNAL_DESK_STARTUP_PROBE": str(out)}
     started = time.time()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -99,7 +99,7 @@ def import_table(app: list[str], env: dict[str, str], out: Path, limit: int) -> 
     out.unlink(missing_ok=True)
     env = {**env, "TRIBUNAL_DESK_STARTUP_PROBE": str(out)}
     proc = subprocess.run(
-        [app[0], "-X", "importtime", *app[1:]], env=env, capture_output=True, text=True, check=False
+        [app[0], "-X", "importtime", *app[1:]], env=env, cwd=ROOT, capture_output=True, text=True, check=False
     )
     rows: list[tuple[int, int, str]] = []
     for line in proc.stderr.splitlines():
@@ -139,6 +139,7 @@ def main() -> None:
         subprocess.run(
             [sys.executable, "-m", "desktop", "demo", str(db), "--cases", "3000", "--seed", "11"],
             env=env,
+            cwd=ROOT,
             check=True,
             stdout=subprocess.DEVNULL,
         )
