@@ -117,8 +117,7 @@ def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
 def run(db_path: Path | None) -> int:
     from desktop.gui import crash
     from desktop.gui.main_window import MainWindow
-    from desktop.gui.opening import release_workspace
-    from desktop.gui.server_dialogs import open_at_start
+    from desktop.gui.opening import open_at_start, release_workspace
     from desktop.gui.threads import wait_for_all
 
     app = application()

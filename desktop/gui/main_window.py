@@ -101,6 +101,7 @@ PREFETCH_MODULES: tuple[str, ...] = (
     "desktop.gui.ledger_page",
     *(spec.partition(":")[0] for _t, spec, _x in AREAS if spec is not None),
     "desktop.gui.backup_dialog",
+    "desktop.gui.server_dialogs",
     "desktop.gui.court_dialog",
     "desktop.gui.case_editor",
     "desktop.gui.import_dialog",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from desktop.i18n import _
 from desktop.services.workspace import Workspace
@@ -72,3 +72,47 @@ def release_workspace(workspace: Workspace) -> None:
     lock = _LOCKS.pop(workspace, None)
     if lock is not None:
         lock.release()
+
+
+def open_at_start(db_path: Path | str | None, parent: QWidget | None = None) -> Workspace | None:
+    """The workspace the window opens on: ``--db`` if given (a file or a server's URL), else the server
+    this PC was connected to (settings), else this PC's own file. A server that cannot be reached is
+    said so, with 重试 / 打开本机数据库（只读）/ 更改连接 / 退出. None: the person chose to quit."""
+    from desktop import paths
+    from desktop.services import connection
+    from desktop.store.engine import is_server_url
+
+    url, password = None, None
+    if is_server_url(db_path):
+        url = str(db_path)
+    elif db_path is None and (saved := connection.saved()) is not None:
+        url, password = saved.address.url, saved.password
+    if url is None:
+        return open_workspace(Path(db_path) if db_path is not None else None)
+    # a server: its dialogs, when it cannot be reached
+    from desktop.gui.server_dialogs import ConnectDialog, ServerUnavailableDialog
+
+    while True:
+        try:
+            return Workspace.open(url, password=password)
+        except connection.ServerUnavailable as exc:
+            dialog = ServerUnavailableDialog(str(exc), parent)
+            dialog.exec()
+        if dialog.choice == "retry":
+            continue
+        if dialog.choice == "local":
+            target = paths.default_database()
+            if not target.is_file():
+                QMessageBox.information(parent, _("本机数据库"), _("本机还没有数据库：{0}").format(target))
+                continue
+            return Workspace(open_read_only(target))
+        if dialog.choice == "change":
+            change = ConnectDialog(parent, connection.ServerAddress.from_url(url))
+            if change.exec() != QDialog.DialogCode.Accepted:
+                continue
+            if change.choice == "local":
+                return open_workspace(None)
+            assert change.address is not None
+            url, password = change.address.url, change.password
+            continue
+        return None

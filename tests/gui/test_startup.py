@@ -35,6 +35,7 @@ NOT_BEFORE_THE_WINDOW = (
     "desktop.gui.import_dialog",
     "desktop.gui.case_editor",
     "desktop.gui.wizard",
+    "desktop.gui.server_dialogs",  # a local database: no server, no dialog
 )
 
 
