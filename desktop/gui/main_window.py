@@ -84,14 +84,15 @@ AREAS: tuple[tuple[str, str | None, str], ...] = (
 
 def _page_class(spec: str) -> type[QWidget]:
     module, _sep, name = spec.partition(":")
-    cls = getattr(__import__(module, fromlist=[name]), name)  # (an import -X importtime shows)
+    # __import__ rather than importlib.import_module: `python -X importtime` then lists the page's module
+    cls = getattr(__import__(module, fromlist=[name]), name)
     assert isinstance(cls, type) and issubclass(cls, QWidget)
     return cls
 
 
 PREFERRED_SIZE = (1440, 860)
-# The page the window opens on is made at once; every other page when first shown (issue 23: the window
-# paints as fast as a bare one). PREFETCH_MS after the first paint, the modules of the pages not made yet
+# The page the window opens on is made at once; every other page when first shown (issue 23: the first
+# window comes up quickly). PREFETCH_MS after the first paint, the modules of the pages not made yet
 # are imported in the background of the event loop, one module per turn, so that a first click shows
 # its page without a pause.
 FIRST_PAGE = _("督促看板")
