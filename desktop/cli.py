@@ -105,7 +105,9 @@ def database_arg(value: str) -> Path | str:
     return value if is_server_url(value) else Path(value)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``commands``, only the window's options (the command modules are
+    not imported: opening the window is faster, issue 23)."""
     parser = argparse.ArgumentParser(prog="tribunal-desk", description="法庭自动履行工作台 Tribunal Desk")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
@@ -116,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="自检：在新数据目录（或 TRIBUNAL_DESK_HOME）打开演示库和看板、生成文书 PDF、备份校验后退出",
     )
     parser.set_defaults(func=_cmd_gui)
+    if not commands:
+        return parser
     # --db after the command too; SUPPRESS keeps a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=database_arg, default=argparse.SUPPRESS, help=DB_HELP)
@@ -136,9 +140,24 @@ def _console() -> None:
                 reconfigure(errors="replace")
 
 
+def _window_only(words: list[str]) -> bool:
+    """Whether the command line only opens the window: options alone (and --db's value), no help asked."""
+    after_db = False
+    for word in words:
+        if after_db:
+            after_db = False
+        elif word == "--db":
+            after_db = True
+        elif word in ("-h", "--help") or not word.startswith("-"):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _console()
-    args = build_parser().parse_args(argv)
+    args = build_parser(commands=not _window_only(sys.argv[1:] if argv is None else list(argv))).parse_args(
+        argv
+    )
     restrict_umask()  # every file the program creates is its user's alone (personal data, PIPL)
     fresh_home = _smoke_home() if getattr(args, "smoke_test", False) else None
     _setup_logging()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -29,6 +32,7 @@ UI_FONTS = (
 # registered with Qt at start, the UI's last fallback, so that labels never show empty boxes on a PC
 # without a system CJK font.
 BUNDLED_UI_FONT = "AR PL UMing CN"
+BUNDLED_FONT_FILE = "uming.ttc"  # = desktop.documents.fonts.BUNDLED_FILE, not imported here: reportlab
 _bundled: list[str] | None = None
 
 
@@ -36,9 +40,7 @@ def register_bundled_font() -> list[str]:
     """Register the shipped CJK collection with Qt (once); its family names, or [] when it cannot load."""
     global _bundled
     if _bundled is None:
-        from desktop.documents.fonts import BUNDLED_FILE
-
-        path = paths.resources_dir() / "fonts" / BUNDLED_FILE
+        path = paths.resources_dir() / "fonts" / BUNDLED_FONT_FILE
         font_id = QFontDatabase.addApplicationFont(str(path))
         _bundled = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
         if not _bundled:
@@ -75,12 +77,47 @@ def application() -> QApplication:
     return app
 
 
+# Set to a file's path, the program writes there when its main window has first painted (the time and the
+# modules loaded by then) and exits at once: tests/bench/bench_startup.py and the start-up test use it.
+STARTUP_PROBE = "TRIBUNAL_DESK_STARTUP_PROBE"
+
+
+class _FirstPaint(QObject):
+    """Waits for the window's first paint, then (once that paint has been flushed, on the next turn of the
+    event loop) calls ``then``."""
+
+    def __init__(self, window: QObject, then: object) -> None:
+        super().__init__(window)
+        self.then = then
+        self.seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.seen:
+            self.seen = True
+            QTimer.singleShot(0, self.then)  # type: ignore[call-overload]
+        return False
+
+
+def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
+    """Write ``{"painted": time.time(), "modules": [...]}`` to ``target`` after the first paint, then exit
+    the process at once (no backup, no clean-up: a measurement, not a session)."""
+
+    def report() -> None:
+        import json
+
+        painted = time.time()
+        Path(target).write_text(json.dumps({"painted": painted, "modules": sorted(sys.modules)}), "utf-8")
+        sys.stdout.flush()
+        os._exit(0)
+
+    return _FirstPaint(window, report)
+
+
 def run(db_path: Path | None) -> int:
     from desktop.gui import crash
-    from desktop.gui.backup_dialog import backup_on_exit, release_workspace
-    from desktop.gui.court_dialog import CourtDialog
     from desktop.gui.main_window import MainWindow
-    from desktop.gui.server_dialogs import open_at_start
+    from desktop.gui.opening import open_at_start, release_workspace
     from desktop.gui.threads import wait_for_all
 
     app = application()
@@ -93,22 +130,27 @@ def run(db_path: Path | None) -> int:
         return 2
     if workspace is None:
         return 0
-    if (
-        workspace.court() is None
-        and not workspace.read_only  # a read-only window cannot save the court: the ledger is shown as it is
-        and CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted
-    ):
-        return 0
+    # a read-only window cannot save the court: the ledger is shown as it is
+    if workspace.court() is None and not workspace.read_only:
+        from desktop.gui.court_dialog import CourtDialog
+
+        if CourtDialog(workspace, first_run=True).exec() != QDialog.DialogCode.Accepted:
+            return 0
     from desktop.services.operator import hold_until_signed_in
 
     hold_until_signed_in(workspace)  # a person with a password is named only once they have signed in
     workspace.subscribe(lambda change: crash.remember(f"保存 {change.what}"))
     window = MainWindow(workspace)
+    probe = os.environ.get(STARTUP_PROBE)
+    if probe:
+        probe_first_paint(window, probe)
     window.show_on_screen()
     from desktop.gui.operator_dialog import ask_once
 
     ask_once(workspace, window)  # who is using the program on this PC: chosen once, named by every record
     code = app.exec()
+    from desktop.gui.backup_dialog import backup_on_exit  # prefetched after the first paint
+
     wait_for_all()  # a reminder board or statistics still being read on a connection of their own
     backup_on_exit(workspace)
     workspace.close()

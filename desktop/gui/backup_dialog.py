@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import weakref
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
     QProgressDialog,
@@ -44,12 +42,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.gui.fields import ERROR_STYLE, Form
+
+# opening at start lives in desktop.gui.opening (a start does not load this module); named here as before
+from desktop.gui.opening import is_read_only
+from desktop.gui.opening import open_workspace as open_workspace
+from desktop.gui.opening import release_workspace as release_workspace
 from desktop.i18n import _
 from desktop.services import backup as service
 from desktop.services.workspace import Change, Workspace
 from desktop.store import backup as store
-from desktop.store.database import StoreError, current_version, open_database, schema_version
-from desktop.store.lock import DatabaseInUse, DatabaseLock, acquire, open_read_only
+from desktop.store.database import StoreError, open_database, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +67,6 @@ FIRST_CHECK_MS = 60 * 1000
 
 # Background tasks still running (waited for before the program exits).
 _RUNNING: set[Task] = set()
-# Workspaces opened read-only (another program holds the database) and the locks of the others.
-_READ_ONLY: weakref.WeakKeyDictionary[Workspace, str] = weakref.WeakKeyDictionary()
-_LOCKS: weakref.WeakKeyDictionary[Workspace, DatabaseLock] = weakref.WeakKeyDictionary()
-
-
-def is_read_only(workspace: Workspace) -> bool:
-    """Opened read-only: another program holds the file, or the server did not answer (this PC's copy)."""
-    return workspace in _READ_ONLY or workspace.read_only
 
 
 def is_open(workspace: Workspace) -> bool:
@@ -90,52 +84,6 @@ def db_path(workspace: Workspace) -> Path:
 
 
 # --------------------------------------------------------------------------------------------- opening
-
-
-def open_workspace(path: Path | None, parent: QWidget | None = None) -> Workspace | None:
-    """Open the database for this program alone (single-instance lock), or — when another program holds
-    it — say who, and open it read-only if the person wants; None when they do not."""
-    from desktop import paths
-
-    target = Path(path) if path is not None else paths.default_database()
-    try:
-        lock = acquire(target)
-    except DatabaseInUse as exc:
-        answer = QMessageBox.question(
-            parent,
-            _("数据库正在使用"),
-            _("{0}\n\n是否以只读方式打开？只读时可以查看和打印，但不能修改任何数据。").format(exc),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-        db = open_read_only(target)
-        version = current_version(db.conn)
-        if version != schema_version():
-            db.conn.close()
-            raise StoreError(
-                _("该数据库的结构版本（{0}）与本程序（{1}）不同，只读方式无法打开；").format(
-                    version, schema_version()
-                )
-                + _("请在使用它的程序关闭后再打开。")
-            ) from exc
-        workspace = Workspace(db)
-        _READ_ONLY[workspace] = exc.holder.describe() if exc.holder else _("另一个程序")
-        return workspace
-    try:
-        workspace = Workspace.open(target)
-    except BaseException:
-        lock.release()
-        raise
-    _LOCKS[workspace] = lock
-    return workspace
-
-
-def release_workspace(workspace: Workspace) -> None:
-    lock = _LOCKS.pop(workspace, None)
-    if lock is not None:
-        lock.release()
 
 
 def backup_on_exit(workspace: Workspace) -> service.AutoResult | None:
@@ -701,7 +649,6 @@ class BackupBlock(QGroupBox):
             self.restore_button.setEnabled(False)
             self.restore_button.setToolTip(_("只读方式打开时不能恢复"))
             self.restore_button.setProperty("read_only_locked", True)
-            QTimer.singleShot(0, self._mark_read_only)
         self.update_label()
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_CHECK_MS)
@@ -713,15 +660,6 @@ class BackupBlock(QGroupBox):
         if not is_read_only(workspace):
             self.timer.start()
             self.first_check.start()
-
-    def _mark_read_only(self) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            holder = _READ_ONLY.get(self.workspace)
-            text = _("只读：数据库正由 {0} 使用").format(holder) if holder else _("只读打开：不能修改数据")
-            label = QLabel(text, window)
-            label.setStyleSheet(WARNING_STYLE)
-            window.statusBar().addPermanentWidget(label)
 
     def update_label(self) -> None:
         last = service.last_auto_backup(db_path(self.workspace))

@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import CaseStatus, Stage
-from desktop.gui import import_dialog
-from desktop.gui.case_editor import CaseEditor
 from desktop.gui.ledger_model import COL, COLUMNS, LedgerModel
 from desktop.gui.read_only import lock_writes, read_only
 from desktop.i18n import _
@@ -119,8 +117,8 @@ class LedgerPage(QWidget):
         self.add_button.clicked.connect(self.add_case)
         self.edit_button.clicked.connect(self.open_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.import_button.clicked.connect(lambda: import_dialog.open_import(self, self.workspace))
-        self.export_button.clicked.connect(lambda: import_dialog.export_ledger_page(self))
+        self.import_button.clicked.connect(self.import_files)
+        self.export_button.clicked.connect(self.export)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.activated_row.connect(self.open_row)
         self.table.contact_row.connect(self.contact_row)
@@ -226,6 +224,8 @@ class LedgerPage(QWidget):
         if case_id is None:
             return
         try:
+            from desktop.gui.case_editor import CaseEditor  # loaded when first used (prefetched)
+
             CaseEditor(self.workspace, case_id, self).exec()
         except StoreError as exc:
             QMessageBox.warning(self, _("无法打开案件"), str(exc))
@@ -249,9 +249,21 @@ class LedgerPage(QWidget):
         self.dialog.open()
         return self.dialog
 
+    def import_files(self) -> None:
+        from desktop.gui import import_dialog  # loaded when first used (prefetched after the first paint)
+
+        import_dialog.open_import(self, self.workspace)
+
+    def export(self) -> None:
+        from desktop.gui import import_dialog
+
+        import_dialog.export_ledger_page(self)
+
     def add_case(self) -> None:
         if read_only(self.workspace):
             return
+        from desktop.gui.case_editor import CaseEditor
+
         editor = CaseEditor(self.workspace, None, self)
         if editor.exec() and editor.saved and editor.saved.id is not None:
             self.select_case(editor.saved.id)

@@ -3,7 +3,7 @@ reached, who is connected, and the choice a clerk makes when another clerk saved
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -25,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.compare import Difference
+from desktop.gui.opening import open_at_start as open_at_start  # moved there: a start needs no dialog
 from desktop.gui.threads import keep
 from desktop.i18n import _
 from desktop.services import connection
 from desktop.services.connection import ServerAddress
-from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:  # only a conflict's dialog needs it, and it loads the table layouts (issue 23)
+    from desktop.core.compare import Difference
 
 
 class _Probe(QThread):
@@ -298,45 +299,3 @@ class ServerBlock(QGroupBox):
     def show_clients(self) -> None:
         db = getattr(self.workspace, "db", None)
         ClientsDialog(connection.who_is_connected(db), self).exec()
-
-
-def open_at_start(db_path: Path | str | None, parent: QWidget | None = None) -> Workspace | None:
-    """The workspace the window opens on: ``--db`` if given (a file or a server's URL), else the server
-    this PC was connected to (settings), else this PC's own file. A server that cannot be reached is
-    said so, with 重试 / 打开本机数据库（只读）/ 更改连接 / 退出. None: the person chose to quit."""
-    from desktop import paths
-    from desktop.gui.backup_dialog import open_workspace
-    from desktop.store.engine import is_server_url
-    from desktop.store.lock import open_read_only
-
-    url, password = None, None
-    if is_server_url(db_path):
-        url = str(db_path)
-    elif db_path is None and (saved := connection.saved()) is not None:
-        url, password = saved.address.url, saved.password
-    if url is None:
-        return open_workspace(Path(db_path) if db_path is not None else None)
-    while True:
-        try:
-            return Workspace.open(url, password=password)
-        except connection.ServerUnavailable as exc:
-            dialog = ServerUnavailableDialog(str(exc), parent)
-            dialog.exec()
-        if dialog.choice == "retry":
-            continue
-        if dialog.choice == "local":
-            target = paths.default_database()
-            if not target.is_file():
-                QMessageBox.information(parent, _("本机数据库"), _("本机还没有数据库：{0}").format(target))
-                continue
-            return Workspace(open_read_only(target))
-        if dialog.choice == "change":
-            change = ConnectDialog(parent, connection.ServerAddress.from_url(url))
-            if change.exec() != QDialog.DialogCode.Accepted:
-                continue
-            if change.choice == "local":
-                return open_workspace(None)
-            assert change.address is not None
-            url, password = change.address.url, change.password
-            continue
-        return None

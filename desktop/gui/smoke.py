@@ -163,7 +163,7 @@ def _steps(report: Report, db_path: Path | None) -> None:
 
     def open_database() -> str:
         from desktop.cli import _demo_database
-        from desktop.gui.backup_dialog import open_workspace
+        from desktop.gui.opening import open_workspace
 
         target = db_path if db_path is not None else _demo_database()
         workspace = open_workspace(target)
@@ -228,7 +228,7 @@ def _steps(report: Report, db_path: Path | None) -> None:
         return f"{done.path.name}，{done.path.stat().st_size:,} 字节，读回校验通过（{cases:,} 件）"
 
     def close() -> str:
-        from desktop.gui.backup_dialog import release_workspace
+        from desktop.gui.opening import release_workspace
         from desktop.gui.threads import wait_for_all
 
         window = state.pop("window", None)

@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from desktop import paths
-from desktop.store.engine import Connection, Database, dialect, file_path, is_server_url
+from desktop.store.engine import Connection, Database, SqliteDatabase, dialect, file_path, is_server_url
 from desktop.store.private_files import create_private, secure_database
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -232,7 +230,7 @@ def _remove_leftovers(db: Path) -> None:
     """What killed backups and restores left beside ``db`` (and, for the database in the per-user data
     folder, in its backups folder): removed when the process that made it is gone (file helpers in
     desktop.store.backup; a server database has none of these files)."""
-    from desktop.store.backup import remove_dead_leftovers
+    from desktop.store.leftovers import remove_dead_leftovers
 
     folders = [db.parent]
     data = paths.user_data_dir()
@@ -290,7 +288,7 @@ def open_database(path: Path | str | None = None, password: str | None = None, w
     except StoreError:
         conn.close()
         raise
-    return sqlite_utils.Database(conn)
+    return SqliteDatabase(conn)
 
 
 def open_reader(target: Path | str, password: str | None = None) -> Connection:

@@ -1,12 +1,13 @@
 """The two engines behind one store: what a connection and a database offer whichever engine they are.
 
-SQLite (an embedded file, the default) is reached through ``sqlite3`` and ``sqlite_utils.Database``;
+SQLite (an embedded file, the default) is reached through ``sqlite3`` and :class:`SqliteDatabase`;
 PostgreSQL (a tribunal's shared server) through :mod:`desktop.store.pg`, whose connection speaks the
 same parameter style and raises the same ``sqlite3`` exceptions. The store is typed against the
 protocols below, and asks :func:`dialect` only where one statement cannot serve both.
 
 This module imports neither psycopg nor sqlite_utils, so a program that never connects to a server never
-loads the PostgreSQL driver.
+loads the PostgreSQL driver, and one that asks the database for nothing beyond the store's needs never
+loads sqlite_utils.
 """
 
 from __future__ import annotations
@@ -120,3 +121,140 @@ def for_update(conn: Connection) -> str:
     """`` FOR UPDATE`` on a server (the rows read stay locked until commit); SQLite's BEGIN IMMEDIATE
     already keeps every other writer out."""
     return " FOR UPDATE" if dialect(conn) == "postgresql" else ""
+
+
+_TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+_NOT_A_QUERY = _TRANSACTION_CONTROL | {"VACUUM", "ATTACH", "DETACH"}
+
+
+def first_keyword(sql: str) -> str:
+    """The first keyword of a statement, upper-cased, past blanks, ``--``/``/* */`` comments and ``;``."""
+    i, n = 0, len(sql)
+    while i < n:
+        if sql[i].isspace() or sql[i] in (";", "\ufeff"):
+            i += 1
+        elif sql.startswith("--", i):
+            newline = sql.find("\n", i)
+            if newline == -1:
+                return ""
+            i = newline + 1
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            if end == -1:
+                return ""
+            i = end + 2
+        else:
+            break
+    j = i
+    while j < n and (sql[j].isalpha() or sql[j] == "_"):
+        j += 1
+    return sql[i:j].upper()
+
+
+def row_keys(description: Any) -> list[str]:
+    """A result's column names, a repeated one made unique (``id``, ``id_2``): the keys of its dicts."""
+    keys = [d[0] for d in description]
+    taken = set(keys)
+    if len(taken) == len(keys):
+        return keys
+    seen: set[str] = set()
+    result = []
+    for key in keys:
+        if key in seen:
+            new_key, suffix = key, 2
+            while new_key in seen or new_key in taken:
+                new_key = f"{key}_{suffix}"
+                suffix += 1
+            key = new_key
+        seen.add(key)
+        result.append(key)
+    return result
+
+
+class SqliteDatabase:
+    """An SQLite file's :class:`Database`: ``execute``, ``query`` and ``conn``, as ``sqlite_utils.Database``
+    offers them for the store's connections (autocommit mode, explicit transactions), without loading
+    sqlite_utils (about 90 ms at start-up, issue 23). Anything else asked of it is answered by a
+    ``sqlite_utils.Database`` over the same connection, made when first asked."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA recursive_triggers=on;")  # as sqlite_utils.Database sets it
+        self._utils: Any = None
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> sqlite3.Cursor:
+        was_in_transaction = self.conn.in_transaction
+        try:
+            cursor = self.conn.execute(sql, parameters) if parameters is not None else self.conn.execute(sql)
+        except Exception:
+            if not was_in_transaction and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")  # an implicit transaction the failed statement opened
+            raise
+        if (
+            not was_in_transaction
+            and self.conn.in_transaction
+            and cursor.description is None
+            and first_keyword(sql) not in _TRANSACTION_CONTROL
+        ):
+            self.conn.execute("COMMIT")  # a write outside a transaction commits at once
+        return cursor
+
+    def query(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The rows of ``sql`` as dicts; a statement that returns no rows is refused (ValueError), undone."""
+        message = "query() can only be used with SQL that returns rows - use execute() for other statements"
+        keyword = first_keyword(sql)
+        if keyword in _NOT_A_QUERY:
+            raise ValueError(message)
+        args: tuple[Any, ...] = (params,) if params is not None else ()
+        if keyword == "PRAGMA":
+            cursor = self.conn.execute(sql, *args)
+            if cursor.description is None:
+                raise ValueError(message)
+            keys = row_keys(cursor.description)
+            return (dict(zip(keys, row, strict=True)) for row in cursor)
+        self.conn.execute('SAVEPOINT "sqlite_utils_query"')
+        released = False
+        try:
+            cursor = self.conn.execute(sql, *args)
+            if cursor.description is None:
+                raise ValueError(message)
+            keys = row_keys(cursor.description)
+            try:
+                self.conn.execute('RELEASE "sqlite_utils_query"')
+                released = True
+            except sqlite3.OperationalError:  # a write with rows not yet fetched (INSERT … RETURNING)
+                fetched = cursor.fetchall()
+                self.conn.execute('RELEASE "sqlite_utils_query"')
+                released = True
+                return (dict(zip(keys, row, strict=True)) for row in fetched)
+            return (dict(zip(keys, row, strict=True)) for row in cursor)
+        finally:
+            if not released and self.conn.in_transaction:
+                self.conn.execute('ROLLBACK TO "sqlite_utils_query"')
+                self.conn.execute('RELEASE "sqlite_utils_query"')
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        return self._sqlite_utils().executescript(sql)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SqliteDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _sqlite_utils(self) -> Any:
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._sqlite_utils(), name)

@@ -30,10 +30,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-import sqlite_utils
-
 from desktop.store.database import StoreError, explain
-from desktop.store.engine import Database, file_path
+from desktop.store.engine import Database, SqliteDatabase, file_path
 from desktop.store.private_files import create_private
 
 _WINDOWS_LOCK_OFFSET = 1 << 30  # one byte here is locked; the holder's details at the start stay readable
@@ -222,7 +220,7 @@ def is_read_only(db: Database) -> bool:
     return isinstance(db.conn, _ReadOnlyConnection) or bool(getattr(db.conn, "read_only", False))
 
 
-def open_read_only(db_path: Path | str) -> sqlite_utils.Database:
+def open_read_only(db_path: Path | str) -> SqliteDatabase:
     """Open an existing database read-only (``mode=ro``): every write is refused (:class:`ReadOnly`)."""
     path = file_path(db_path).resolve()
     if not path.is_file():
@@ -238,4 +236,4 @@ def open_read_only(db_path: Path | str) -> sqlite_utils.Database:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         raise explain(exc, path) from exc
-    return sqlite_utils.Database(conn)
+    return SqliteDatabase(conn)

@@ -24,14 +24,32 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from desktop.store.audit import record
-from desktop.store.backup import _fsync_dir, _quiesce, install_database
 from desktop.store.database import StoreError, connect, transaction
+from desktop.store.engine import SqliteDatabase
 
 JOURNAL_VERSION = 1
 AUDIT_ACTION = "backup.restore"
+
+
+# desktop.store.backup's file helpers, loaded only when a restore is installed or rolled forward: every
+# start finishes an interrupted restore first, and that must not load the backup machinery (issue 23).
+def install_database(new_db: Path, db_path: Path) -> None:
+    from desktop.store import backup
+
+    backup.install_database(new_db, db_path)
+
+
+def _quiesce(db_path: Path) -> None:
+    from desktop.store import backup
+
+    backup._quiesce(db_path)
+
+
+def _fsync_dir(directory: Path) -> None:
+    from desktop.store import backup
+
+    backup._fsync_dir(directory)
 
 
 def journal_path(db_path: Path) -> Path:
@@ -122,7 +140,7 @@ def _roll_forward(journal: dict[str, Any]) -> None:
 
 
 def _record_once(db_path: Path, restore_id: str, actor: str, detail: dict[str, Any]) -> None:
-    db = sqlite_utils.Database(connect(db_path))
+    db = SqliteDatabase(connect(db_path))
     try:
         with transaction(db) as conn:
             done = conn.execute(

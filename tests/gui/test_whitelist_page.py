@@ -33,7 +33,7 @@ def page(qtbot, workspace: Workspace) -> WhitelistPage:  # type: ignore[no-untyp
     assert isinstance(found, WhitelistPage)
     window.nav.setCurrentRow(3)
     window.show()
-    return found
+    yield found  # the window stays referenced until the test ends (qtbot keeps only a weak one)
 
 
 def ok(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
