@@ -9,6 +9,7 @@ anything changes and when the date changes.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import sqlite3
 from dataclasses import replace
@@ -171,8 +172,10 @@ class DashboardModel(QAbstractTableModel):
         super().__init__(parent)
         self.board: Board | None = None
         self.collapsed: set[Group] = set()
-        self._rows: list[tuple[Group, int]] = []  # (group, item index or -1 for the header)
-        self._row_of_index: dict[int, int] | None = None
+        # each shown group as (its header's row, the group, its first item index, items shown): rows are
+        # computed from these, not listed (a large board has tens of thousands of lines)
+        self._groups: list[tuple[int, Group, int, int]] = []
+        self._row_count = 0
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -192,29 +195,35 @@ class DashboardModel(QAbstractTableModel):
         self.endResetModel()
 
     def _layout(self) -> None:
-        rows: list[tuple[Group, int]] = []
+        groups: list[tuple[int, Group, int, int]] = []
+        row = start = 0
         board = self.board
         if board is not None:
-            start = 0
             for group in Group:
                 count = board.counts.get(group, 0)
                 if count:
-                    rows.append((group, -1))
-                    if group not in self.collapsed:
-                        rows.extend((group, i) for i in range(start, start + count))
+                    shown = 0 if group in self.collapsed else count
+                    groups.append((row, group, start, shown))
+                    row += 1 + shown
                 start += count
-        self._rows = rows
-        self._row_of_index = None
+        self._groups = groups
+        self._row_count = row
+
+    def _at(self, row: int) -> tuple[Group, int] | None:
+        """The group at ``row`` and the index of its item (-1 for the group's header)."""
+        if not 0 <= row < self._row_count:
+            return None
+        n = bisect.bisect_right([g[0] for g in self._groups], row) - 1
+        header, group, start, _shown = self._groups[n]
+        return group, (-1 if row == header else start + row - header - 1)
 
     # ------------------------------------------------------------ lookups
     def header_rows(self) -> list[tuple[int, Group]]:
-        return [(r, g) for r, (g, i) in enumerate(self._rows) if i < 0]
+        return [(header, group) for header, group, _start, _shown in self._groups]
 
     def item(self, row: int) -> ReminderItem | None:
-        if self.board is None or not 0 <= row < len(self._rows):
-            return None
-        _group, index = self._rows[row]
-        return None if index < 0 else self._item(index)
+        found = self._at(row) if self.board is not None else None
+        return None if found is None or found[1] < 0 else self._item(found[1])
 
     def _item(self, index: int) -> ReminderItem | None:
         assert self.board is not None
@@ -224,7 +233,8 @@ class DashboardModel(QAbstractTableModel):
             return None
 
     def group_at(self, row: int) -> Group | None:
-        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+        found = self._at(row)
+        return None if found is None else found[0]
 
     def row_of(self, key: tuple[int, str, date]) -> int | None:
         """The row showing the reminder ``key`` (None when it is gone or its group is folded)."""
@@ -233,13 +243,14 @@ class DashboardModel(QAbstractTableModel):
         index = self.board.index_of(key)
         if index is None:
             return None
-        if self._row_of_index is None:
-            self._row_of_index = {i: r for r, (_g, i) in enumerate(self._rows) if i >= 0}
-        return self._row_of_index.get(index)
+        for header, _group, start, shown in self._groups:
+            if start <= index < start + shown:
+                return header + 1 + index - start
+        return None
 
     # ------------------------------------------------------------ Qt model API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._row_count
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -252,7 +263,10 @@ class DashboardModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or self.board is None:
             return None
-        group, item_index = self._rows[index.row()]
+        found = self._at(index.row())
+        if found is None:
+            return None
+        group, item_index = found
         if item_index < 0:
             return self._header_data(group, index.column(), role)
         item = self._item(item_index)

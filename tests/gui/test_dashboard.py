@@ -418,3 +418,43 @@ def test_the_page_prepares_the_next_working_days_lines_once_idle(
     assert page.prepare_ahead() is None  # once a day
     page.refresh()
     assert not page._ahead.isActive()
+
+
+def test_the_models_rows_are_computed_from_the_groups(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Rows come from each group's place and size, not from a list of every line: each row, header and
+    folded group is what a plain list of rows would say."""
+    from desktop.core.reminders import ReminderItem
+    from desktop.gui.dashboard_page import DashboardModel
+    from desktop.services.reminders import _sorted_board
+
+    def item(n: int, due: str) -> ReminderItem:
+        return ReminderItem(
+            n, f"（2025）黑0902民初{n}号", "urge", "催告", D(due), D(due), D(due), 0, "", "", "", False,
+            False, "王建国", "张三", 100, "判决后",
+        )  # fmt: skip
+
+    dues = ["2025-06-01"] * 3 + ["2025-06-13"] + ["2025-06-15"] * 2 + ["2025-07-30"] * 4
+    board = _sorted_board(TODAY, [item(n, d) for n, d in enumerate(dues, start=1)], None)
+    model = DashboardModel()
+    for collapsed in (set(), {Group.TODAY}, {Group.OVERDUE, Group.LATER}, set(Group)):
+        model.collapsed = collapsed
+        model.set_board(board)
+        expected: list[tuple[Group, int]] = []
+        start = 0
+        for group in Group:
+            count = board.counts[group]
+            expected.append((group, -1))
+            if group not in collapsed:
+                expected += [(group, i) for i in range(start, start + count)]
+            start += count
+        assert model.rowCount() == len(expected)
+        assert model.header_rows() == [(r, g) for r, (g, i) in enumerate(expected) if i < 0]
+        for row, (group, index) in enumerate(expected):
+            assert model.group_at(row) is group
+            got = model.item(row)
+            assert (got is None) if index < 0 else (got == board.items[index])
+            if index >= 0:
+                assert model.row_of(board.items[index].key) == row
+        folded = [i for i in board.items if not any(e[1] >= 0 and board.items[e[1]] == i for e in expected)]
+        assert all(model.row_of(i.key) is None for i in folded)
+        assert model.item(len(expected)) is None and model.group_at(-1) is None
