@@ -117,52 +117,64 @@ def overdue_colour(days: int) -> QColor:
 log = logging.getLogger(__name__)
 
 
-class BoardBuild(QThread):
-    """Builds and keeps the day's board from every case on a connection of its own (seconds on a large
-    ledger), so that the page paints at once and shows the rows when they are ready."""
+class _OwnConnection(QThread):
+    """Work on the board on a connection of its own (a worker must not use the window's)."""
+
+    def __init__(self, workspace: Workspace, today: date) -> None:
+        super().__init__()
+        self.path, self.actor, self.today = workspace.path, workspace.actor, today
+        self.password = workspace.password
+        keep(self)
+
+    def run(self) -> None:
+        try:
+            other = Workspace.open(self.path, actor=self.actor, password=self.password)
+            try:
+                self.work(Reminders(other))
+            finally:
+                other.close()
+        except Exception as exc:
+            self.fail(exc)
+        else:
+            self.done()
+
+    def work(self, service: Reminders) -> None:
+        raise NotImplementedError
+
+    def done(self) -> None:
+        pass
+
+    def fail(self, exc: Exception) -> None:
+        raise NotImplementedError
+
+
+class BoardBuild(_OwnConnection):
+    """Builds and keeps the day's board from every case (seconds on a large ledger), so that the page
+    paints at once and shows the rows when they are ready."""
 
     built = Signal()
     failed = Signal(str)
 
-    def __init__(self, workspace: Workspace, today: date) -> None:
-        super().__init__()
-        self.path, self.actor, self.today = workspace.path, workspace.actor, today
-        self.password = workspace.password
-        keep(self)
+    def work(self, service: Reminders) -> None:
+        service.board(self.today)
 
-    def run(self) -> None:
-        try:
-            other = Workspace.open(self.path, actor=self.actor, password=self.password)
-            try:
-                Reminders(other).board(self.today)
-            finally:
-                other.close()
-        except Exception as exc:  # shown on the page, which then builds the board itself
-            log.exception("building the reminder board failed")
-            self.failed.emit(str(exc))
-        else:
-            self.built.emit()
+    def done(self) -> None:
+        self.built.emit()
+
+    def fail(self, exc: Exception) -> None:  # shown on the page, which then builds the board itself
+        log.error("building the reminder board failed", exc_info=exc)
+        self.failed.emit(str(exc))
 
 
-class AheadBuild(QThread):
-    """Prepares the next working day's changes to the kept board (Reminders.prepare_ahead) on a
-    connection of its own while the page is idle, so the first look that morning is at once."""
+class AheadBuild(_OwnConnection):
+    """Prepares the next working day's changes to the kept board (Reminders.prepare_ahead) while the
+    page is idle, so the first look that morning is at once."""
 
-    def __init__(self, workspace: Workspace, today: date) -> None:
-        super().__init__()
-        self.path, self.actor, self.today = workspace.path, workspace.actor, today
-        self.password = workspace.password
-        keep(self)
+    def work(self, service: Reminders) -> None:
+        service.prepare_ahead(self.today)
 
-    def run(self) -> None:
-        try:
-            other = Workspace.open(self.path, actor=self.actor, password=self.password)
-            try:
-                Reminders(other).prepare_ahead(self.today)
-            finally:
-                other.close()
-        except Exception:  # only a head start lost: the next day rolls the board as always
-            log.warning("preparing the next working day's reminders failed", exc_info=True)
+    def fail(self, exc: Exception) -> None:  # only a head start lost: the next day rolls as always
+        log.warning("preparing the next working day's reminders failed", exc_info=exc)
 
 
 class DashboardModel(QAbstractTableModel):

@@ -12,6 +12,7 @@ of set-based queries over a temporary table of their ids.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -770,40 +771,59 @@ def ahead_meta(db: Database) -> AheadMeta | None:
     )  # fmt: skip
 
 
+class _NotNow(Exception):
+    """The database cannot take a derived write now (read-only, busy, or inside another transaction)."""
+
+
+@contextlib.contextmanager
+def _derived_write(db: Database) -> Iterator[Connection]:
+    """One transaction for derived data (the kept board): the caller's statements commit together, or
+    :class:`_NotNow` is raised with nothing written when the database cannot be written now."""
+    conn = db.conn
+    if conn.in_transaction or is_read_only(db):
+        raise _NotNow
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise _NotNow from exc
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        conn.execute("ROLLBACK")
+        raise _NotNow from exc
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def write_ahead(db: Database, meta: AheadMeta, items: Iterable[ReminderItem]) -> bool:
     """Keep ``items`` as the lines of ``meta.cases`` on ``meta.day`` (replacing what was kept before).
     Derived data, not audited; False when the database cannot be written now (as :func:`write_board`)."""
-    conn = db.conn
-    if conn.in_transaction or is_read_only(db):
-        return False
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
+        with _derived_write(db) as conn:
+            conn.execute("DELETE FROM reminder_board_ahead")
+            conn.executemany(
+                f"INSERT INTO reminder_board_ahead ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                sorted(_board_row(i) for i in items),
+            )
+            conn.execute(
+                "INSERT INTO reminder_board_ahead_meta (id, day, base_day, audit_id, max_case_id, "
+                "fingerprint, cases) VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "day = excluded.day, base_day = excluded.base_day, audit_id = excluded.audit_id, "
+                "max_case_id = excluded.max_case_id, fingerprint = excluded.fingerprint, "
+                "cases = excluded.cases",
+                (
+                    meta.day.isoformat(),
+                    meta.base_day.isoformat(),
+                    meta.audit_id,
+                    meta.max_case_id,
+                    meta.fingerprint,
+                    json.dumps(sorted(meta.cases)),
+                ),
+            )
+    except _NotNow:
         return False
-    try:
-        conn.execute("DELETE FROM reminder_board_ahead")
-        conn.executemany(
-            f"INSERT INTO reminder_board_ahead ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
-            sorted(_board_row(i) for i in items),
-        )
-        conn.execute(
-            "INSERT INTO reminder_board_ahead_meta (id, day, base_day, audit_id, max_case_id, fingerprint, "
-            "cases) VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
-            "base_day = excluded.base_day, audit_id = excluded.audit_id, "
-            "max_case_id = excluded.max_case_id, fingerprint = excluded.fingerprint, cases = excluded.cases",
-            (
-                meta.day.isoformat(),
-                meta.base_day.isoformat(),
-                meta.audit_id,
-                meta.max_case_id,
-                meta.fingerprint,
-                json.dumps(sorted(meta.cases)),
-            ),
-        )
-    except sqlite3.Error:
-        conn.execute("ROLLBACK")
-        return False
-    conn.execute("COMMIT")
     return True
 
 
@@ -935,47 +955,41 @@ def write_board(
     Derived data, not audited. Returns False without raising when the database cannot be written now
     (read-only, or busy): the board is then simply computed again next time.
     """
-    conn = db.conn
-    if conn.in_transaction or is_read_only(db):
-        return False
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        return False
-    try:
-        if staged:
-            conn.execute("DELETE FROM reminder_board")
-            conn.execute(
-                f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} "
-                f"FROM temp.{_STAGED} ORDER BY case_id, rule_id, due_date"
+        with _derived_write(db) as conn:
+            if staged:
+                conn.execute("DELETE FROM reminder_board")
+                conn.execute(
+                    f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} "
+                    f"FROM temp.{_STAGED} ORDER BY case_id, rule_id, due_date"
+                )
+                conn.execute(f"DELETE FROM temp.{_STAGED}")
+            elif cases is None:
+                conn.execute("DELETE FROM reminder_board")
+            else:
+                _fill_temp(conn, "reminder_changed", cases)
+                conn.execute(
+                    "DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)"
+                )
+                _fill_temp(conn, "reminder_changed", from_ahead)
+                conn.execute(
+                    f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} FROM "
+                    "reminder_board_ahead WHERE case_id IN (SELECT id FROM temp.reminder_changed)"
+                )
+            conn.executemany(  # in key order: appended to the table's b-tree rather than scattered over it
+                f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)}) "
+                f"ON CONFLICT (case_id, rule_id, due_date) DO UPDATE SET {_BOARD_UPDATE}",
+                sorted(_board_row(i) for i in items),
             )
-            conn.execute(f"DELETE FROM temp.{_STAGED}")
-        elif cases is None:
-            conn.execute("DELETE FROM reminder_board")
-        else:
-            _fill_temp(conn, "reminder_changed", cases)
-            conn.execute("DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)")
-            _fill_temp(conn, "reminder_changed", from_ahead)
             conn.execute(
-                f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} FROM "
-                "reminder_board_ahead WHERE case_id IN (SELECT id FROM temp.reminder_changed)"
+                "INSERT INTO reminder_board_meta (id, day, audit_id, max_case_id, fingerprint) "
+                "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
+                "audit_id = excluded.audit_id, max_case_id = excluded.max_case_id, "
+                "fingerprint = excluded.fingerprint",
+                (meta.day.isoformat(), meta.audit_id, meta.max_case_id, meta.fingerprint),
             )
-        conn.executemany(  # in key order: appended to the table's b-tree rather than scattered over it
-            f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) VALUES ({', '.join('?' * 17)}) "
-            f"ON CONFLICT (case_id, rule_id, due_date) DO UPDATE SET {_BOARD_UPDATE}",
-            sorted(_board_row(i) for i in items),
-        )
-        conn.execute(
-            "INSERT INTO reminder_board_meta (id, day, audit_id, max_case_id, fingerprint) "
-            "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
-            "audit_id = excluded.audit_id, max_case_id = excluded.max_case_id, "
-            "fingerprint = excluded.fingerprint",
-            (meta.day.isoformat(), meta.audit_id, meta.max_case_id, meta.fingerprint),
-        )
-    except sqlite3.Error:
-        conn.execute("ROLLBACK")
+    except _NotNow:
         return False
-    conn.execute("COMMIT")
     return True
 
 
