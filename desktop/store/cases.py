@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -392,36 +393,71 @@ SEARCH_LIMIT = 5000
 
 # The text a search looks in, as indexed on PostgreSQL (db/postgresql/0001_initial.sql, pg_trgm).
 _SEARCHED_PG = "(case_number || ' ' || parties_text || ' ' || cause)"
+# Its characters, as indexed on PostgreSQL for 1–2 character searches (db/postgresql/0011_short_search.sql).
+_SEARCHED_CHARS_PG = f"string_to_array({_SEARCHED_PG[1:-1]}, NULL)"
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _chars(text: str) -> str:
+    """``text`` as the character index of db/sqlite/0011_short_search.sql holds it: a phrase of its
+    characters (an FTS5 string, quotes doubled). Spaces are separators there, and a search text has none."""
+    return '"' + " ".join(text).replace('"', '""') + '"'
+
+
+def _indexed_chars(text: str) -> bool:
+    """True when every character of ``text`` is a token of the character index (not a space or a control
+    character, which search_variants takes out of a search text anyway)."""
+    return bool(text) and all(
+        unicodedata.category(ch)[0] not in "ZC" or unicodedata.category(ch) in ("Co", "Cn", "Cs")
+        for ch in text
+    )
+
+
 def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[str, list[object]]:
     """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain one of ``variants``
-    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised)."""
-    if engine == "postgresql":  # the trigram index for 3+ characters, newest first by id below that
-        likes = [_like(v) for v in variants]
+    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised).
+
+    Three or more characters: the trigram index. One or two: the per-character index (migration 0011)
+    gives the cases holding the characters (SQLite: adjacent, in one column; PostgreSQL: anywhere), and
+    LIKE keeps those that contain the text, so both paths find exactly what LIKE finds."""
+    likes = [_like(v) for v in variants]
+    if engine == "postgresql":
         where = " OR ".join(f"{_SEARCHED_PG} LIKE ?" for _ in likes)
-        return f"SELECT id FROM cases WHERE {where} ORDER BY id DESC LIMIT ?", [*likes, SEARCH_LIMIT]
+        if min(len(v) for v in variants) >= 3:  # the trigram index
+            return f"SELECT id FROM cases WHERE {where} ORDER BY id DESC LIMIT ?", [*likes, SEARCH_LIMIT]
+        arrays: list[str] = []
+        params: list[object] = []
+        for v in variants:
+            chars = sorted(set(v))
+            arrays.append(f"{_SEARCHED_CHARS_PG} @> ARRAY[{', '.join('CAST(? AS TEXT)' for _ in chars)}]")
+            params += chars
+        return (
+            f"SELECT id FROM cases WHERE ({' OR '.join(arrays)}) AND ({where}) ORDER BY id DESC LIMIT ?",
+            [*params, *likes, SEARCH_LIMIT],
+        )
     if min(len(v) for v in variants) >= 3:  # trigram index
         match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
         return (
             "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?",
             [match, SEARCH_LIMIT],
         )
-    clauses: list[str] = []
-    params: list[object] = []
-    for v in variants:
-        like = _like(v)
-        clauses.append(
-            "case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' OR cause LIKE ? ESCAPE '\\'"
+    contains = " OR ".join(
+        "c.case_number LIKE ? ESCAPE '\\' OR c.parties_text LIKE ? ESCAPE '\\' OR c.cause LIKE ? ESCAPE '\\'"
+        for _ in likes
+    )
+    like_params: list[object] = [p for like in likes for p in (like, like, like)]
+    if all(_indexed_chars(v) for v in variants):  # the character index
+        return (
+            "SELECT f.rowid FROM case_chars f JOIN cases c ON c.id = f.rowid "
+            f"WHERE f.case_chars MATCH ? AND ({contains}) ORDER BY f.rowid DESC LIMIT ?",
+            [" OR ".join(_chars(v) for v in variants), *like_params, SEARCH_LIMIT],
         )
-        params += [like, like, like]
     return (
-        f"SELECT id FROM cases WHERE {' OR '.join(clauses)} ORDER BY id DESC LIMIT ?",
-        [*params, SEARCH_LIMIT],
+        f"SELECT c.id FROM cases c WHERE {contains} ORDER BY c.id DESC LIMIT ?",
+        [*like_params, SEARCH_LIMIT],
     )
 
 
