@@ -68,12 +68,19 @@ class LedgerModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-run the query (after a filter, sort or data change)."""
+        """Re-run the query (after a filter or data change)."""
         self.beginResetModel()
         self._today = self.workspace.today()
         self.filter = replace(self.filter, today=self._today)
         self._pages.clear()
         self._count = ledger_count(self.workspace.db, self.filter)
+        self.endResetModel()
+
+    def _reorder(self) -> None:
+        """The same rows in another order: the pages go, the count stays (a million-case count is the
+        dearest query of opening the ledger, which sets its sort right after building the model)."""
+        self.beginResetModel()
+        self._pages.clear()
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -84,7 +91,7 @@ class LedgerModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         if column == COL["overdue"]:  # most overdue = earliest next due date
             self.descending = not self.descending
-        self.refresh()
+        self._reorder()
 
     # ------------------------------------------------------------ rows
     def row(self, index: int) -> dict[str, Any]:
