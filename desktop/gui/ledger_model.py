@@ -18,7 +18,8 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.core.money import format_money
 from desktop.i18n import _
 from desktop.services.workspace import Workspace
-from desktop.store.cases import LedgerFilter, ledger_count, ledger_page
+from desktop.store import cases as case_store
+from desktop.store.cases import LedgerFilter, ledger_count, ledger_page, text_matches
 
 PAGE = 200
 KEEP_PAGES = 8
@@ -58,6 +59,7 @@ class LedgerModel(QAbstractTableModel):
         self.sort_key = "id"
         self.descending = True
         self._count = 0
+        self._found: list[int] | None = None  # the search text's matches, looked up once a refresh
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._today = workspace.today()
         self.refresh()
@@ -73,8 +75,14 @@ class LedgerModel(QAbstractTableModel):
         self._today = self.workspace.today()
         self.filter = replace(self.filter, today=self._today)
         self._pages.clear()
-        self._count = ledger_count(self.workspace.db, self.filter)
+        self._found = text_matches(self.workspace.db, self.filter)
+        self._count = ledger_count(self.workspace.db, self.filter, self._found)
         self.endResetModel()
+
+    @property
+    def capped(self) -> bool:
+        """True when the search text matched more cases than a search shows (``SEARCH_LIMIT``)."""
+        return self._found is not None and len(self._found) >= case_store.SEARCH_LIMIT
 
     def _reorder(self) -> None:
         """The same rows in another order: the pages go, the count stays (a million-case count is the
@@ -105,6 +113,7 @@ class LedgerModel(QAbstractTableModel):
                 self.descending,
                 offset=page_no * PAGE,
                 limit=PAGE,
+                found=self._found,
             )
             self._pages[page_no] = page
             while len(self._pages) > KEEP_PAGES:

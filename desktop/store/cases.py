@@ -8,6 +8,7 @@ columns on ``cases`` (amounts, next due date, parties_text) are written in the s
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -465,11 +466,29 @@ def _search_text(f: LedgerFilter) -> tuple[str, ...]:
     return search_variants(f.text)
 
 
-def _where(f: LedgerFilter, engine: str = "sqlite") -> tuple[str, list[object]]:
+def text_matches(db: Database, f: LedgerFilter) -> list[int] | None:
+    """The ids the search text finds (the newest ``SEARCH_LIMIT``, newest first), None without a text.
+
+    Looked up once, they serve the count, the cut note and every page of one search (``found`` below):
+    the ledger used to run the search three times before its first screen."""
+    variants = _search_text(f)
+    if not variants:
+        return None
+    sub, params = _text_subquery(variants, dialect(db))
+    return [int(r[0]) for r in db.execute(sub, params)]
+
+
+def _where(
+    f: LedgerFilter, engine: str = "sqlite", found: Sequence[int] | None = None
+) -> tuple[str, list[object]]:
+    """The WHERE clause of ``f``; ``found``: the search text's matches when already looked up."""
     clauses: list[str] = []
     params: list[object] = []
     variants = _search_text(f)
-    if variants:
+    if variants and found is not None:
+        clauses.append("c.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(found)))
+    elif variants:
         sub, sub_params = _text_subquery(variants, engine)
         clauses.append(f"c.id IN ({sub})")
         params += sub_params
@@ -488,8 +507,11 @@ def _where(f: LedgerFilter, engine: str = "sqlite") -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def ledger_count(db: Database, f: LedgerFilter) -> int:
-    where, params = _where(f, dialect(db))
+def ledger_count(db: Database, f: LedgerFilter, found: Sequence[int] | None = None) -> int:
+    """How many cases ``f`` shows (``found``: the text's matches from :func:`text_matches`, if looked up)."""
+    if found is not None and _search_text(f) and replace(f, text="", today=None) == LedgerFilter():
+        return len(found)  # the text alone: its matches are the rows
+    where, params = _where(f, dialect(db), found)
     return int(db.execute(f"SELECT count(*) FROM cases c{where}", params).fetchone()[0])
 
 
@@ -509,6 +531,7 @@ def ledger_page(
     descending: bool = True,
     offset: int = 0,
     limit: int = 200,
+    found: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
     """One window of ledger rows in display order.
 

@@ -116,3 +116,19 @@ def test_a_short_search_reads_the_index_not_every_case(ledger: Workspace) -> Non
         conn.execute("SET LOCAL enable_indexscan = off")
         plan = " ".join(str(r[0]) for r in conn.execute(f"EXPLAIN {sub}", params))
     assert "cases_search_chars" in plan
+
+
+@pytest.mark.parametrize("text", ["张", "民特", "张三丰", "（2", "无此人"])
+@pytest.mark.parametrize("stage", ["", "执行"])
+def test_one_look_up_serves_the_count_and_every_page(ledger: Workspace, text: str, stage: str) -> None:
+    """The ledger looks a search up once (text_matches) and counts and pages over those ids: the same
+    rows, count and order as the query that searches again each time."""
+    f = store.LedgerFilter(text=text, stage=stage, today=TODAY)
+    found = store.text_matches(ledger.db, f)
+    assert found is not None and found == sorted(found, reverse=True)
+    assert store.ledger_count(ledger.db, f, found) == store.ledger_count(ledger.db, f)
+    for sort in ("case_number", "id"):
+        assert store.ledger_page(ledger.db, f, sort, True, 0, 5, found=found) == store.ledger_page(
+            ledger.db, f, sort, True, 0, 5
+        )
+    assert store.text_matches(ledger.db, store.LedgerFilter(today=TODAY)) is None
