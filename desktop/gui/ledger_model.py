@@ -86,7 +86,7 @@ class LedgerModel(QAbstractTableModel):
         self._today = self.workspace.today()
         self.filter = replace(self.filter, today=self._today)
         self._pages.clear()
-        self._found = text_matches(self.workspace.db, self.filter)
+        self._found = text_matches(self.workspace.db, self.filter, self.sort_key, self.descending)
         self._count = ledger_count(self.workspace.db, self.filter, self._found)
         self.endResetModel()
 
@@ -97,9 +97,12 @@ class LedgerModel(QAbstractTableModel):
 
     def _reorder(self) -> None:
         """The same rows in another order: the pages go, the count stays (a million-case count is the
-        dearest query of opening the ledger, which sets its sort right after building the model)."""
+        dearest query of opening the ledger, which sets its sort right after building the model); a
+        search's matches are put in the new order."""
         self.beginResetModel()
         self._pages.clear()
+        if self._found is not None:
+            self._found = text_matches(self.workspace.db, self.filter, self.sort_key, self.descending)
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -417,9 +417,12 @@ def _indexed_chars(text: str) -> bool:
     )
 
 
-def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[str, list[object]]:
+def _text_subquery(
+    variants: tuple[str, ...], engine: str = "sqlite", columns: str = "c.id"
+) -> tuple[str, list[object]]:
     """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain one of ``variants``
-    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised).
+    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised); with
+    ``columns``, those columns of the cases (``c.``) instead of the id alone.
 
     Three or more characters: the trigram index. One or two: the per-character index (migration 0011)
     gives the cases holding the characters (SQLite: adjacent, in one column; PostgreSQL: anywhere), and
@@ -428,7 +431,10 @@ def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[s
     if engine == "postgresql":
         where = " OR ".join(f"{_SEARCHED_PG} LIKE ?" for _ in likes)
         if min(len(v) for v in variants) >= 3:  # the trigram index
-            return f"SELECT id FROM cases WHERE {where} ORDER BY id DESC LIMIT ?", [*likes, SEARCH_LIMIT]
+            return (
+                f"SELECT {columns} FROM cases c WHERE {where} ORDER BY c.id DESC LIMIT ?",
+                [*likes, SEARCH_LIMIT],
+            )
         arrays: list[str] = []
         params: list[object] = []
         for v in variants:
@@ -436,15 +442,16 @@ def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[s
             arrays.append(f"{_SEARCHED_CHARS_PG} @> ARRAY[{', '.join('CAST(? AS TEXT)' for _ in chars)}]")
             params += chars
         return (
-            f"SELECT id FROM cases WHERE ({' OR '.join(arrays)}) AND ({where}) ORDER BY id DESC LIMIT ?",
+            f"SELECT {columns} FROM cases c WHERE ({' OR '.join(arrays)}) AND ({where}) "
+            "ORDER BY c.id DESC LIMIT ?",
             [*params, *likes, SEARCH_LIMIT],
         )
     if min(len(v) for v in variants) >= 3:  # trigram index
         match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
-        return (
-            "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            [match, SEARCH_LIMIT],
-        )
+        found = "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?"
+        if columns != "c.id":
+            found = f"SELECT {columns} FROM cases c WHERE c.id IN ({found})"
+        return found, [match, SEARCH_LIMIT]
     contains = " OR ".join(
         "c.case_number LIKE ? ESCAPE '\\' OR c.parties_text LIKE ? ESCAPE '\\' OR c.cause LIKE ? ESCAPE '\\'"
         for _ in likes
@@ -452,12 +459,12 @@ def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[s
     like_params: list[object] = [p for like in likes for p in (like, like, like)]
     if all(_indexed_chars(v) for v in variants):  # the character index
         return (
-            "SELECT f.rowid FROM case_chars f JOIN cases c ON c.id = f.rowid "
+            f"SELECT {columns} FROM case_chars f JOIN cases c ON c.id = f.rowid "
             f"WHERE f.case_chars MATCH ? AND ({contains}) ORDER BY f.rowid DESC LIMIT ?",
             [" OR ".join(_chars(v) for v in variants), *like_params, SEARCH_LIMIT],
         )
     return (
-        f"SELECT c.id FROM cases c WHERE {contains} ORDER BY c.id DESC LIMIT ?",
+        f"SELECT {columns} FROM cases c WHERE {contains} ORDER BY c.id DESC LIMIT ?",
         [*like_params, SEARCH_LIMIT],
     )
 
@@ -466,16 +473,48 @@ def _search_text(f: LedgerFilter) -> tuple[str, ...]:
     return search_variants(f.text)
 
 
-def text_matches(db: Database, f: LedgerFilter) -> list[int] | None:
-    """The ids the search text finds (the newest ``SEARCH_LIMIT``, newest first), None without a text.
+# The columns SORT_KEYS order by.
+_SORT_COLUMNS = (
+    "c.id, c.cn_year, c.cn_type_code, c.cn_seq, c.filing_date, c.deadline, c.next_due_date, c.due_fen, "
+    "c.paid_fen, c.stage, c.status, c.handler_id"
+)
+
+
+def text_matches(
+    db: Database, f: LedgerFilter, sort: str = "id", descending: bool = True
+) -> list[int] | None:
+    """The ids the search text finds (the newest ``SEARCH_LIMIT``) in the ledger's order, None without a
+    text.
 
     Looked up once, they serve the count, the cut note and every page of one search (``found`` below):
-    the ledger used to run the search three times before its first screen."""
+    the ledger used to run the search three times before its first screen, and to read each match's row
+    again to sort them. The search reads the sort columns as it finds the cases, and orders them."""
     variants = _search_text(f)
     if not variants:
         return None
-    sub, params = _text_subquery(variants, dialect(db))
-    return [int(r[0]) for r in db.execute(sub, params)]
+    sub, params = _text_subquery(variants, dialect(db), _SORT_COLUMNS)
+    order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
+    return [int(r[0]) for r in db.execute(f"SELECT c.id FROM ({sub}) AS c ORDER BY {order}", params)]
+
+
+def text_only(f: LedgerFilter) -> bool:
+    """True when ``f`` is a search text and nothing else: its matches are the ledger's rows."""
+    return bool(_search_text(f)) and replace(f, text="", today=None) == LedgerFilter()
+
+
+def rows_by_id(db: Database, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The ledger rows of ``ids``, in that order (ids no longer there left out)."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = _rows(
+        db.conn,
+        f"SELECT {LEDGER_COLUMNS} FROM cases c LEFT JOIN handlers h ON h.id = c.handler_id "
+        f"WHERE c.id IN ({marks})",
+        list(ids),
+    )
+    by_id = {r["id"]: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _where(
@@ -509,7 +548,7 @@ def _where(
 
 def ledger_count(db: Database, f: LedgerFilter, found: Sequence[int] | None = None) -> int:
     """How many cases ``f`` shows (``found``: the text's matches from :func:`text_matches`, if looked up)."""
-    if found is not None and _search_text(f) and replace(f, text="", today=None) == LedgerFilter():
+    if found is not None and text_only(f):
         return len(found)  # the text alone: its matches are the rows
     where, params = _where(f, dialect(db), found)
     return int(db.execute(f"SELECT count(*) FROM cases c{where}", params).fetchone()[0])
@@ -537,8 +576,12 @@ def ledger_page(
 
     The window's ids come first from the sort index alone (a deep OFFSET then skips index entries, not
     rows: ~10 ms at row 500,000 of a million instead of a second); the rows are read by id after.
+    ``found``: the search text's matches from :func:`text_matches` with the same ``sort`` and
+    ``descending``; when the text is the only filter the window is a slice of them.
     """
-    where, params = _where(f, dialect(db))
+    if found is not None and text_only(f):
+        return rows_by_id(db, found[offset : offset + limit])
+    where, params = _where(f, dialect(db), found)
     order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
     ids = [
         r[0]
@@ -546,14 +589,4 @@ def ledger_page(
             f"SELECT c.id FROM cases c{where} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
         )
     ]
-    if not ids:
-        return []
-    marks = ", ".join("?" for _ in ids)
-    rows = _rows(
-        db.conn,
-        f"SELECT {LEDGER_COLUMNS} FROM cases c LEFT JOIN handlers h ON h.id = c.handler_id "
-        f"WHERE c.id IN ({marks})",
-        ids,
-    )
-    by_id = {r["id"]: r for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    return rows_by_id(db, ids)

@@ -124,11 +124,14 @@ def test_one_look_up_serves_the_count_and_every_page(ledger: Workspace, text: st
     """The ledger looks a search up once (text_matches) and counts and pages over those ids: the same
     rows, count and order as the query that searches again each time."""
     f = store.LedgerFilter(text=text, stage=stage, today=TODAY)
-    found = store.text_matches(ledger.db, f)
-    assert found is not None and found == sorted(found, reverse=True)
-    assert store.ledger_count(ledger.db, f, found) == store.ledger_count(ledger.db, f)
-    for sort in ("case_number", "id"):
-        assert store.ledger_page(ledger.db, f, sort, True, 0, 5, found=found) == store.ledger_page(
-            ledger.db, f, sort, True, 0, 5
-        )
+    assert store.text_matches(ledger.db, f) == sorted(store.text_matches(ledger.db, f) or [], reverse=True)
+    for sort in store.SORT_KEYS:
+        for descending in (True, False):
+            found = store.text_matches(ledger.db, f, sort, descending)
+            assert found is not None
+            assert store.ledger_count(ledger.db, f, found) == store.ledger_count(ledger.db, f)
+            for offset in (0, 3):
+                assert store.ledger_page(ledger.db, f, sort, descending, offset, 4, found=found) == (
+                    store.ledger_page(ledger.db, f, sort, descending, offset, 4)
+                ), (sort, descending)
     assert store.text_matches(ledger.db, store.LedgerFilter(today=TODAY)) is None
