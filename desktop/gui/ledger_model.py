@@ -21,8 +21,8 @@ from desktop.services.workspace import Workspace
 from desktop.store import cases as case_store
 from desktop.store.cases import LedgerFilter, ledger_count, ledger_page, text_matches
 
-PAGE = 200
-KEEP_PAGES = 8
+PAGE = 100  # rows a fetch reads: a first screen shows ~30
+KEEP_PAGES = 16
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # (header, row key or None for computed, sort key or None when not sortable)
@@ -166,16 +166,16 @@ class LedgerModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if role not in _ROLES or not index.isValid():
             return None
+        key = COLUMNS[index.column()][1]
+        if role == _ALIGN:  # by column: no row needed
+            return _RIGHT if key in _RIGHT_KEYS else None
         row = self.row(index.row())
         if not row:
             return None
-        key = COLUMNS[index.column()][1]
         if role == _DISPLAY:
             return self._display(row, key)
         if role == CASE_ID_ROLE:
             return row["id"]
-        if role == _ALIGN:
-            return _RIGHT if key in _RIGHT_KEYS else None
         if role == _BACKGROUND:
             days = self._days(row)
             return _OVERDUE_BRUSH[0 if days <= 30 else 1 if days <= 90 else 2] if days > 0 else None
