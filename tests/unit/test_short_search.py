@@ -135,3 +135,9 @@ def test_one_look_up_serves_the_count_and_every_page(ledger: Workspace, text: st
                     store.ledger_page(ledger.db, f, sort, descending, offset, 4)
                 ), (sort, descending)
     assert store.text_matches(ledger.db, store.LedgerFilter(today=TODAY)) is None
+
+
+def test_a_short_text_that_normalises_longer_still_finds(ledger: Workspace) -> None:
+    """㈠ is also looked for as （一）: three characters from one (PostgreSQL asks its index for （一)."""
+    saved = ledger.save_case(make_case("（2025）黑0902民初777号", cause="合同纠纷（一）"))
+    assert _search(ledger, "㈠") == _scan(ledger, "㈠") == {saved.id}
