@@ -390,6 +390,8 @@ LEDGER_COLUMNS = (
 # A search shows at most this many matches, the newest first: a common fragment ("有限公司") matches
 # half the ledger, and a clerk typing wants the answer now, not all of them. The GUI says when it cuts.
 SEARCH_LIMIT = 5000
+# PostgreSQL: how many of the newest cases a short search reads before it asks the character index.
+_RECENT = 50_000
 
 
 # The text a search looks in, as indexed on PostgreSQL (db/postgresql/0001_initial.sql, pg_trgm).
@@ -441,11 +443,21 @@ def _text_subquery(
             chars = sorted(set(v))
             arrays.append(f"{_SEARCHED_CHARS_PG} @> ARRAY[{', '.join('CAST(? AS TEXT)' for _ in chars)}]")
             params += chars
-        return (
-            f"SELECT {columns} FROM cases c WHERE ({' OR '.join(arrays)}) AND ({where}) "
-            "ORDER BY c.id DESC LIMIT ?",
-            [*params, *likes, SEARCH_LIMIT],
+        # A common text (有限, 纠纷) has its newest SEARCH_LIMIT matches among the newest cases: read those
+        # newest first, as before (a few ms). Only when they hold fewer, the character index answers (a
+        # bitmap over every case holding the characters: fast for a rare text, a second for a common one).
+        # The second branch's condition is evaluated once, before it runs.
+        sql = (
+            "WITH recent AS MATERIALIZED (SELECT n.id FROM (SELECT id, case_number, parties_text, cause "
+            f"FROM cases ORDER BY id DESC LIMIT {_RECENT}) AS n WHERE {where} ORDER BY n.id DESC LIMIT ?) "
+            f"SELECT {columns} FROM cases c WHERE c.id IN ("
+            "SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= ? UNION ALL "
+            f"SELECT id FROM (SELECT id FROM cases WHERE ({' OR '.join(arrays)}) AND ({where}) "
+            "ORDER BY id DESC LIMIT ?) AS g WHERE (SELECT count(*) FROM recent) < ?) "
+            "ORDER BY c.id DESC LIMIT ?"
         )
+        limit = SEARCH_LIMIT
+        return sql, [*likes, limit, limit, *params, *likes, limit, limit, limit]
     if min(len(v) for v in variants) >= 3:  # trigram index
         match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
         found = "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?"
