@@ -18,10 +18,11 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.core.money import format_money
 from desktop.i18n import _
 from desktop.services.workspace import Workspace
-from desktop.store.cases import LedgerFilter, ledger_count, ledger_page
+from desktop.store import cases as case_store
+from desktop.store.cases import LedgerFilter, ledger_count, ledger_page, text_matches
 
-PAGE = 200
-KEEP_PAGES = 8
+PAGE = 100  # rows a fetch reads: a first screen shows ~30
+KEEP_PAGES = 16
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # (header, row key or None for computed, sort key or None when not sortable)
@@ -42,6 +43,17 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 COL = {key: i for i, (_h, key, _s) in enumerate(COLUMNS)}
 _MONEY = {"due_fen", "paid_fen", "owed"}
 _OVERDUE_BG = (QColor("#fde2e1"), QColor("#f9c0bd"), QColor("#f19b96"))  # >0, >30, >90 days
+_OVERDUE_BRUSH = tuple(QBrush(c) for c in _OVERDUE_BG)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_HORIZONTAL = Qt.Orientation.Horizontal
+# The roles the model answers: the view asks a cell for about ten on every paint, most of them answered
+# None before a row is looked up (a first screen is ~2,400 calls of data()).
+_ROLES = frozenset({_DISPLAY, int(CASE_ID_ROLE), _ALIGN, _BACKGROUND, _TOOLTIP})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_KEYS = _MONEY | {"overdue"}
 
 
 def overdue_days(row: dict[str, Any], today: date) -> int:
@@ -58,6 +70,7 @@ class LedgerModel(QAbstractTableModel):
         self.sort_key = "id"
         self.descending = True
         self._count = 0
+        self._found: list[int] | None = None  # the search text's matches, looked up once a refresh
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._today = workspace.today()
         self.refresh()
@@ -68,12 +81,28 @@ class LedgerModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-run the query (after a filter, sort or data change)."""
+        """Re-run the query (after a filter or data change)."""
         self.beginResetModel()
         self._today = self.workspace.today()
         self.filter = replace(self.filter, today=self._today)
         self._pages.clear()
-        self._count = ledger_count(self.workspace.db, self.filter)
+        self._found = text_matches(self.workspace.db, self.filter, self.sort_key, self.descending)
+        self._count = ledger_count(self.workspace.db, self.filter, self._found)
+        self.endResetModel()
+
+    @property
+    def capped(self) -> bool:
+        """True when the search text matched more cases than a search shows (``SEARCH_LIMIT``)."""
+        return self._found is not None and len(self._found) >= case_store.SEARCH_LIMIT
+
+    def _reorder(self) -> None:
+        """The same rows in another order: the pages go, the count stays (a million-case count is the
+        dearest query of opening the ledger, which sets its sort right after building the model); a
+        search's matches are put in the new order."""
+        self.beginResetModel()
+        self._pages.clear()
+        if self._found is not None:
+            self._found = text_matches(self.workspace.db, self.filter, self.sort_key, self.descending)
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -84,11 +113,14 @@ class LedgerModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         if column == COL["overdue"]:  # most overdue = earliest next due date
             self.descending = not self.descending
-        self.refresh()
+        self._reorder()
 
     # ------------------------------------------------------------ rows
     def row(self, index: int) -> dict[str, Any]:
         page_no = index // PAGE
+        if self._pages and next(reversed(self._pages)) == page_no:  # the page of the last call
+            last = self._pages[page_no]
+            return last[index - page_no * PAGE] if index - page_no * PAGE < len(last) else {}
         page = self._pages.get(page_no)
         if page is None:
             page = ledger_page(
@@ -98,6 +130,7 @@ class LedgerModel(QAbstractTableModel):
                 self.descending,
                 offset=page_no * PAGE,
                 limit=PAGE,
+                found=self._found,
             )
             self._pages[page_no] = page
             while len(self._pages) > KEEP_PAGES:
@@ -126,34 +159,38 @@ class LedgerModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
+        if role != _DISPLAY:  # asked hundreds of times while the view is built: the cheap test first
+            return None
+        return COLUMNS[section][0] if orientation == _HORIZONTAL else str(section + 1)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
+        key = COLUMNS[index.column()][1]
+        if role == _ALIGN:  # by column: no row needed
+            return _RIGHT if key in _RIGHT_KEYS else None
         row = self.row(index.row())
         if not row:
             return None
-        key = COLUMNS[index.column()][1]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, key)
         if role == CASE_ID_ROLE:
             return row["id"]
-        if role == Qt.ItemDataRole.TextAlignmentRole and (key in _MONEY or key == "overdue"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            days = overdue_days(row, self._today)
-            if days > 0:
-                return QBrush(_OVERDUE_BG[0 if days <= 30 else 1 if days <= 90 else 2])
-        if role == Qt.ItemDataRole.ToolTipRole and key == "parties_text":
+        if role == _BACKGROUND:
+            days = self._days(row)
+            return _OVERDUE_BRUSH[0 if days <= 30 else 1 if days <= 90 else 2] if days > 0 else None
+        if key == "parties_text":
             return row["parties_text"]
-        if role == Qt.ItemDataRole.ToolTipRole and row["public_notice"]:
+        if row["public_notice"]:
             return _("公告送达案件")
         return None
+
+    def _days(self, row: dict[str, Any]) -> int:
+        """overdue_days of ``row``, worked out once per fetched row (every cell of it asks)."""
+        days = row.get("_overdue")
+        if days is None:
+            days = row["_overdue"] = overdue_days(row, self._today)
+        return int(days)
 
     def _display(self, row: dict[str, Any], key: str) -> str:
         if key == "owed":
@@ -161,7 +198,7 @@ class LedgerModel(QAbstractTableModel):
         if key in _MONEY:
             return format_money(row[key])
         if key == "overdue":
-            days = overdue_days(row, self._today)
+            days = self._days(row)
             return str(days) if days else ""
         if key == "case_number" and row["public_notice"]:
             return f"{row['case_number']} {_('（公告）')}"

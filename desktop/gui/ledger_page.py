@@ -25,7 +25,7 @@ from desktop.gui.ledger_model import COL, COLUMNS, LedgerModel
 from desktop.gui.read_only import lock_writes, read_only
 from desktop.i18n import _
 from desktop.services.workspace import Workspace
-from desktop.store.cases import SEARCH_LIMIT, LedgerFilter, search_is_capped
+from desktop.store.cases import SEARCH_LIMIT, LedgerFilter
 from desktop.store.database import StoreError
 
 SEARCH_DELAY_MS = 150
@@ -185,7 +185,7 @@ class LedgerPage(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         text = _("共 {0} 件").format(f"{total:,}")
-        if search_is_capped(self.workspace.db, self.model.filter):
+        if self.model.capped:
             text = _("匹配的案件超过 {0} 件，只列出最新的 {0} 件；请输入更完整的姓名、名称或案号。").format(
                 f"{SEARCH_LIMIT:,}"
             )

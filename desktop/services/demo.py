@@ -1526,6 +1526,23 @@ _SEARCH_BATCH = (
 _SET_HASHSIZE = "INSERT INTO case_search(case_search, rank) VALUES('hashsize', ?)"
 
 
+def _spaced(column: str) -> str:
+    """``column``'s text one character per token, as db/sqlite/0011_short_search.sql indexes it."""
+    return (
+        f"(SELECT group_concat(substr({column}, key + 1, 1), ' ') "
+        f"FROM json_each('[' || replace(hex(zeroblob(length({column}))), '00', '0,') || '0]'))"
+    )
+
+
+# The same for the per-character index (migration 0011): contentless, so no 'rebuild'.
+_CHARS_BATCH = (
+    "INSERT INTO case_chars(rowid, case_number, parties_text, cause) "
+    f"SELECT id, {_spaced('case_number')}, {_spaced('parties_text')}, {_spaced('cause')} "
+    "FROM cases WHERE id BETWEEN ? AND ?"
+)
+_SET_CHARS_HASHSIZE = "INSERT INTO case_chars(case_chars, rank) VALUES('hashsize', ?)"
+
+
 # 诉讼费减免: one in four debtors who paid in full (and owed the acceptance fee) applies three days after
 # the last payment; ten days later the court decides: one in nine refused, else waived (one in three
 # halved). Applications of the last ten days are still pending. From the rows, so deterministic.
@@ -1584,6 +1601,7 @@ def _load(
             # A large pending-terms buffer: FTS5 writes a few big segments instead of thousands of small
             # ones merged again and again. Set back to the default below.
             conn.execute(_SET_HASHSIZE, (FTS_HASHSIZE,))
+            conn.execute(_SET_CHARS_HASHSIZE, (FTS_HASHSIZE,))
             conn.executemany(
                 "INSERT INTO handlers (id, name, department, active) VALUES (?, ?, ?, ?)",
                 [(i, n, dept, int(active)) for i, (n, dept, active) in enumerate(HANDLERS, start=1)],
@@ -1602,13 +1620,16 @@ def _load(
                     counts[table] += len(rows)
                 if search == "batch":
                     conn.execute(_SEARCH_BATCH, (first_id, counts["cases"]))
+                    conn.execute(_CHARS_BATCH, (first_id, counts["cases"]))
                 if progress is not None:
                     progress(counts["cases"], cases)
             timings["rows"], mark = time.perf_counter() - mark, time.perf_counter()
             timings["rows_waiting"] = waiting
             if search == "rebuild":
                 conn.execute("INSERT INTO case_search(case_search) VALUES('rebuild')")
+                conn.execute(_CHARS_BATCH, (1, counts["cases"]))
             conn.execute(_SET_HASHSIZE, (FTS_HASHSIZE_DEFAULT,))
+            conn.execute(_SET_CHARS_HASHSIZE, (FTS_HASHSIZE_DEFAULT,))
             for _, sql in triggers:
                 conn.execute(sql)
             timings["search"], mark = time.perf_counter() - mark, time.perf_counter()

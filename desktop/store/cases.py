@@ -8,7 +8,9 @@ columns on ``cases`` (amounts, next due date, parties_text) are written in the s
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -388,40 +390,94 @@ LEDGER_COLUMNS = (
 # A search shows at most this many matches, the newest first: a common fragment ("有限公司") matches
 # half the ledger, and a clerk typing wants the answer now, not all of them. The GUI says when it cuts.
 SEARCH_LIMIT = 5000
+# PostgreSQL: how many of the newest cases a short search reads before it asks the character index.
+_RECENT = 50_000
 
 
 # The text a search looks in, as indexed on PostgreSQL (db/postgresql/0001_initial.sql, pg_trgm).
 _SEARCHED_PG = "(case_number || ' ' || parties_text || ' ' || cause)"
+# Its characters, as indexed on PostgreSQL for 1–2 character searches (db/postgresql/0011_short_search.sql).
+_SEARCHED_CHARS_PG = f"string_to_array({_SEARCHED_PG[1:-1]}, NULL)"
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _text_subquery(variants: tuple[str, ...], engine: str = "sqlite") -> tuple[str, list[object]]:
+def _chars(text: str) -> str:
+    """``text`` as the character index of db/sqlite/0011_short_search.sql holds it: a phrase of its
+    characters (an FTS5 string, quotes doubled). Spaces are separators there, and a search text has none."""
+    return '"' + " ".join(text).replace('"', '""') + '"'
+
+
+def _indexed_chars(text: str) -> bool:
+    """True when every character of ``text`` is a token of the character index (not a space or a control
+    character, which search_variants takes out of a search text anyway)."""
+    return bool(text) and all(
+        unicodedata.category(ch)[0] not in "ZC" or unicodedata.category(ch) in ("Co", "Cn", "Cs")
+        for ch in text
+    )
+
+
+def _text_subquery(
+    variants: tuple[str, ...], engine: str = "sqlite", columns: str = "c.id"
+) -> tuple[str, list[object]]:
     """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain one of ``variants``
-    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised)."""
-    if engine == "postgresql":  # the trigram index for 3+ characters, newest first by id below that
-        likes = [_like(v) for v in variants]
+    (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised); with
+    ``columns``, those columns of the cases (``c.``) instead of the id alone.
+
+    Three or more characters: the trigram index. One or two: the per-character index (migration 0011)
+    gives the cases holding the characters (SQLite: adjacent, in one column; PostgreSQL: anywhere), and
+    LIKE keeps those that contain the text, so both paths find exactly what LIKE finds."""
+    likes = [_like(v) for v in variants]
+    if engine == "postgresql":
         where = " OR ".join(f"{_SEARCHED_PG} LIKE ?" for _ in likes)
-        return f"SELECT id FROM cases WHERE {where} ORDER BY id DESC LIMIT ?", [*likes, SEARCH_LIMIT]
+        if min(len(v) for v in variants) >= 3:  # the trigram index
+            return (
+                f"SELECT {columns} FROM cases c WHERE {where} ORDER BY c.id DESC LIMIT ?",
+                [*likes, SEARCH_LIMIT],
+            )
+        arrays: list[str] = []
+        params: list[object] = []
+        for v in variants:
+            chars = sorted(set(v))
+            arrays.append(f"{_SEARCHED_CHARS_PG} @> ARRAY[{', '.join('CAST(? AS TEXT)' for _ in chars)}]")
+            params += chars
+        # A common text (有限, 纠纷) has its newest SEARCH_LIMIT matches among the newest cases: read those
+        # newest first, as before (a few ms). Only when they hold fewer, the character index answers (a
+        # bitmap over every case holding the characters: fast for a rare text, a second for a common one).
+        # The second branch's condition is evaluated once, before it runs.
+        sql = (
+            "WITH recent AS MATERIALIZED (SELECT n.id FROM (SELECT id, case_number, parties_text, cause "
+            f"FROM cases ORDER BY id DESC LIMIT {_RECENT}) AS n WHERE {where} ORDER BY n.id DESC LIMIT ?) "
+            f"SELECT {columns} FROM cases c WHERE c.id IN ("
+            "SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= ? UNION ALL "
+            f"SELECT id FROM (SELECT id FROM cases WHERE ({' OR '.join(arrays)}) AND ({where}) "
+            "ORDER BY id DESC LIMIT ?) AS g WHERE (SELECT count(*) FROM recent) < ?) "
+            "ORDER BY c.id DESC LIMIT ?"
+        )
+        limit = SEARCH_LIMIT
+        return sql, [*likes, limit, limit, *params, *likes, limit, limit, limit]
     if min(len(v) for v in variants) >= 3:  # trigram index
         match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
+        found = "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?"
+        if columns != "c.id":
+            found = f"SELECT {columns} FROM cases c WHERE c.id IN ({found})"
+        return found, [match, SEARCH_LIMIT]
+    contains = " OR ".join(
+        "c.case_number LIKE ? ESCAPE '\\' OR c.parties_text LIKE ? ESCAPE '\\' OR c.cause LIKE ? ESCAPE '\\'"
+        for _ in likes
+    )
+    like_params: list[object] = [p for like in likes for p in (like, like, like)]
+    if all(_indexed_chars(v) for v in variants):  # the character index
         return (
-            "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?",
-            [match, SEARCH_LIMIT],
+            f"SELECT {columns} FROM case_chars f JOIN cases c ON c.id = f.rowid "
+            f"WHERE f.case_chars MATCH ? AND ({contains}) ORDER BY f.rowid DESC LIMIT ?",
+            [" OR ".join(_chars(v) for v in variants), *like_params, SEARCH_LIMIT],
         )
-    clauses: list[str] = []
-    params: list[object] = []
-    for v in variants:
-        like = _like(v)
-        clauses.append(
-            "case_number LIKE ? ESCAPE '\\' OR parties_text LIKE ? ESCAPE '\\' OR cause LIKE ? ESCAPE '\\'"
-        )
-        params += [like, like, like]
     return (
-        f"SELECT id FROM cases WHERE {' OR '.join(clauses)} ORDER BY id DESC LIMIT ?",
-        [*params, SEARCH_LIMIT],
+        f"SELECT {columns} FROM cases c WHERE {contains} ORDER BY c.id DESC LIMIT ?",
+        [*like_params, SEARCH_LIMIT],
     )
 
 
@@ -429,11 +485,61 @@ def _search_text(f: LedgerFilter) -> tuple[str, ...]:
     return search_variants(f.text)
 
 
-def _where(f: LedgerFilter, engine: str = "sqlite") -> tuple[str, list[object]]:
+# The columns SORT_KEYS order by.
+_SORT_COLUMNS = (
+    "c.id, c.cn_year, c.cn_type_code, c.cn_seq, c.filing_date, c.deadline, c.next_due_date, c.due_fen, "
+    "c.paid_fen, c.stage, c.status, c.handler_id"
+)
+
+
+def text_matches(
+    db: Database, f: LedgerFilter, sort: str = "id", descending: bool = True
+) -> list[int] | None:
+    """The ids the search text finds (the newest ``SEARCH_LIMIT``) in the ledger's order, None without a
+    text.
+
+    Looked up once, they serve the count, the cut note and every page of one search (``found`` below):
+    the ledger used to run the search three times before its first screen, and to read each match's row
+    again to sort them. The search reads the sort columns as it finds the cases, and orders them."""
+    variants = _search_text(f)
+    if not variants:
+        return None
+    sub, params = _text_subquery(variants, dialect(db), _SORT_COLUMNS)
+    order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
+    return [int(r[0]) for r in db.execute(f"SELECT c.id FROM ({sub}) AS c ORDER BY {order}", params)]
+
+
+def text_only(f: LedgerFilter) -> bool:
+    """True when ``f`` is a search text and nothing else: its matches are the ledger's rows."""
+    return bool(_search_text(f)) and replace(f, text="", today=None) == LedgerFilter()
+
+
+def rows_by_id(db: Database, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The ledger rows of ``ids``, in that order (ids no longer there left out)."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = _rows(
+        db.conn,
+        f"SELECT {LEDGER_COLUMNS} FROM cases c LEFT JOIN handlers h ON h.id = c.handler_id "
+        f"WHERE c.id IN ({marks})",
+        list(ids),
+    )
+    by_id = {r["id"]: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _where(
+    f: LedgerFilter, engine: str = "sqlite", found: Sequence[int] | None = None
+) -> tuple[str, list[object]]:
+    """The WHERE clause of ``f``; ``found``: the search text's matches when already looked up."""
     clauses: list[str] = []
     params: list[object] = []
     variants = _search_text(f)
-    if variants:
+    if variants and found is not None:
+        clauses.append("c.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(found)))
+    elif variants:
         sub, sub_params = _text_subquery(variants, engine)
         clauses.append(f"c.id IN ({sub})")
         params += sub_params
@@ -452,8 +558,11 @@ def _where(f: LedgerFilter, engine: str = "sqlite") -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def ledger_count(db: Database, f: LedgerFilter) -> int:
-    where, params = _where(f, dialect(db))
+def ledger_count(db: Database, f: LedgerFilter, found: Sequence[int] | None = None) -> int:
+    """How many cases ``f`` shows (``found``: the text's matches from :func:`text_matches`, if looked up)."""
+    if found is not None and text_only(f):
+        return len(found)  # the text alone: its matches are the rows
+    where, params = _where(f, dialect(db), found)
     return int(db.execute(f"SELECT count(*) FROM cases c{where}", params).fetchone()[0])
 
 
@@ -473,13 +582,18 @@ def ledger_page(
     descending: bool = True,
     offset: int = 0,
     limit: int = 200,
+    found: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
     """One window of ledger rows in display order.
 
     The window's ids come first from the sort index alone (a deep OFFSET then skips index entries, not
     rows: ~10 ms at row 500,000 of a million instead of a second); the rows are read by id after.
+    ``found``: the search text's matches from :func:`text_matches` with the same ``sort`` and
+    ``descending``; when the text is the only filter the window is a slice of them.
     """
-    where, params = _where(f, dialect(db))
+    if found is not None and text_only(f):
+        return rows_by_id(db, found[offset : offset + limit])
+    where, params = _where(f, dialect(db), found)
     order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
     ids = [
         r[0]
@@ -487,14 +601,4 @@ def ledger_page(
             f"SELECT c.id FROM cases c{where} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
         )
     ]
-    if not ids:
-        return []
-    marks = ", ".join("?" for _ in ids)
-    rows = _rows(
-        db.conn,
-        f"SELECT {LEDGER_COLUMNS} FROM cases c LEFT JOIN handlers h ON h.id = c.handler_id "
-        f"WHERE c.id IN ({marks})",
-        ids,
-    )
-    by_id = {r["id"]: r for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    return rows_by_id(db, ids)

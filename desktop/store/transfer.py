@@ -77,7 +77,11 @@ def tables(conn: Connection) -> list[str]:
                 "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"
             )
         ]
-        shadow = {f"case_search_{s}" for s in ("data", "idx", "content", "docsize", "config")}
+        shadow = {
+            f"{fts}_{s}"
+            for fts in ("case_search", "case_chars")
+            for s in ("data", "idx", "content", "docsize", "config")
+        }
         names = [n for n in names if n not in shadow]
         edges = {
             (name, str(fk[2])) for name in names for fk in conn.execute(f'PRAGMA foreign_key_list("{name}")')

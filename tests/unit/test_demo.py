@@ -281,14 +281,16 @@ def test_database_state_after_the_load(generated, tmp_path: Path) -> None:  # ty
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # also checks CHECK constraints
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.execute("INSERT INTO case_search(case_search, rank) VALUES('integrity-check', 1)")
+    conn.execute("INSERT INTO case_chars(case_chars, rank) VALUES('integrity-check', 1)")
     # Indexes and triggers are back exactly as the migrations create them.
     fresh = open_database(tmp_path / "fresh.sqlite3").conn
     schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
     assert conn.execute(schema).fetchall() == fresh.execute(schema).fetchall()
     assert conn.execute("PRAGMA user_version").fetchone() == fresh.execute("PRAGMA user_version").fetchone()
     # The FTS5 buffer size is back at its default.
-    hashsize = conn.execute("SELECT v FROM case_search_config WHERE k = 'hashsize'").fetchall()
-    assert hashsize in ([], [(demo.FTS_HASHSIZE_DEFAULT,)])
+    for fts in ("case_search", "case_chars"):
+        hashsize = conn.execute(f"SELECT v FROM {fts}_config WHERE k = 'hashsize'").fetchall()
+        assert hashsize in ([], [(demo.FTS_HASHSIZE_DEFAULT,)])
     # The summary and the progress reports.
     for table in demo.TABLES:
         assert getattr(summary, table) == conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -340,6 +342,11 @@ def test_second_process_and_search_modes_give_the_same_data(tmp_path: Path) -> N
             assert _conn(other.path).execute(query, (needle,)).fetchall() == (
                 _conn(base.path).execute(query, (needle,)).fetchall()
             )
+        for needle in ('"张"', '"民 特"', '"执 恢"', '"纠 纷"'):  # the per-character index (migration 0011)
+            chars = "SELECT rowid FROM case_chars WHERE case_chars MATCH ? ORDER BY rowid"
+            found = _conn(other.path).execute(chars, (needle,)).fetchall()
+            assert found == _conn(base.path).execute(chars, (needle,)).fetchall()
+            assert found or needle != '"纠 纷"'
 
 
 def test_refuses_an_existing_file(tmp_path: Path) -> None:

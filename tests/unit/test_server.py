@@ -53,7 +53,7 @@ def _sqlite_schema(conn: sqlite3.Connection) -> dict[str, object]:
     tables = {}
     for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE 'case_search%'"
+        "AND name NOT LIKE 'case_search%' AND name NOT LIKE 'case_chars%'"
     ):
         cols = {
             r[1]: (_TYPES[r[2].lower()], bool(r[3]) or bool(r[5]))
@@ -133,7 +133,7 @@ def _pg_schema(conn: pg.PgConnection) -> dict[str, object]:
         r[0]
         for r in conn.execute(
             "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint) AND indexname <> 'cases_search'"
+            "(SELECT conname FROM pg_constraint) AND indexname NOT IN ('cases_search', 'cases_search_chars')"
         )
     }
     return {"tables": tables, "indexes": indexes}
