@@ -2,7 +2,8 @@
 --
 -- The trigram index of 0001 finds 3+ characters only; a shorter text used to read the cases newest first
 -- with LIKE until it had SEARCH_LIMIT matches, or all million when the text is rare (0.1–0.6 s at a
--- million cases). Each engine keeps a per-character index beside its trigram index; a short search asks it
+-- million cases). SQLite keeps a per-character index beside its trigram index; a short search asks it
 -- for candidates and keeps those LIKE confirms, so the results are exactly those of LIKE
--- (desktop/store/cases.py). Nothing is shared: SQLite's index is db/sqlite/0011_short_search.sql,
--- PostgreSQL's db/postgresql/0011_short_search.sql.
+-- (desktop/store/cases.py). Nothing is shared: the index is db/sqlite/0011_short_search.sql. On PostgreSQL
+-- a GIN index of characters was tried and dropped (slower than reading the newest cases first on a
+-- million cases, see desktop/store/cases.py); the version is recorded there all the same.

@@ -1,4 +1,4 @@
--- SQLite only, applied with db/0011_short_search.sql in its transaction (PostgreSQL: db/postgresql/0011_short_search.sql).
+-- SQLite only, applied with db/0011_short_search.sql in its transaction.
 --
 -- case_chars: an FTS5 index of 案号, parties and 案由 one character per token (the text is written with a
 -- space between characters), contentless (only the index is stored: about 180 MB for a million cases,

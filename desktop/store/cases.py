@@ -390,14 +390,11 @@ LEDGER_COLUMNS = (
 # A search shows at most this many matches, the newest first: a common fragment ("有限公司") matches
 # half the ledger, and a clerk typing wants the answer now, not all of them. The GUI says when it cuts.
 SEARCH_LIMIT = 5000
-# PostgreSQL: how many of the newest cases a short search reads before it asks the character index.
-_RECENT = 50_000
 
 
 # The text a search looks in, as indexed on PostgreSQL (db/postgresql/0001_initial.sql, pg_trgm).
 _SEARCHED_PG = "(case_number || ' ' || parties_text || ' ' || cause)"
 # Its characters, as indexed on PostgreSQL for 1–2 character searches (db/postgresql/0011_short_search.sql).
-_SEARCHED_CHARS_PG = f"string_to_array({_SEARCHED_PG[1:-1]}, NULL)"
 
 
 def _like(text: str) -> str:
@@ -426,38 +423,20 @@ def _text_subquery(
     (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised); with
     ``columns``, those columns of the cases (``c.``) instead of the id alone.
 
-    Three or more characters: the trigram index. One or two: the per-character index (migration 0011)
-    gives the cases holding the characters (SQLite: adjacent, in one column; PostgreSQL: anywhere), and
-    LIKE keeps those that contain the text, so both paths find exactly what LIKE finds."""
+    Three or more characters: the trigram index. One or two on SQLite: the per-character index
+    (migration 0011) gives the cases holding the characters adjacent in one column, and LIKE keeps those
+    that contain the text, so both paths find exactly what LIKE finds."""
     likes = [_like(v) for v in variants]
     if engine == "postgresql":
         where = " OR ".join(f"{_SEARCHED_PG} LIKE ?" for _ in likes)
-        if min(len(v) for v in variants) >= 3:  # the trigram index
-            return (
-                f"SELECT {columns} FROM cases c WHERE {where} ORDER BY c.id DESC LIMIT ?",
-                [*likes, SEARCH_LIMIT],
-            )
-        arrays: list[str] = []
-        params: list[object] = []
-        for v in variants:
-            chars = sorted(set(v))
-            arrays.append(f"{_SEARCHED_CHARS_PG} @> ARRAY[{', '.join('CAST(? AS TEXT)' for _ in chars)}]")
-            params += chars
-        # A common text (有限, 纠纷) has its newest SEARCH_LIMIT matches among the newest cases: read those
-        # newest first, as before (a few ms). Only when they hold fewer, the character index answers (a
-        # bitmap over every case holding the characters: fast for a rare text, a second for a common one).
-        # The second branch's condition is evaluated once, before it runs.
-        sql = (
-            "WITH recent AS MATERIALIZED (SELECT n.id FROM (SELECT id, case_number, parties_text, cause "
-            f"FROM cases ORDER BY id DESC LIMIT {_RECENT}) AS n WHERE {where} ORDER BY n.id DESC LIMIT ?) "
-            f"SELECT {columns} FROM cases c WHERE c.id IN ("
-            "SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= ? UNION ALL "
-            f"SELECT id FROM (SELECT id FROM cases WHERE ({' OR '.join(arrays)}) AND ({where}) "
-            "ORDER BY id DESC LIMIT ?) AS g WHERE (SELECT count(*) FROM recent) < ?) "
-            "ORDER BY c.id DESC LIMIT ?"
+        # 3+ characters: the trigram index. One or two: the cases newest first, until SEARCH_LIMIT match
+        # (a common text such as 张 or 有限 finds them among the newest; a rare one reads further). A
+        # per-character GIN index was tried (0011 on 200,000 cases): on a million, a common character's
+        # bitmap over every case holding it took seconds, ten clerks searching at once tens of seconds.
+        return (
+            f"SELECT {columns} FROM cases c WHERE {where} ORDER BY c.id DESC LIMIT ?",
+            [*likes, SEARCH_LIMIT],
         )
-        limit = SEARCH_LIMIT
-        return sql, [*likes, limit, limit, *params, *likes, limit, limit, limit]
     if min(len(v) for v in variants) >= 3:  # trigram index
         match = " OR ".join('"' + v.replace('"', '""') + '"' for v in variants)
         found = "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?"
