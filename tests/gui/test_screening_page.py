@@ -23,7 +23,13 @@ def page(qtbot, workspace: Workspace, ledger: dict[str, int]) -> ScreeningPage: 
     qtbot.addWidget(page)
     page.resize(1400, 700)
     page.show()
+    settle(qtbot, page)
     return page
+
+
+def settle(qtbot, page: ScreeningPage) -> None:  # type: ignore[no-untyped-def]
+    """Until the list read off the GUI thread is shown."""
+    qtbot.waitUntil(lambda: page.loading is None, timeout=20_000)
 
 
 def _row(page: ScreeningPage, name: str) -> int:
@@ -43,7 +49,7 @@ def test_the_list_shows_grounds_and_figures(page: ScreeningPage) -> None:
     )  # archived: not offered
 
 
-def test_a_judge_enters_another_ground_and_the_list_follows(page: ScreeningPage) -> None:
+def test_a_judge_enters_another_ground_and_the_list_follows(qtbot, page: ScreeningPage) -> None:  # type: ignore[no-untyped-def]
     page.table.selectRow(_row(page, "七台河市旧城煤炭有限公司"))
     dialog = page.enter_other()
     assert isinstance(dialog, OtherGroundDialog)
@@ -53,11 +59,13 @@ def test_a_judge_enters_another_ground_and_the_list_follows(page: ScreeningPage)
     dialog.reason.setPlainText("停产停业，明显缺乏清偿能力")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
+    settle(qtbot, page)
     r = _row(page, "七台河市旧城煤炭有限公司")  # the page heard the change
     assert page.table.item(r, 4).text() == "（三）执照吊销\n（四）其他情形"  # type: ignore[union-attr]
     page.table.selectRow(r)
     assert page.remove_other_button.isEnabled()
     page.remove_other()
+    settle(qtbot, page)
     r = _row(page, "七台河市旧城煤炭有限公司")
     assert page.table.item(r, 4).text() == "（三）执照吊销"  # type: ignore[union-attr]
 
@@ -104,13 +112,14 @@ def test_capital_and_licence_are_edited_in_the_case_and_screened(
     licence.setCurrentIndex(licence.findData(LicenceStatus.REVOKED))  # type: ignore[union-attr]
     editor.save()
     assert editor.saved is not None, editor.banner.text()
+    settle(qtbot, page)
     debtor = workspace.load_case(ledger["长青"]).parties[1]
     assert (debtor.registered_capital_fen, debtor.licence_status) == (20_000_000, LicenceStatus.REVOKED)
     r = _row(page, "七台河市长青食品有限公司")  # the page heard the save
     assert page.table.item(r, 4).text() == "（三）执照吊销"  # type: ignore[union-attr]
 
 
-def test_a_termination_is_recorded_by_its_number_and_taken_back(page: ScreeningPage) -> None:
+def test_a_termination_is_recorded_by_its_number_and_taken_back(qtbot, page: ScreeningPage) -> None:  # type: ignore[no-untyped-def]
     """十（二）: the clerk records the 终本 of an enforcement case by its number (as typed)."""
     from desktop.gui.screening_page import TerminationDialog
 
@@ -123,6 +132,7 @@ def test_a_termination_is_recorded_by_its_number_and_taken_back(page: ScreeningP
     dialog.on.setText("2024-11-05")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
+    settle(qtbot, page)
     r = _row(page, "七台河市兴隆建材有限公司")
     assert page.table.item(r, 4).text() == "（二）他案终本"  # type: ignore[union-attr]
     assert "（2024）黑0902执88号（2024-11-05）" in page.table.item(r, 5).text()  # type: ignore[union-attr]
@@ -131,5 +141,6 @@ def test_a_termination_is_recorded_by_its_number_and_taken_back(page: ScreeningP
     undo.number.setText("（2024）黑0902执88号")
     undo.undo.setChecked(True)
     undo.save()
+    settle(qtbot, page)
     names = [page.table.item(i, 0).text() for i in range(page.table.rowCount())]  # type: ignore[union-attr]
     assert "七台河市兴隆建材有限公司" not in names

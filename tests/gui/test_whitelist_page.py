@@ -33,11 +33,19 @@ def page(qtbot, workspace: Workspace) -> WhitelistPage:  # type: ignore[no-untyp
     assert isinstance(found, WhitelistPage)
     window.nav.setCurrentRow(3)
     window.show()
+    settle(qtbot, found)
     yield found  # the window stays referenced until the test ends (qtbot keeps only a weak one)
 
 
+def settle(qtbot, page: WhitelistPage) -> None:  # type: ignore[no-untyped-def]
+    """Until the candidates computed off the GUI thread are shown."""
+    qtbot.waitUntil(lambda: page.loading is None, timeout=20_000)
+
+
 def ok(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    """OK, then the page's reload after the change."""
     qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog.parent())
 
 
 def test_every_condition_of_every_candidate_is_shown(page: WhitelistPage) -> None:
@@ -190,6 +198,7 @@ def test_candidates_load_when_the_page_is_shown_not_at_start_up(qtbot, workspace
     assert page.model.rowCount() == 0  # the ledger is shown first: nothing loaded yet
     debtor_id(workspace, performed_case("（2025）黑0902民初311号", debtor=people(2)[1]))
     window.nav.setCurrentRow(3)
+    settle(qtbot, page)
     assert page.model.rowCount() == 2
 
 
@@ -204,6 +213,7 @@ def test_the_court_chooses_its_conditions(qtbot, page: WhitelistPage, workspace:
 
 
 def test_a_bad_period_is_named(page: WhitelistPage) -> None:
+    assert page.model.rowCount() == 4
     page.start.setText("2025-13-01")
     page.refresh()
     assert page.period_error.isVisible() and "开始日期" in page.period_error.text()
@@ -223,6 +233,7 @@ def test_names_are_shown_as_text_and_in_full(qtbot, workspace: Workspace) -> Non
     assert isinstance(page, WhitelistPage)
     window.nav.setCurrentRow(3)
     window.show()
+    settle(qtbot, page)
     page.select_rows([0])
     assert odd in page.detail.toPlainText()  # not read as markup
     assert page.model.data(page.model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == odd
