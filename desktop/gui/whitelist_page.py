@@ -635,9 +635,7 @@ class WhitelistPage(QWidget):
         self.loading = PageLoad(self.workspace, lambda ws: WhitelistService(ws).candidates(start, end))
         self.loading.loaded.connect(self._loaded)
         self.loading.failed.connect(self._failed)
-        self.load_bar.start(
-            _("正在计算候选名单（{0}至{1}）…").format(start.isoformat(), end.isoformat())
-        )
+        self.load_bar.start(_("正在计算候选名单（{0}至{1}）…").format(start.isoformat(), end.isoformat()))
         self.loading.start()
 
     def cancel_load(self) -> None:
