@@ -180,12 +180,16 @@ def open_cases_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, list[t
     found: dict[str, list[tuple[int, str]]] = {}
     for i in range(0, len(wanted), _CHUNK):
         where, params = _key_filter(wanted[i : i + _CHUNK])
+        # The enterprises' parties drive (CROSS JOIN keeps SQLite's order): with ORDER BY c.id the
+        # planner walked every open case of the ledger instead (8 s on a million cases).
         for key, case_id, number in conn.execute(
-            f"SELECT DISTINCT {KEY_SQL}, c.id, c.case_number FROM parties p JOIN cases c ON c.id = p.case_id "
-            f"WHERE {OWING_ORG} AND {where} AND c.status = '在办' ORDER BY c.id",
+            f"SELECT DISTINCT {KEY_SQL}, c.id, c.case_number FROM parties p CROSS JOIN cases c "
+            f"WHERE c.id = p.case_id AND {OWING_ORG} AND {where} AND c.status = '在办'",
             params,
         ):
             found.setdefault(str(key), []).append((int(case_id), str(number)))
+    for cases in found.values():
+        cases.sort()
     return found
 
 
