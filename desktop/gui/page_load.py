@@ -3,8 +3,9 @@ paints at once, says what it is doing with a busy bar and a 取消 button, and f
 
 :class:`PageLoad` runs the work on a read-only workspace of its own (never the GUI thread's connection),
 with the window's date; :func:`desktop.gui.threads.keep` holds it until it ends, and the program waits
-for it at exit. 取消 interrupts an SQLite query at once; on a server the query runs to its end and its
-result is dropped. :class:`LoadBar` is the status row the pages show while loading.
+for it at exit (quitting cancels it first). 取消 interrupts an SQLite query at once; on a server the
+query runs to its end and its result is dropped. :class:`LoadBar` is the status row the pages show
+while loading.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, QThread, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.gui.threads import keep
@@ -40,6 +41,9 @@ class PageLoad(QThread):
         self._reader: Workspace | None = None
         self._guard = threading.Lock()
         keep(self)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting: the program waits for its threads, not for this query
+            app.aboutToQuit.connect(self.cancel)
 
     def run(self) -> None:
         try:
@@ -50,6 +54,9 @@ class PageLoad(QThread):
             return
         day = self.day
         reader.today = lambda: day
+        stop = getattr(reader.db.conn, "set_progress_handler", None)
+        if stop is not None:  # SQLite: once cancelled, every later statement of the work stops too
+            stop(lambda: 1 if self.cancelled else 0, 10_000)
         with self._guard:
             self._reader = reader
         try:
