@@ -529,7 +529,7 @@ class WhitelistPage(QWidget):
         bar.addWidget(QLabel("—"))
         bar.addWidget(self.end)
         self.load_button = QPushButton(_("查询"))
-        self.load_button.clicked.connect(self.refresh)
+        self.load_button.clicked.connect(self.query)
         bar.addWidget(self.load_button)
         bar.addSpacing(16)
         bar.addWidget(QLabel(_("显示")))
@@ -640,6 +640,14 @@ class WhitelistPage(QWidget):
         self.loading.failed.connect(self._failed)
         self.load_bar.start(_("正在计算候选名单（{0}至{1}）…").format(start.isoformat(), end.isoformat()))
         self.loading.start()
+
+    def query(self) -> None:
+        """查询: the period typed now, at once (a load of another period still running is dropped)."""
+        if self.loading is not None:
+            self.loading.cancel()
+            self.loading = None
+            self._again = False
+        self.refresh()
 
     def cancel_load(self) -> None:
         """取消: stop computing; the rows shown stay as they were."""

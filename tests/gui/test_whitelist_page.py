@@ -346,3 +346,21 @@ def test_closing_the_window_while_loading_does_not_crash(qtbot, workspace: Works
     wait_for_all()  # as the program does at exit
     qtbot.wait(50)  # the result arrives for a closed window: no crash
     assert page.loading is None
+
+
+def test_a_query_while_loading_computes_the_new_period_at_once(  # type: ignore[no-untyped-def]
+    qtbot, workspace: Workspace, held: _Held
+) -> None:
+    may = performed_case("（2025）黑0902民初338号", debtor=people(3)[2], paid_on=date(2025, 5, 20))
+    debtor_id(workspace, may)
+    _window, page = _window_on_whitelist(qtbot, workspace)  # kept: qtbot holds a weak reference
+    assert held.started.wait(5)
+    first = page.loading
+    page.start.setText("2025-05-01")
+    page.end.setText("2025-05-31")
+    qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)
+    assert first is not None and first.cancelled and page.loading is not first
+    assert "2025-05-01至2025-05-31" in page.load_bar.label.text()
+    held.release.set()
+    settle(qtbot, page)
+    assert [c.performed_on for c in page.model.rows] == [date(2025, 5, 20)]
