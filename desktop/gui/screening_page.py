@@ -2,10 +2,14 @@
 behind them, and its open cases; a judge enters another ground (四) with a reason; the 申请破产审查告知书
 is started for an open case of the selected enterprise, its ground prefilled by the screening.
 
-Thin: the rules are in desktop/core/screening.py, the queries in desktop/store/screening.py.
+Thin: the rules are in desktop/core/screening.py, the queries in desktop/store/screening.py. The list
+takes seconds on a large ledger: it is read off the GUI thread (desktop.gui.page_load) while the page says
+so, with 取消, when the page is shown and again after a change.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,6 +36,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.money import format_yuan
 from desktop.core.screening import Ground
 from desktop.gui.fields import ERROR_STYLE, DateLine
+from desktop.gui.page_load import LoadBar, PageLoad
 from desktop.gui.read_only import lock_writes
 from desktop.i18n import _
 from desktop.services.screening import Flagged, Screening
@@ -148,6 +153,9 @@ class ScreeningPage(QWidget):
         self.service = Screening(workspace)
         self.flagged: list[Flagged] = []
         self.dialog: QDialog | None = None
+        self.loading: PageLoad | None = None
+        self._again = False  # a change while loading: read again when this load ends
+        self._stale = True  # read (again) when the page is next shown
         col = QVBoxLayout(self)
         heading = QLabel(_("审破衔接筛查"))
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -162,7 +170,11 @@ class ScreeningPage(QWidget):
         intro.setWordWrap(True)
         col.addWidget(intro)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         col.addWidget(self.summary)
+        self.load_bar = LoadBar(self)
+        self.load_bar.cancel_button.clicked.connect(self.cancel_load)
+        col.addWidget(self.load_bar)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -202,12 +214,68 @@ class ScreeningPage(QWidget):
         self.refresh()
 
     # ------------------------------------------------------------ the list
-    def _on_change(self, change: Change) -> None:
-        if change.what not in ("contact", "reminder", "case_event", "document", "settings", "holidays"):
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
             self.refresh()
 
+    def _on_change(self, change: Change) -> None:
+        if change.what not in ("contact", "reminder", "case_event", "document", "settings", "holidays"):
+            if self.isVisible() or self.loading is not None:
+                self.refresh()
+            else:
+                self._stale = True  # a save elsewhere does not pay for the screening
+
     def refresh(self) -> None:
-        self.flagged = self.service.flagged()
+        """Read the flagged enterprises again, off the GUI thread (seconds on a large ledger)."""
+        self._stale = False
+        if self.loading is not None:
+            self._again = True
+            return
+        self.loading = PageLoad(self.workspace, lambda ws: Screening(ws).flagged())
+        self.loading.loaded.connect(self._loaded)
+        self.loading.failed.connect(self._failed)
+        self.summary.setStyleSheet("")
+        self.load_bar.start(_("正在筛查被告企业…"))
+        self.refresh_button.setEnabled(False)
+        self.loading.start()
+
+    def cancel_load(self) -> None:
+        """取消: stop reading; the list shown stays as it was."""
+        if self.loading is None:
+            return
+        self.loading.cancel()
+        self.loading = None
+        self._again = False
+        self.load_bar.stop()
+        self.refresh_button.setEnabled(True)
+        self.summary.setText(_("已取消筛查。点“刷新”重新筛查。"))
+
+    def _load_ended(self, load: PageLoad) -> bool:
+        """Whether ``load`` is the one waited for (a cancelled one is ignored); starts the one asked
+        for meanwhile."""
+        if load is not self.loading:
+            return False
+        self.loading = None
+        self.load_bar.stop()
+        self.refresh_button.setEnabled(True)
+        if self._again:
+            self._again = False
+            self.refresh()
+            return False
+        return True
+
+    def _failed(self, load: PageLoad, message: str) -> None:
+        if self._load_ended(load):
+            self.summary.setStyleSheet(ERROR_STYLE)
+            self.summary.setText(_("筛查失败：{0}").format(message))
+
+    def _loaded(self, load: PageLoad, flagged: list[Flagged]) -> None:
+        if self._load_ended(load):
+            self.show_flagged(flagged)
+
+    def show_flagged(self, flagged: list[Flagged]) -> None:
+        self.flagged = flagged
         t = self.table
         t.setRowCount(0)
         for f in self.flagged:

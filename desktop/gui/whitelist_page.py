@@ -8,6 +8,9 @@ act on the selection. Tab 已发布批次: the batches, the entries of the selec
 marked), the print and export log, and the actions on them.
 
 No rule lives here: the findings come from core.whitelist through services.whitelist.
+
+The candidates take seconds on a large ledger: they are computed off the GUI thread (desktop.gui.page_load)
+while the page says so, with 取消; a change meanwhile computes them again when that load ends.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from desktop.core.errors import ValidationError
 from desktop.core.whitelist import CONDITIONS, MANDATORY, Condition, ExclusionKind, State, WhitelistRules
 from desktop.gui import save_dir
 from desktop.gui.fields import ERROR_STYLE, DateLine, Form
+from desktop.gui.page_load import LoadBar, PageLoad
 from desktop.gui.read_only import lock_writes
 from desktop.i18n import _
 from desktop.services.whitelist import (
@@ -472,6 +476,9 @@ class WhitelistPage(QWidget):
         self.workspace = workspace
         self.service = WhitelistService(workspace)
         self.last_dialog: _ActionDialog | None = None
+        self.loading: PageLoad | None = None
+        self._again = False  # asked for again while loading: computed anew when this load ends
+        self._reselect: set[int] = set()  # the parties selected before a reload, selected again after
         col = QVBoxLayout(self)
         heading = QLabel(_("诚信履行名单"))
         heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
@@ -522,7 +529,7 @@ class WhitelistPage(QWidget):
         bar.addWidget(QLabel("—"))
         bar.addWidget(self.end)
         self.load_button = QPushButton(_("查询"))
-        self.load_button.clicked.connect(self.refresh)
+        self.load_button.clicked.connect(self.query)
         bar.addWidget(self.load_button)
         bar.addSpacing(16)
         bar.addWidget(QLabel(_("显示")))
@@ -538,8 +545,12 @@ class WhitelistPage(QWidget):
         col.addLayout(bar)
         self.period_error = QLabel()
         self.period_error.setStyleSheet(ERROR_STYLE)
+        self.period_error.setWordWrap(True)
         self.period_error.hide()
         col.addWidget(self.period_error)
+        self.load_bar = LoadBar(tab)
+        self.load_bar.cancel_button.clicked.connect(self.cancel_load)
+        col.addWidget(self.load_bar)
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = CandidateModel(self)
@@ -553,6 +564,9 @@ class WhitelistPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The widths from the first rows (the cells are short, alike texts): measuring every one of
+        # twenty thousand candidates held the GUI thread for seconds when they came.
+        header.setResizeContentsPrecision(200)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         split.addWidget(self.table)
         self.detail = QTextBrowser()
@@ -610,19 +624,70 @@ class WhitelistPage(QWidget):
         return start, end
 
     def refresh(self) -> None:
+        """Compute the candidates of the period typed, off the GUI thread (seconds on a large ledger)."""
         self._stale = False
+        if self.loading is not None:
+            self._again = True  # the period or the ledger changed: computed anew when this load ends
+            return
         period = self.period()
         if period is None:
             self.model.set_candidates([])
             self._update_count()
             return
-        try:
-            found = self.service.candidates(*period)
-        except StoreError as exc:
-            self.period_error.setText(str(exc))
-            self.period_error.show()
-            found = []
+        start, end = period
+        self.loading = PageLoad(self.workspace, lambda ws: WhitelistService(ws).candidates(start, end))
+        self.loading.loaded.connect(self._loaded)
+        self.loading.failed.connect(self._failed)
+        self.load_bar.start(_("正在计算候选名单（{0}至{1}）…").format(start.isoformat(), end.isoformat()))
+        self.loading.start()
+
+    def query(self) -> None:
+        """查询: the period typed now, at once (a load of another period still running is dropped)."""
+        if self.loading is not None:
+            self.loading.cancel()
+            self.loading = None
+            self._again = False
+        self.refresh()
+
+    def cancel_load(self) -> None:
+        """取消: stop computing; the rows shown stay as they were."""
+        if self.loading is None:
+            return
+        self.loading.cancel()
+        self.loading = None
+        self._again = False
+        self.load_bar.stop()
+        self.status.setText(_("已取消计算候选名单。点“查询”重新计算。"))
+
+    def _load_ended(self, load: PageLoad) -> bool:
+        """Whether ``load`` is the one waited for (else it was cancelled and is ignored); starts the
+        load asked for meanwhile."""
+        if load is not self.loading:
+            return False
+        self.loading = None
+        self.load_bar.stop()
+        if self._again:
+            self._again = False
+            self.refresh()  # what was loaded is already out of date
+            return False
+        return True
+
+    def _loaded(self, load: PageLoad, found: list[Candidate]) -> None:
+        if not self._load_ended(load):
+            return
         self.model.set_candidates(found)
+        self._update_count()
+        if self._reselect:
+            keep = self._reselect
+            self._reselect = set()
+            self.select_rows([r for r, c in enumerate(self.model.rows) if c.party_id in keep])
+
+    def _failed(self, load: PageLoad, message: str) -> None:
+        if not self._load_ended(load):
+            return
+        self.period_error.setText(_("计算候选名单失败：{0}").format(message))
+        self.period_error.show()
+        self.model.set_candidates([])
         self._update_count()
 
     def _filter(self) -> None:
@@ -899,8 +964,7 @@ class WhitelistPage(QWidget):
             if not self.isVisible():
                 self._stale = True
             else:
-                selected = {c.party_id for c in self.selected()}
+                self._reselect |= {c.party_id for c in self.selected()}
                 self.refresh()
-                self.select_rows([r for r, c in enumerate(self.model.rows) if c.party_id in selected])
         if change.what in ("whitelist", "settings"):
             self.refresh_batches()

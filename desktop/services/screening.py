@@ -60,11 +60,13 @@ class Screening:
     def flagged(self, min_cases: int = MIN_CASES) -> list[Flagged]:
         """Every enterprise that meets a ground, those with open cases first, then by name."""
         conn = self.ws.db.conn
-        out = []
+        found = []
         for e in store.enterprises(conn, store.candidate_keys(conn, min_cases)):
             findings = screen(e, min_cases)
             if findings:
-                out.append(Flagged(e, findings, tuple(store.open_cases_of(conn, e.key))))
+                found.append((e, findings))
+        open_cases = store.open_cases_by_key(conn, (e.key for e, _f in found))
+        out = [Flagged(e, findings, tuple(open_cases.get(e.key, ()))) for e, findings in found]
         out.sort(key=lambda f: (not f.open_cases, f.enterprise.name))
         return out
 

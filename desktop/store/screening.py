@@ -43,12 +43,15 @@ def candidate_keys(conn: Connection, min_cases: int = MIN_CASES) -> set[str]:
     """Enterprises that may meet a ground: enough counted cases in one year, a 终本 case, a revoked
     licence on any of its cases, or a ground entered by a judge."""
     keys: set[str] = set()
+    # The cases drive both lookups (CROSS JOIN keeps SQLite's order; PostgreSQL plans it as a join):
+    # walking the debtor-name index over every party and fetching each row took seconds on a large
+    # ledger (3.8 s instead of 13 s for ground (一), 0.6 s instead of 10 s for the 终本 cases).
     keys.update(
         r[0]
         for r in conn.execute(
-            f"SELECT k.ekey FROM (SELECT DISTINCT {KEY_SQL} AS ekey, p.case_id FROM parties p "
-            f"WHERE {OWING_ORG}) k JOIN cases c ON c.id = k.case_id WHERE {COUNTED} "
-            "GROUP BY k.ekey, c.cn_year HAVING count(*) >= ?",
+            f"SELECT {KEY_SQL} AS ekey FROM cases c CROSS JOIN parties p "
+            f"WHERE p.case_id = c.id AND {OWING_ORG} AND {COUNTED} "
+            f"GROUP BY {KEY_SQL}, c.cn_year HAVING count(DISTINCT c.id) >= ?",
             (min_cases,),
         )
     )
@@ -56,7 +59,7 @@ def candidate_keys(conn: Connection, min_cases: int = MIN_CASES) -> set[str]:
         r[0]
         for r in conn.execute(
             f"SELECT DISTINCT {KEY_SQL} FROM enforcement_terminations t "
-            f"JOIN parties p ON p.case_id = t.case_id WHERE {OWING_ORG}"
+            f"CROSS JOIN parties p WHERE p.case_id = t.case_id AND {OWING_ORG}"
         )
     )
     keys.update(
@@ -167,15 +170,27 @@ def case_findings(conn: Connection, case_id: int) -> tuple[Finding, ...]:
 
 def open_cases_of(conn: Connection, key: str) -> list[tuple[int, str]]:
     """The open cases (在办) in which the enterprise ``key`` owes: (id, case number)."""
-    where, params = _key_filter([key])
-    return [
-        (int(r[0]), str(r[1]))
-        for r in conn.execute(
-            f"SELECT DISTINCT c.id, c.case_number FROM parties p JOIN cases c ON c.id = p.case_id "
-            f"WHERE {OWING_ORG} AND {where} AND c.status = '在办' ORDER BY c.id",
+    return open_cases_by_key(conn, [key]).get(key, [])
+
+
+def open_cases_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+    """The open cases (在办) of each enterprise of ``keys`` that has any, by case id: a query per few
+    hundred enterprises instead of one per enterprise."""
+    wanted = sorted(set(keys))
+    found: dict[str, list[tuple[int, str]]] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        where, params = _key_filter(wanted[i : i + _CHUNK])
+        # The enterprises' parties drive (CROSS JOIN keeps SQLite's order): with ORDER BY c.id the
+        # planner walked every open case of the ledger instead (8 s on a million cases).
+        for key, case_id, number in conn.execute(
+            f"SELECT DISTINCT {KEY_SQL}, c.id, c.case_number FROM parties p CROSS JOIN cases c "
+            f"WHERE c.id = p.case_id AND {OWING_ORG} AND {where} AND c.status = '在办'",
             params,
-        )
-    ]
+        ):
+            found.setdefault(str(key), []).append((int(case_id), str(number)))
+    for cases in found.values():
+        cases.sort()
+    return found
 
 
 def case_by_number(conn: Connection, canonical: str) -> int | None:

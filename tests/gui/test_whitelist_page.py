@@ -3,6 +3,8 @@ export and withdraw (pytest-qt, offscreen, dialogs opened without blocking)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,9 +15,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from desktop.core.whitelist import CONDITIONS, Condition, State
 from desktop.gui.main_window import MainWindow
+from desktop.gui.threads import wait_for_all
 from desktop.gui.whitelist_page import SHOW_ELIGIBLE, SHOW_FAILED, WhitelistPage
-from desktop.services.whitelist import WhitelistService
+from desktop.services.whitelist import Candidate, WhitelistService
 from desktop.services.workspace import Workspace
+from desktop.store.database import StoreError
 from tests.conftest import type_text
 from tests.unit.test_whitelist import debtor_id, people, performed_case
 
@@ -33,11 +37,19 @@ def page(qtbot, workspace: Workspace) -> WhitelistPage:  # type: ignore[no-untyp
     assert isinstance(found, WhitelistPage)
     window.nav.setCurrentRow(3)
     window.show()
+    settle(qtbot, found)
     yield found  # the window stays referenced until the test ends (qtbot keeps only a weak one)
 
 
+def settle(qtbot, page: WhitelistPage) -> None:  # type: ignore[no-untyped-def]
+    """Until the candidates computed off the GUI thread are shown."""
+    qtbot.waitUntil(lambda: page.loading is None, timeout=20_000)
+
+
 def ok(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    """OK, then the page's reload after the change."""
     qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog.parent())
 
 
 def test_every_condition_of_every_candidate_is_shown(page: WhitelistPage) -> None:
@@ -190,6 +202,7 @@ def test_candidates_load_when_the_page_is_shown_not_at_start_up(qtbot, workspace
     assert page.model.rowCount() == 0  # the ledger is shown first: nothing loaded yet
     debtor_id(workspace, performed_case("（2025）黑0902民初311号", debtor=people(2)[1]))
     window.nav.setCurrentRow(3)
+    settle(qtbot, page)
     assert page.model.rowCount() == 2
 
 
@@ -204,6 +217,7 @@ def test_the_court_chooses_its_conditions(qtbot, page: WhitelistPage, workspace:
 
 
 def test_a_bad_period_is_named(page: WhitelistPage) -> None:
+    assert page.model.rowCount() == 4
     page.start.setText("2025-13-01")
     page.refresh()
     assert page.period_error.isVisible() and "开始日期" in page.period_error.text()
@@ -223,6 +237,130 @@ def test_names_are_shown_as_text_and_in_full(qtbot, workspace: Workspace) -> Non
     assert isinstance(page, WhitelistPage)
     window.nav.setCurrentRow(3)
     window.show()
+    settle(qtbot, page)
     page.select_rows([0])
     assert odd in page.detail.toPlainText()  # not read as markup
     assert page.model.data(page.model.index(0, 1), Qt.ItemDataRole.ToolTipRole) == odd
+
+
+# ------------------------------------------------------------------ computed off the GUI thread
+
+
+class _Held:
+    """Stands in for WhitelistService.candidates on the worker thread: waits until released."""
+
+    def __init__(self, real) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.release, self.started = real, threading.Event(), threading.Event()
+        self.error: Exception | None = None
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, service: WhitelistService, start: date, end: date) -> list[Candidate]:
+        self.threads.append(threading.current_thread())
+        self.started.set()
+        assert self.release.wait(10), "never released"
+        if self.error is not None:
+            raise self.error
+        return self.real(service, start, end)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Held]:
+    held = _Held(WhitelistService.candidates)
+    monkeypatch.setattr(WhitelistService, "candidates", lambda service, start, end: held(service, start, end))
+    yield held
+    held.release.set()  # never leave a worker waiting
+    wait_for_all()
+
+
+def _window_on_whitelist(qtbot, workspace: Workspace) -> tuple[MainWindow, WhitelistPage]:  # type: ignore[no-untyped-def]
+    for i, p in enumerate(people(2)):
+        debtor_id(workspace, performed_case(f"（2025）黑0902民初{330 + i}号", debtor=p))
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.nav.setCurrentRow(3)  # returns while the candidates are computed
+    page = window.area_pages["诚信履行名单"]
+    assert isinstance(page, WhitelistPage)
+    return window, page
+
+
+def test_the_page_shows_at_once_and_fills_in_when_the_candidates_come(  # type: ignore[no-untyped-def]
+    qtbot, workspace: Workspace, held: _Held
+) -> None:
+    _window, page = _window_on_whitelist(qtbot, workspace)  # kept: qtbot holds a weak reference
+    assert held.started.wait(5)
+    assert page.isVisible() and page.model.rowCount() == 0
+    assert page.load_bar.isVisible() and page.load_bar.label.text().startswith("正在计算候选名单")
+    assert page.load_bar.cancel_button.isVisible() and page.load_bar.cancel_button.text() == "取消"
+    assert held.threads[0] is not threading.main_thread()  # not on the GUI thread
+    held.release.set()
+    settle(qtbot, page)
+    assert page.model.rowCount() == 2 and not page.load_bar.isVisible()
+    assert page.count_label.text().startswith("共 2 人")
+
+
+def test_cancel_stops_waiting_and_a_new_query_computes_again(  # type: ignore[no-untyped-def]
+    qtbot, workspace: Workspace, held: _Held
+) -> None:
+    _window, page = _window_on_whitelist(qtbot, workspace)  # kept: qtbot holds a weak reference
+    assert held.started.wait(5)
+    qtbot.mouseClick(page.load_bar.cancel_button, Qt.MouseButton.LeftButton)
+    assert page.loading is None and not page.load_bar.isVisible()
+    assert "已取消" in page.status.text()
+    held.release.set()
+    wait_for_all()
+    qtbot.wait(50)  # the cancelled load's result, if any, would arrive now
+    assert page.model.rowCount() == 0
+    qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)  # 查询 again
+    settle(qtbot, page)
+    assert page.model.rowCount() == 2
+
+
+def test_an_error_in_the_worker_is_shown(qtbot, workspace: Workspace, held: _Held) -> None:  # type: ignore[no-untyped-def]
+    held.error = StoreError("数据库文件已损坏")
+    held.release.set()
+    _window, page = _window_on_whitelist(qtbot, workspace)  # kept: qtbot holds a weak reference
+    settle(qtbot, page)
+    assert page.period_error.isVisible()
+    assert page.period_error.text() == "计算候选名单失败：数据库文件已损坏"
+
+
+def test_a_change_while_loading_computes_again(qtbot, workspace: Workspace, held: _Held) -> None:  # type: ignore[no-untyped-def]
+    _window, page = _window_on_whitelist(qtbot, workspace)  # kept: qtbot holds a weak reference
+    assert held.started.wait(5)
+    debtor_id(workspace, performed_case("（2025）黑0902民初339号", debtor=people(3)[2]))  # a change
+    assert page.loading is not None
+    held.release.set()
+    settle(qtbot, page)
+    assert len(held.threads) == 2  # the first result was out of date: computed again
+    assert page.model.rowCount() == 3
+
+
+def test_closing_the_window_while_loading_does_not_crash(qtbot, workspace: Workspace, held: _Held) -> None:  # type: ignore[no-untyped-def]
+    window, page = _window_on_whitelist(qtbot, workspace)
+    assert held.started.wait(5)
+    window.close()
+    qtbot.wait(20)
+    held.release.set()
+    wait_for_all()  # as the program does at exit
+    qtbot.wait(50)  # the result arrives for a closed window: no crash
+    assert page.loading is None
+
+
+def test_a_query_while_loading_computes_the_new_period_at_once(  # type: ignore[no-untyped-def]
+    qtbot, workspace: Workspace, held: _Held
+) -> None:
+    may = performed_case("（2025）黑0902民初338号", debtor=people(3)[2], paid_on=date(2025, 5, 20))
+    debtor_id(workspace, may)
+    _window, page = _window_on_whitelist(qtbot, workspace)  # kept: qtbot holds a weak reference
+    assert held.started.wait(5)
+    first = page.loading
+    page.start.setText("2025-05-01")
+    page.end.setText("2025-05-31")
+    qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)
+    assert first is not None and first.cancelled and page.loading is not first
+    assert "2025-05-01至2025-05-31" in page.load_bar.label.text()
+    held.release.set()
+    settle(qtbot, page)
+    assert [c.performed_on for c in page.model.rows] == [date(2025, 5, 20)]
