@@ -183,7 +183,8 @@ class ScreeningPage(QWidget):
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for i, width in enumerate((240, 170, 120, 64, 180, 340)):
+        # at 1366 px the last column (在办案件, stretched) keeps about 180 px
+        for i, width in enumerate((220, 160, 120, 64, 170, 270)):
             self.table.setColumnWidth(i, width)
         header.setStretchLastSection(True)
         col.addWidget(self.table, 1)
