@@ -289,11 +289,9 @@ class DocumentService:
             except (NotEligible, CaseInvalid) as exc:
                 if refused is None:
                     raise
-                number = self.ws.db.execute(
-                    "SELECT case_number FROM cases WHERE id = ?", [case_id]
-                ).fetchone()
+                number = register.case_number_of(self.ws.db, case_id)
                 reason = exc.reason if isinstance(exc, NotEligible) else str(exc)
-                refused.append((str(number[0]) if number else str(case_id), reason))
+                refused.append((number or str(case_id), reason))
         out: list[Issued] = []
         with transaction(self.ws.db) as conn:
             for n, (case, values) in enumerate(prepared):
@@ -470,29 +468,15 @@ class DocumentService:
         form = self.form(form_id)
         today = self.ws.today()
         w = self.windows()
-        clauses: list[str] = []
-        params: list[object] = []
-        if form.stages:
-            clauses.append(f"stage IN ({', '.join('?' for _ in form.stages)})")
-            params += list(form.stages)
-        if form.eligibility.startswith("certificate"):
-            clauses.append("(status = '履行完毕' OR (status = '在办' AND paid_fen > 0))")
-        else:
-            clauses.append("status = '在办'")
-        if form.eligibility in ("prompt", "demand"):
-            if form.eligibility == "prompt":
-                low, high = today, today + timedelta(days=max(w.prompt_days, w.installment_prompt_days))
-            else:
-                late = max(w.demand_days, w.installment_demand_days)
-                low, high = today - timedelta(days=late), today - timedelta(days=1)
-            clauses.append("public_notice = 0")
-            clauses.append(
-                "((due_fen > paid_fen AND next_due_date BETWEEN ? AND ?)"
-                " OR (due_fen = 0 AND deadline BETWEEN ? AND ?))"
-            )
-            params += [low.isoformat(), high.isoformat(), low.isoformat(), high.isoformat()]
-        sql = f"SELECT id FROM cases WHERE {' AND '.join(clauses)} ORDER BY next_due_date, id LIMIT ?"
-        return [int(case_id) for (case_id,) in self.ws.db.execute(sql, [*params, scan]).fetchall()]
+        due: tuple[date, date] | None = None
+        if form.eligibility == "prompt":
+            due = today, today + timedelta(days=max(w.prompt_days, w.installment_prompt_days))
+        elif form.eligibility == "demand":
+            late = max(w.demand_days, w.installment_demand_days)
+            due = today - timedelta(days=late), today - timedelta(days=1)
+        return register.batch_preselection(
+            self.ws.db, form.stages, form.eligibility.startswith("certificate"), due, scan
+        )
 
     def issue_batch(
         self,

@@ -321,3 +321,36 @@ def case_ids_by_number(db: Database, numbers: Iterable[str]) -> dict[str, int]:
         if row:
             out[n] = int(row[0])
     return out
+
+
+def case_number_of(db: Database, case_id: int) -> str | None:
+    """The 案号 of case ``case_id`` (None when there is no such case)."""
+    row = db.execute("SELECT case_number FROM cases WHERE id = ?", [case_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def batch_preselection(
+    db: Database, stages: Sequence[str], certificate: bool, due: tuple[date, date] | None, limit: int
+) -> list[int]:
+    """The cases a batch of a form checks with its rule, soonest due first: in ``stages`` (all when
+    empty); performed (or partly paid) cases for a certificate, else open ones; with ``due``, those whose
+    next unpaid slice (or, owing nothing in money, whose deadline) falls in it and not served by 公告."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if stages:
+        clauses.append(f"stage IN ({', '.join('?' for _ in stages)})")
+        params += list(stages)
+    if certificate:
+        clauses.append("(status = '履行完毕' OR (status = '在办' AND paid_fen > 0))")
+    else:
+        clauses.append("status = '在办'")
+    if due is not None:
+        low, high = due[0].isoformat(), due[1].isoformat()
+        clauses.append("public_notice = 0")
+        clauses.append(
+            "((due_fen > paid_fen AND next_due_date BETWEEN ? AND ?)"
+            " OR (due_fen = 0 AND deadline BETWEEN ? AND ?))"
+        )
+        params += [low, high, low, high]
+    sql = f"SELECT id FROM cases WHERE {' AND '.join(clauses)} ORDER BY next_due_date, id LIMIT ?"
+    return [int(case_id) for (case_id,) in db.execute(sql, [*params, limit]).fetchall()]
