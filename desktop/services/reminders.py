@@ -245,10 +245,10 @@ class Reminders:
             assert stored is not None
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
             ahead = store.ahead_meta(self.db) if stored.day != today else None
-            if ahead is not None and (ahead.day, ahead.base_day, ahead.fingerprint) == (
-                today,
-                stored.day,
-                meta.fingerprint,
+            if (
+                ahead is not None
+                and ahead[:2] == (today, stored.day)
+                and ahead.fingerprint == meta.fingerprint
             ):
                 changed |= store.changed_cases(self.db, ahead.audit_id, ahead.max_case_id)
                 prepared = set(ahead.cases) - changed
@@ -283,7 +283,7 @@ class Reminders:
             return None
         day = table.next_working_day(today)
         kept = store.ahead_meta(self.db)
-        if kept is not None and (kept.day, kept.base_day, kept.fingerprint) == (day, today, fingerprint_):
+        if kept is not None and kept.serves(today, day, fingerprint_):
             return day  # already prepared (the cases changed since are computed on the day)
         audit_id = store.settled_mark(self.db, stored.audit_id, marks[0])
         cases = store.edge_cases(self.db, rules, today, day, table)

@@ -756,6 +756,10 @@ class AheadMeta(NamedTuple):
     fingerprint: str
     cases: frozenset[int]  # the cases whose lines they are
 
+    def serves(self, base_day: date, day: date, fingerprint: str) -> bool:
+        """Whether these lines roll a board kept for ``base_day`` to ``day`` with the same rules."""
+        return (self.base_day, self.day, self.fingerprint) == (base_day, day, fingerprint)
+
 
 def ahead_meta(db: Database) -> AheadMeta | None:
     row = db.conn.execute(
