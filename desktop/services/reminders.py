@@ -65,45 +65,71 @@ def _seed_table() -> HolidayTable:
     return parse_holiday_json(text)
 
 
-# More changed cases than this since the board was kept: rebuild it whole (cheaper than case by case).
+# More changed cases than this since the board was kept, and than the kept board has lines: rebuild it
+# whole (a build from every case computes about as many cases, each rule's candidates, at about the same
+# cost a case; below that, case by case is cheaper).
 REBUILD_FROM = 20_000
 # A board kept for a day further away than this is rebuilt rather than rolled forward.
 ROLL_DAYS = 31
 # Cases whose facts are loaded at once while building a board from every case (bounds the memory).
 FACTS_CHUNK = 8_000
-# From this many cases a view builds a board from every case off its thread (it takes seconds).
+# From this many cases a view builds a board from every case off its thread (it takes seconds), and so
+# it brings a kept board up to date when more cases than this changed since (a tenth of a second each
+# hundred cases).
 BACKGROUND_FROM = 50_000
+SLOW_CASES = 2_000
 
 
-def _rolls(stored: store.BoardMeta | None, fingerprint_: str, today: date) -> bool:
+def _rolls(stored: store.BoardMeta | None, fingerprint_: str, today: date) -> frozenset[str] | None:
     """Whether the kept board can be brought to ``today`` case by case (else it is built from every case):
-    kept for the same rules and holiday table, for a day near enough."""
-    return (
-        stored is not None
-        and stored.fingerprint == fingerprint_
-        and abs((today - stored.day).days) <= ROLL_DAYS
-    )
+    kept for the same holiday table, for a day near enough. Returns the ids of the rules whose settings
+    changed since it was kept (empty: none), whose cases are then computed again; None: build it whole."""
+    if stored is None or abs((today - stored.day).days) > ROLL_DAYS:
+        return None
+    return changed_rules(stored.fingerprint, fingerprint_)
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _described(r: Rule) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "stages": sorted(s.value for s in r.stages),
+        "event": r.event.value,
+        "exclusions": sorted(e.value for e in r.exclusions),
+        "answered_by": r.answered_by.value,
+        "notice": r.notice.value if r.notice else None,
+        "advisory": r.advisory,
+        "form": [r.form_id, r.form_title],
+        **rule_settings(r),
+    }
 
 
 def fingerprint(rules: Sequence[Rule], table: HolidayTable) -> str:
-    """What a stored board was built with: the engine version, every rule's settings, the holiday table."""
-    described = [
-        {
-            "id": r.id,
-            "title": r.title,
-            "stages": sorted(s.value for s in r.stages),
-            "event": r.event.value,
-            "exclusions": sorted(e.value for e in r.exclusions),
-            "answered_by": r.answered_by.value,
-            "notice": r.notice.value if r.notice else None,
-            "advisory": r.advisory,
-            "form": [r.form_id, r.form_title],
-            **rule_settings(r),
-        }
-        for r in rules
-    ]
-    text = json.dumps([ENGINE_VERSION, described], ensure_ascii=False, sort_keys=True) + to_json(table)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """What a stored board was built with: the engine version and the holiday table, then each rule with
+    its settings (``<engine and table>;<rule id>=<rule>,…``), so that a board kept under other rule
+    settings tells which rules changed (:func:`changed_rules`)."""
+    rules_part = ",".join(f"{r.id}={_digest(_described(r))[:24]}" for r in rules)
+    return f"{_digest([ENGINE_VERSION, to_json(table)])[:32]};{rules_part}"
+
+
+def changed_rules(before: str, after: str) -> frozenset[str] | None:
+    """The ids of the rules enabled, disabled or set otherwise between the fingerprints ``before`` and
+    ``after``; None when the engine version or the holiday table differ, the rules come in another order,
+    or ``before`` is of an older form: then no line of a board kept under ``before`` can be trusted."""
+    base_before, sep, rules_before = before.partition(";")
+    base_after, _sep, rules_after = after.partition(";")
+    if not sep or base_before != base_after:
+        return None
+    old = dict(part.split("=", 1) for part in rules_before.split(",") if part)
+    new = dict(part.split("=", 1) for part in rules_after.split(",") if part)
+    if [r for r in old if r in new] != [r for r in new if r in old]:
+        return None
+    return frozenset(r for r in old.keys() | new.keys() if old.get(r) != new.get(r))
 
 
 @dataclass(frozen=True)
@@ -241,9 +267,16 @@ class Reminders:
         meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         changed: set[int] | None = None
         prepared: set[int] = set()  # cases whose lines for today were prepared the day before
-        if _rolls(stored, meta.fingerprint, today):
+        rules_changed = _rolls(stored, meta.fingerprint, today)
+        if rules_changed is not None:
             assert stored is not None
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
+            if rules_changed:  # their lines kept, and the cases they may now remind about
+                changed |= store.board_cases(self.db, rules_changed)
+                again = [r for r in rules if r.id in rules_changed]
+                changed.update(
+                    c for ids in store.candidates(self.db, again, today, table).values() for c in ids
+                )
             ahead = store.ahead_meta(self.db) if stored.day != today else None
             if (
                 ahead is not None
@@ -254,7 +287,7 @@ class Reminders:
                 prepared = set(ahead.cases) - changed
             else:
                 changed |= store.edge_cases(self.db, rules, stored.day, today, table)
-        if changed is None or len(changed) > REBUILD_FROM:
+        if changed is None or len(changed) > max(REBUILD_FROM, store.board_size(self.db)):
             if self.db.conn.in_transaction or is_read_only(self.db):
                 return self.compute(rules, table, today)
             store.stage_board(self.db, (), fresh=True)
@@ -297,13 +330,19 @@ class Reminders:
         return store.current_marks(self.db)
 
     def slow_build_ahead(self, today: date) -> bool:
-        """Whether :meth:`board` for ``today`` would build from every case of a large ledger (no board
-        kept for these rules and holidays, or kept for a day too far away): a view runs that off its
-        thread."""
+        """Whether :meth:`board` for ``today`` would take seconds on a large ledger: built from every case
+        (no board kept for this holiday table, or kept for a day too far away), or many cases computed
+        again (rules changed, or more than :data:`SLOW_CASES` cases changed since, as after an import): a
+        view runs that off its thread."""
         if store.current_marks(self.db)[1] < BACKGROUND_FROM:
             return False
         rules = [r for r in self.rules() if r.enabled]
-        return not _rolls(store.board_meta(self.db), fingerprint(rules, self.holiday_table()), today)
+        stored = store.board_meta(self.db)
+        rules_changed = _rolls(stored, fingerprint(rules, self.holiday_table()), today)
+        if rules_changed is None or rules_changed:
+            return True
+        assert stored is not None
+        return len(store.changed_cases(self.db, stored.audit_id, stored.max_case_id)) > SLOW_CASES
 
     def _board_of(self, today: date, items: list[ReminderItem], handler: str | None, text: str = "") -> Board:
         mine = [
@@ -342,11 +381,14 @@ class Reminders:
     def compute_cases(
         self, case_ids: Iterable[int], rules: Sequence[Rule], table: HolidayTable, today: date
     ) -> list[ReminderItem]:
-        """The reminders of some cases before stored states, every rule applied to each."""
-        facts = list(store.load_facts(self.db, case_ids).values())
+        """The reminders of some cases before stored states, every rule applied to each (the facts of
+        :data:`FACTS_CHUNK` cases in memory at a time)."""
+        ids = sorted(case_ids)
         found: list[ReminderItem] = []
-        for rule in rules:
-            found.extend(evaluate(rule, facts, table, today))
+        for start in range(0, len(ids), FACTS_CHUNK):
+            facts = list(store.load_facts(self.db, ids[start : start + FACTS_CHUNK]).values())
+            for rule in rules:
+                found.extend(evaluate(rule, facts, table, today))
         return suppress_covered(found, rules)
 
     # ------------------------------------------------------------ acting on reminders

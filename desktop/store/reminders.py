@@ -831,6 +831,25 @@ def write_ahead(db: Database, meta: AheadMeta, items: Iterable[ReminderItem]) ->
     return True
 
 
+def board_cases(db: Database, rule_ids: Iterable[str]) -> set[int]:
+    """The cases the kept board has lines of any of the rules ``rule_ids`` for."""
+    ids = sorted(rule_ids)
+    if not ids:
+        return set()
+    marks = ", ".join("?" * len(ids))
+    return {
+        r[0]
+        for r in db.conn.execute(
+            f"SELECT DISTINCT case_id FROM reminder_board WHERE rule_id IN ({marks})", ids
+        )
+    }
+
+
+def board_size(db: Database) -> int:
+    """How many lines the kept board has."""
+    return int(db.conn.execute("SELECT count(*) FROM reminder_board").fetchone()[0])
+
+
 def current_marks(db: Database) -> tuple[int, int]:
     """The newest audit entry and the highest case id: what a board built now reflects."""
     audit, case = db.conn.execute(  # one statement (a server answers each over the network)

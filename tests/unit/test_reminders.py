@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.core.calendar import HolidayDay, HolidayTable, merge, parse_holiday_json
+from desktop.core.calendar import HolidayDay, HolidayTable, merge, parse_holiday_json, to_json
 from desktop.core.errors import ValidationError
 from desktop.core.model import CaseStatus, ContactMethod, DefaultClause, Stage
 from desktop.core.reminders import (
@@ -21,6 +21,7 @@ from desktop.core.reminders import (
     ContactMark,
     EventKind,
     Group,
+    ReminderItem,
     ReminderState,
     Rule,
     Slice,
@@ -33,7 +34,7 @@ from desktop.core.reminders import (
     reminders,
     rule_settings,
 )
-from desktop.services.reminders import Reminders, board_json, default_rules
+from desktop.services.reminders import Reminders, board_json, changed_rules, default_rules, fingerprint
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store import reminders as store
 from tests.conftest import make_case
@@ -662,6 +663,141 @@ def test_the_next_working_days_lines_prepared_ahead_roll_the_board(
         assert sorted(service.board(D("2026-03-27")).items) == expected(D("2026-03-27"))
     finally:
         ws.close()
+
+
+def test_a_rules_change_recomputes_only_the_cases_of_the_changed_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a rule is enabled, disabled or given another window, the kept board is brought to the new
+    rules by computing again only the cases of the changed rules (their lines kept, and the cases they may
+    now remind about), on the same day or rolled to another; at every step it is what the engine gives
+    over every case. A holiday table change still builds the board from every case."""
+    from desktop.services.demo import generate
+
+    path = tmp_path / "rules.sqlite3"
+    generate(path, cases=700, seed=11, today=D("2026-03-20"), parallel=False, board=False)
+    ws = Workspace.open(path, actor="测试员")
+    service = Reminders(ws)
+    rebuilds: list[date] = []
+    recomputed: list[int] = []
+    real_chunks, real_cases = service._chunks, service.compute_cases
+
+    def counting(rules_: list[Rule], table_: HolidayTable, day: date) -> object:
+        rebuilds.append(day)
+        return real_chunks(rules_, table_, day)
+
+    def counting_cases(ids: set[int], *args: object) -> object:
+        recomputed.append(len(ids))
+        return real_cases(ids, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_chunks", counting)
+    monkeypatch.setattr(service, "compute_cases", counting_cases)
+
+    def check(day: date) -> list[ReminderItem]:
+        ws.today = lambda: day
+        rules = [r for r in service.rules() if r.enabled]
+        states = store.states_of(ws.db, [r[0] for r in ws.db.execute("SELECT id FROM cases")])
+        expected = reminders(_all_facts(ws, service), rules, service.holiday_table(), day, states)
+        got = list(service.board(day).items)
+        assert sorted(got) == sorted(expected), day
+        return got
+
+    def change(rule_id: str, **settings: object) -> None:
+        service.set_rules([replace(r, **settings) if r.id == rule_id else r for r in service.rules()])
+
+    try:
+        day = D("2026-03-20")
+        before = check(day)
+        assert rebuilds == [day]
+        rule_ids = {i.rule_id for i in before}
+        assert {"urge", "never_urged", "prompt"} <= rule_ids, rule_ids
+        change("urge", enabled=False)  # never_urged's lines it covered come back
+        got = check(day)
+        assert not any(i.rule_id == "urge" for i in got)
+        change("urge", enabled=True)
+        assert sorted(check(day)) == sorted(before)
+        prompt = next(r for r in service.rules() if r.id == "prompt")
+        change("prompt", window_start=prompt.window_start - 5)  # a wider window: more cases
+        wider = check(day)
+        assert len([i for i in wider if i.rule_id == "prompt"]) > len(
+            [i for i in before if i.rule_id == "prompt"]
+        )
+        day += timedelta(days=3)
+        change("never_urged", enabled=False)  # and a day later at once
+        check(day)
+        assert rebuilds == [D("2026-03-20")]  # never from every case
+        assert recomputed and max(recomputed) < 700, recomputed
+        table = service.holiday_table()
+        rest = next(
+            d
+            for d in (day + timedelta(days=n) for n in range(1, 30))
+            if d.weekday() < 5 and table.entry(d) is None
+        )
+        service.import_holidays(
+            to_json(
+                HolidayTable.from_days([*table.entries, HolidayDay(rest, "rest", "测试放假")], table.years)
+            ),
+            "test.json",
+        )
+        check(day)
+        assert rebuilds == [D("2026-03-20"), day]
+    finally:
+        ws.close()
+
+
+def test_a_view_builds_aside_what_takes_seconds(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large ledger a view brings the board up to date off its thread when it is built from every
+    case, when rules changed, or when many cases changed since it was kept; else at once."""
+    from desktop.services import reminders as service
+
+    monkeypatch.setattr(service, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(service, "SLOW_CASES", 1)
+    reminders_ = Reminders(workspace)
+    _overdue_case(workspace)
+    today = workspace.today()
+    assert reminders_.slow_build_ahead(today)  # no board kept
+    reminders_.board(today)
+    assert not reminders_.slow_build_ahead(today)
+    reminders_.set_rules([replace(r, enabled=False) if r.id == "prompt" else r for r in reminders_.rules()])
+    assert reminders_.slow_build_ahead(today)
+    reminders_.board(today)
+    assert not reminders_.slow_build_ahead(today)
+    _overdue_case(workspace, "（2025）黑0902民初124号")
+    assert not reminders_.slow_build_ahead(today)  # one case changed
+    _overdue_case(workspace, "（2025）黑0902民初125号")
+    assert reminders_.slow_build_ahead(today)  # more than SLOW_CASES
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "changed"),
+    [
+        ("t1;a=1,b=2,c=3", "t1;a=1,b=2,c=3", set()),
+        ("t1;a=1,b=2,c=3", "t1;a=1,b=9,c=3", {"b"}),
+        ("t1;a=1,b=2,c=3", "t1;a=1,c=3", {"b"}),  # disabled
+        ("t1;a=1,c=3", "t1;a=1,b=2,c=3", {"b"}),  # enabled
+        ("t1;", "t1;a=1", {"a"}),
+        ("t1;a=1,b=2", "t2;a=1,b=2", None),  # another holiday table or engine
+        ("t1;a=1,b=2", "t1;b=2,a=1", None),  # another order
+        ("0123abcdef", "t1;a=1", None),  # a board kept before rules were fingerprinted one by one
+    ],
+)
+def test_which_rules_changed_between_two_fingerprints(
+    before: str, after: str, changed: set[str] | None
+) -> None:
+    assert changed_rules(before, after) == (None if changed is None else frozenset(changed))
+
+
+def test_fingerprints_tell_one_rules_change(workspace: Workspace) -> None:
+    service = Reminders(workspace)
+    rules = [r for r in service.rules() if r.enabled]
+    table = service.holiday_table()
+    wider = [replace(r, window_end=r.window_end + 1) if r.id == "urge" else r for r in rules]
+    assert changed_rules(fingerprint(rules, table), fingerprint(wider, table)) == {"urge"}
+    assert changed_rules(fingerprint(rules, table), fingerprint(rules[1:], table)) == {rules[0].id}
+    other = merge(table, HolidayTable.from_days([HolidayDay(D("2026-05-06"), "rest", "测试")], [], "测试"))
+    assert changed_rules(fingerprint(rules, table), fingerprint(rules, other)) is None
 
 
 def test_candidate_queries_use_indexes(demo_db: Path) -> None:
