@@ -909,7 +909,8 @@ class DashboardPage(QWidget):
         if self.scope.currentData() == MINE and handler is None:
             board = empty
         elif self.building is not None or (self.build_aside and self.service.slow_build_ahead(self.today)):
-            # a first look (or new rules) at a large ledger: the board is built from every case meanwhile
+            # a first look, new rules or many changed cases on a large ledger: the board is brought up to
+            # date meanwhile
             if self.building is None:
                 self.building = BoardBuild(self.workspace, self.today)
                 self.building.built.connect(self._built)
@@ -936,7 +937,7 @@ class DashboardPage(QWidget):
             self._ahead.start()
         if self.building is not None:
             self.detail.setText(
-                _("正在根据全部案件计算今日提醒，稍候即显示（首次打开或更改规则后需要数秒）……")
+                _("正在计算今日提醒，稍候即显示（首次打开、更改规则或节假日、导入大量案件后需要数秒）……")
             )
             for group, label in self.count_labels.items():
                 label.setText(f"{group.value} …")

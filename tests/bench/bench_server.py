@@ -1,14 +1,16 @@
 """Benchmark: several clerks on one PostgreSQL server against one clerk on SQLite (run on purpose).
 
     python tests/bench/bench_server.py --sqlite /tmp/bench1m.sqlite3 --pg postgresql://u@127.0.0.1:5432/db
-        [--clients 10] [--ops 200] [--skip-migrate] [--date 2026-12-04]
+        [--clients 10] [--ops 200] [--think MS] [--skip-migrate] [--date 2026-12-04]
 
 1. Migrates the SQLite demo into the server (``server migrate --replace``), printing the wall time and
    the table-by-table verification (skip with --skip-migrate when the server already holds it).
 2. Runs ``--clients`` processes at once, each a clerk doing ``--ops`` mixed operations on the server:
    open the dashboard (first rows of the kept board), search the ledger (1–3 characters), record a
    contact, record a payment (load, add, save; a conflict is reloaded and retried, as the dialog lets
-   a clerk do), issue a document (告知书).
+   a clerk do), issue a document (告知书). By default back to back; with --think, each clerk pauses
+   between two operations (exponentially distributed, that mean in milliseconds), as a clerk reads and
+   types: then the server and the clerks' processes do not keep this machine's cores busy all the time.
 3. The same operations by one clerk on a copy of the SQLite file.
 4. Prints p50/p95 per operation on both, the ratio of the server's p95 to SQLite's, lost updates
    (payments acknowledged but missing afterwards: must be 0) and duplicate or missing document numbers
@@ -39,9 +41,10 @@ SEARCHES = ("张", "王", "李", "执恢", "民特", "有限公司", "借款", "
 OPERATIONS = ("dashboard", "search", "contact", "payment", "document")
 
 
-def clerk(args: tuple[str, int, int, str, str]) -> dict[str, object]:
-    """One clerk's session: ``ops`` operations in a seeded random order; returns timings and what was done."""
-    target, ops, seed, day, actor = args
+def clerk(args: tuple[str, int, int, str, str, float]) -> dict[str, object]:
+    """One clerk's session: ``ops`` operations in a seeded random order, ``think`` ms apart on average;
+    returns timings and what was done."""
+    target, ops, seed, day, actor, think = args
     from desktop.core.model import Contact, ContactMethod, Payment, PaymentMethod
     from desktop.services.documents import DocumentService
     from desktop.services.reminders import Reminders
@@ -67,6 +70,8 @@ def clerk(args: tuple[str, int, int, str, str]) -> dict[str, object]:
     conflicts = 0
     numbers: list[str] = []
     for _ in range(ops):
+        if think:
+            time.sleep(rng.expovariate(1000 / think))
         op = rng.choice(OPERATIONS)
         started = time.perf_counter()
         if op == "dashboard":
@@ -121,8 +126,8 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def run(target: str, clients: int, ops: int, day: str, label: str) -> dict[str, object]:
-    jobs = [(target, ops, 1000 + i, day, f"书记员{i}") for i in range(clients)]
+def run(target: str, clients: int, ops: int, day: str, label: str, think: float = 0) -> dict[str, object]:
+    jobs = [(target, ops, 1000 + i, day, f"书记员{i}", think) for i in range(clients)]
     started = time.perf_counter()
     if clients == 1:
         results = [clerk(jobs[0])]
@@ -157,6 +162,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--ops", type=int, default=200)
     parser.add_argument("--date", default="2026-12-04")
+    parser.add_argument("--think", type=float, default=0, help="mean pause between a clerk's operations, ms")
     parser.add_argument("--skip-migrate", action="store_true")
     args = parser.parse_args()
 
@@ -168,7 +174,8 @@ def main() -> int:
         print(f"migration wall time: {moved.seconds:.1f} s")
         print("\n".join(moved.comparison.lines()))
 
-    server = run(args.pg, args.clients, args.ops, args.date, "PostgreSQL")
+    paced = f", pausing {args.think:.0f} ms on average between operations" if args.think else ""
+    server = run(args.pg, args.clients, args.ops, args.date, "PostgreSQL" + paced, args.think)
     # The same clerk's work alone on the server: what the engine and the network cost, apart from
     # the clerks' processes and the server sharing this machine's cores.
     alone = run(args.pg, 1, args.ops, args.date, "PostgreSQL, one clerk")

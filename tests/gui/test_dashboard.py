@@ -130,7 +130,7 @@ def test_a_large_ledger_paints_at_once_and_shows_the_rows_when_its_board_is_buil
     first = DashboardPage(workspace, changes)
     qtbot.addWidget(first)
     assert first.building is not None
-    assert _rows(first) == [] and "正在根据全部案件计算" in first.detail.text()
+    assert _rows(first) == [] and "正在计算今日提醒" in first.detail.text()
     assert first.count_labels[Group.OVERDUE].text() == "逾期 …"
     qtbot.waitUntil(lambda: first.building is None, timeout=20_000)
     assert _rows(first) == [("（2025）黑0902民初123号", "urge")]
