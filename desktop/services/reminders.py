@@ -74,8 +74,8 @@ ROLL_DAYS = 31
 # Cases whose facts are loaded at once while building a board from every case (bounds the memory).
 FACTS_CHUNK = 8_000
 # From this many cases a view builds a board from every case off its thread (it takes seconds), and so
-# it brings a kept board up to date when more cases than this changed since (a tenth of a second each
-# hundred cases).
+# it brings a kept board up to date when more than SLOW_CASES cases are to be computed again (about a
+# tenth of a second a thousand cases).
 BACKGROUND_FROM = 50_000
 SLOW_CASES = 2_000
 
@@ -287,7 +287,7 @@ class Reminders:
                 prepared = set(ahead.cases) - changed
             else:
                 changed |= store.edge_cases(self.db, rules, stored.day, today, table)
-        if changed is None or len(changed) > max(REBUILD_FROM, store.board_size(self.db)):
+        if changed is None or (len(changed) > REBUILD_FROM and len(changed) > store.board_size(self.db)):
             if self.db.conn.in_transaction or is_read_only(self.db):
                 return self.compute(rules, table, today)
             store.stage_board(self.db, (), fresh=True)

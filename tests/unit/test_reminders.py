@@ -828,6 +828,37 @@ def _overdue_case(workspace: Workspace, number: str = "（2025）黑0902民初12
     return saved.id
 
 
+def test_the_board_is_built_whole_only_when_more_cases_changed_than_it_has_lines(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services import reminders as service
+
+    monkeypatch.setattr(service, "REBUILD_FROM", 1)
+    reminders_ = Reminders(workspace)
+    for n in range(4):
+        _overdue_case(workspace, f"（2025）黑0902民初{300 + n}号")
+    whole: list[int] = []
+    real_chunks = reminders_._chunks
+
+    def counting(*args: object) -> object:
+        whole.append(1)
+        return real_chunks(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reminders_, "_chunks", counting)
+    today = workspace.today()
+    lines = len(reminders_.board(today).items)
+    assert whole == [1] and lines >= 4
+    for n in range(2):  # two changed cases, fewer than the lines: case by case
+        _overdue_case(workspace, f"（2025）黑0902民初{400 + n}号")
+    reminders_.board(today)
+    assert whole == [1]
+    lines = store.board_size(workspace.db)
+    for n in range(lines + 1):  # more than the lines
+        _overdue_case(workspace, f"（2025）黑0902民初{500 + n}号")
+    assert len(reminders_.board(today).items) == lines + lines + 1
+    assert whole == [1, 1]
+
+
 def test_board_acts_and_keeps_the_cached_board_current(workspace: Workspace) -> None:
     service = Reminders(workspace)
     case_id = _overdue_case(workspace)
