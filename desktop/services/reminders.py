@@ -256,8 +256,8 @@ class Reminders:
 
     def _keep(self, today: date) -> list[ReminderItem] | None:
         """Bring the kept board to ``today`` (case by case where it can, else from every case). Returns
-        None when the kept board is the day's, or the day's reminders when they could not be kept (the
-        database is read-only or busy)."""
+        None when the kept board is the day's, or the day's reminders (before stored states) when they
+        could not be kept (the database is read-only or busy)."""
         table = self.holiday_table()
         rules = [r for r in self.rules() if r.enabled]
         audit_id, max_case = store.current_marks(self.db)
@@ -299,7 +299,9 @@ class Reminders:
         if changed or prepared or stored != meta:
             fresh = self.compute_cases(changed, rules, table, today)
             if not store.write_board(self.db, meta, fresh, changed | prepared, from_ahead=prepared):
-                return self.compute(rules, table, today)
+                # read-only, or busy: the kept lines with these cases' computed now (not every case's)
+                fresh += self.compute_cases(prepared, rules, table, today)
+                return [*store.kept_lines(self.db, today, changed | prepared), *fresh]
         return None
 
     def prepare_ahead(self, today: date | None = None) -> date | None:

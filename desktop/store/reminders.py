@@ -43,7 +43,7 @@ from desktop.core.reminders import (
     debtor_names,
 )
 from desktop.store.audit import record
-from desktop.store.engine import Connection, Database, dialect
+from desktop.store.engine import Connection, Database, dialect, serialize
 from desktop.store.lock import is_read_only
 
 _ACCELERATING = (DefaultClause.ACCELERATE.value, DefaultClause.RESTORE_CLAIM.value)
@@ -791,6 +791,9 @@ def _derived_write(db: Database) -> Iterator[Connection]:
     except sqlite3.OperationalError as exc:
         raise _NotNow from exc
     try:
+        # a server's PCs bringing the board up to date at once take turns (rather than deadlock
+        # over the lines they both replace)
+        serialize(conn, "reminder_board")
         yield conn
     except sqlite3.Error as exc:
         conn.execute("ROLLBACK")
@@ -829,6 +832,17 @@ def write_ahead(db: Database, meta: AheadMeta, items: Iterable[ReminderItem]) ->
     except _NotNow:
         return False
     return True
+
+
+def kept_lines(db: Database, today: date, leave_out: set[int]) -> list[ReminderItem]:
+    """The kept board's lines before stored states (days overdue counted to ``today``), but those of
+    the cases ``leave_out``."""
+    rows = [
+        (*r, None)
+        for r in db.conn.execute(f"SELECT {_BOARD_COLUMNS} FROM reminder_board")
+        if r[0] not in leave_out
+    ]
+    return BoardRows(today, rows=rows)[:]
 
 
 def board_cases(db: Database, rule_ids: Iterable[str]) -> set[int]:

@@ -859,6 +859,33 @@ def test_the_board_is_built_whole_only_when_more_cases_changed_than_it_has_lines
     assert whole == [1, 1]
 
 
+def test_a_board_that_cannot_be_kept_now_is_its_kept_lines_with_the_changed_cases_computed(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-only, or another PC writing the board at this moment: the day's board is the kept lines with
+    the cases changed since computed now, not every case computed again."""
+    service = Reminders(workspace)
+    for n in range(3):
+        _overdue_case(workspace, f"（2025）黑0902民初{600 + n}号")
+    today = workspace.today()
+    items = list(service.board(today).items)
+    service.record_contact([items[0]], ContactMethod.PHONE, "承诺付款")
+    _overdue_case(workspace, "（2025）黑0902民初700号")
+
+    def every_case(*_args: object) -> object:
+        raise AssertionError("computed from every case")
+
+    monkeypatch.setattr(store, "write_board", lambda *_args, **_kwargs: False)
+    monkeypatch.setattr(service, "_chunks", every_case)
+    rules = [r for r in service.rules() if r.enabled]
+    states = store.states_of(workspace.db, [r[0] for r in workspace.db.execute("SELECT id FROM cases")])
+    expected = reminders(_all_facts(workspace, service), rules, service.holiday_table(), today, states)
+    got = list(service.board(today).items)
+    assert sorted(got) == sorted(expected)
+    assert "（2025）黑0902民初700号" in {i.case_number for i in got}
+    assert items[0].key not in {i.key for i in got}
+
+
 def test_board_acts_and_keeps_the_cached_board_current(workspace: Workspace) -> None:
     service = Reminders(workspace)
     case_id = _overdue_case(workspace)
