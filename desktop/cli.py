@@ -35,6 +35,26 @@ COMMANDS: tuple[str, ...] = (
     "screening",
     "doctor",  # what this PC lacks to run the program (issue 17)
 )
+# The commands each of them registers: a command line naming one imports that module alone (a clerk's
+# script running `reminders --json` does not wait for the backup and white-list machinery to load).
+COMMAND_MODULES: dict[str, str] = {
+    "demo": "demo",
+    "forms": "documents",
+    "render": "documents",
+    "batch": "documents",
+    "reprint": "documents",
+    "whitelist": "whitelist",
+    "reminders": "reminders",
+    "stats": "statistics",
+    "backup": "backup",
+    "verify": "backup",
+    "restore": "backup",
+    "import": "excel",
+    "export": "excel",
+    "server": "server",
+    "screening": "screening",
+    "doctor": "doctor",
+}
 DEMO_CASES = 2000
 
 
@@ -105,9 +125,9 @@ def database_arg(value: str) -> Path | str:
     return value if is_server_url(value) else Path(value)
 
 
-def build_parser(commands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; without ``commands``, only the window's options (the command modules are
-    not imported: opening the window is faster, issue 23)."""
+def build_parser(modules: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The command line with the commands of ``modules`` (of :data:`COMMANDS`); with none, only the
+    window's options (opening the window imports no command module: it opens faster, issue 23)."""
     parser = argparse.ArgumentParser(prog="tribunal-desk", description="法庭自动履行工作台 Tribunal Desk")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
@@ -118,13 +138,13 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         help="自检：在新数据目录（或 TRIBUNAL_DESK_HOME）打开演示库和看板、生成文书 PDF、备份校验后退出",
     )
     parser.set_defaults(func=_cmd_gui)
-    if not commands:
+    if not modules:
         return parser
     # --db after the command too; SUPPRESS keeps a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=database_arg, default=argparse.SUPPRESS, help=DB_HELP)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in modules:
         importlib.import_module(f"desktop.commands.{name}").register(sub, common)
     return parser
 
@@ -140,24 +160,27 @@ def _console() -> None:
                 reconfigure(errors="replace")
 
 
-def _window_only(words: list[str]) -> bool:
-    """Whether the command line only opens the window: options alone (and --db's value), no help asked."""
+def _command_modules(words: list[str]) -> Sequence[str]:
+    """The command modules a command line needs: none to open the window (options alone, and --db's
+    value), the named command's alone, every one for help or an unknown word (argparse lists them)."""
     after_db = False
     for word in words:
         if after_db:
             after_db = False
         elif word == "--db":
             after_db = True
-        elif word in ("-h", "--help") or not word.startswith("-"):
-            return False
-    return True
+        elif word in ("-h", "--help"):
+            return COMMANDS
+        elif not word.startswith("-"):
+            module = COMMAND_MODULES.get(word)
+            return (module,) if module else COMMANDS
+    return ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     _console()
-    args = build_parser(commands=not _window_only(sys.argv[1:] if argv is None else list(argv))).parse_args(
-        argv
-    )
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_modules(words)).parse_args(argv)
     restrict_umask()  # every file the program creates is its user's alone (personal data, PIPL)
     fresh_home = _smoke_home() if getattr(args, "smoke_test", False) else None
     _setup_logging()
