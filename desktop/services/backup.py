@@ -70,7 +70,13 @@ TABLE_LABELS = {
 }
 # Derived caches the program rebuilds by itself: counted in the manifest, not shown to people.
 INTERNAL_TABLES = frozenset(
-    {"reminder_board", "reminder_board_meta", "reminder_board_ahead", "reminder_board_ahead_meta"}
+    {
+        "reminder_board",
+        "reminder_board_meta",
+        "reminder_board_days",
+        "reminder_board_ahead",
+        "reminder_board_ahead_meta",
+    }
 )
 KIND_LABELS = {"manual": _("手动备份"), "auto": _("自动备份"), "before-restore": _("恢复前自动保存")}
 

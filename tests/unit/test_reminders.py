@@ -549,6 +549,15 @@ def test_sql_candidates_miss_no_reminder(demo_db: Path) -> None:
         ws.close()
 
 
+def _counts_agree(service: Reminders, day: date) -> None:
+    """The group counts a view reads (the kept board's counts per due date, less the lines a stored state
+    hides) are those of the lines themselves, for the whole court and for each handler."""
+    whole = service.board(day)
+    assert service.board(day, lazy=True).counts == whole.counts
+    for handler in sorted({i.handler for i in whole.items}):
+        assert service.board(day, handler, lazy=True).counts == service.board(day, handler).counts, handler
+
+
 def test_the_kept_board_follows_days_and_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The board kept in the database, rolled from day to day and updated case by case, is at every step
     what the engine gives over every case with every stored state."""
@@ -574,6 +583,7 @@ def test_the_kept_board_follows_days_and_changes(tmp_path: Path, monkeypatch: py
         states = store.states_of(ws.db, [r[0] for r in ws.db.execute("SELECT id FROM cases")])
         expected = reminders(_all_facts(ws, service), rules, table, day, states)
         got = list(service.board(day).items)
+        _counts_agree(service, day)
         assert sorted(got) == sorted(expected), day  # type: ignore[type-var]
         return got
 
@@ -657,6 +667,7 @@ def test_the_next_working_days_lines_prepared_ahead_roll_the_board(
         assert sorted(service.board(monday).items) == expected(monday)
         # lines prepared for another base day are not used: the board is rolled as always
         monkeypatch.undo()
+        _counts_agree(service, monday)
         tuesday = D("2026-03-24")
         assert sorted(service.board(tuesday).items) == expected(tuesday)
         assert service.prepare_ahead(tuesday) == D("2026-03-25")
@@ -699,6 +710,7 @@ def test_a_rules_change_recomputes_only_the_cases_of_the_changed_rules(
         states = store.states_of(ws.db, [r[0] for r in ws.db.execute("SELECT id FROM cases")])
         expected = reminders(_all_facts(ws, service), rules, service.holiday_table(), day, states)
         got = list(service.board(day).items)
+        _counts_agree(service, day)
         assert sorted(got) == sorted(expected), day
         return got
 
