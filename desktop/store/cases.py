@@ -11,7 +11,8 @@ import dataclasses
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -394,7 +395,34 @@ SEARCH_LIMIT = 5000
 
 # The text a search looks in, as indexed on PostgreSQL (db/postgresql/0001_initial.sql, pg_trgm).
 _SEARCHED_PG = "(case_number || ' ' || parties_text || ' ' || cause)"
-# Its characters, as indexed on PostgreSQL for 1–2 character searches (db/postgresql/0011_short_search.sql).
+# Its characters, as a server indexes them for short searches (db/postgresql/0014_short_search_server.sql).
+_CHARS_PG = f"regexp_split_to_array({_SEARCHED_PG}, '')"
+# On a server, a 1–2 character search reads the character index when its rarest character is in fewer than
+# this share of the cases; a more common one is found sooner reading the cases newest first until
+# SEARCH_LIMIT match. The index reads share × cases rows, each at a random place and checked again, about
+# five times the cost of a row read in order; the newest-first scan reads SEARCH_LIMIT / share rows: equal
+# at about 3% of a million (a surname there is 1%, 民 90%).
+COMMON_CHAR = 0.03
+_shares: weakref.WeakKeyDictionary[object, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
+def char_shares(db: Database) -> dict[str, float]:
+    """On a server: the share of the cases each common character of the searched text is in, from the
+    server's statistics of the character index (a character not among them is rarer), read once a
+    connection. Empty on SQLite, or before the server has statistics."""
+    if dialect(db) != "postgresql":
+        return {}
+    known = _shares.get(db.conn)
+    if known is None:
+        known = _shares[db.conn] = {
+            str(e): float(f)
+            for e, f in db.execute(
+                "SELECT s.e, s.f FROM pg_stats p, unnest(p.most_common_elems::text::text[], "
+                "p.most_common_elem_freqs) AS s(e, f) WHERE p.tablename = 'cases_search_chars' "
+                "AND s.e IS NOT NULL"
+            )
+        }
+    return known
 
 
 def _like(text: str) -> str:
@@ -417,7 +445,10 @@ def _indexed_chars(text: str) -> bool:
 
 
 def _text_subquery(
-    variants: tuple[str, ...], engine: str = "sqlite", columns: str = "c.id"
+    variants: tuple[str, ...],
+    engine: str = "sqlite",
+    columns: str = "c.id",
+    shares: Mapping[str, float] | None = None,
 ) -> tuple[str, list[object]]:
     """Ids of the newest ``SEARCH_LIMIT`` cases whose 案号, parties or 案由 contain one of ``variants``
     (desktop.core.casenumber.search_variants: the text as typed, and as a 案号 is normalised); with
@@ -425,14 +456,31 @@ def _text_subquery(
 
     Three or more characters: the trigram index. One or two on SQLite: the per-character index
     (migration 0011) gives the cases holding the characters adjacent in one column, and LIKE keeps those
-    that contain the text, so both paths find exactly what LIKE finds."""
+    that contain the text, so both paths find exactly what LIKE finds. One or two on a server: its
+    character index (migration 0014) when each text's rarest character is rare by ``shares``
+    (:func:`char_shares`), LIKE keeping the cases that contain the text; else the cases newest first until
+    SEARCH_LIMIT match."""
     likes = [_like(v) for v in variants]
     if engine == "postgresql":
+        shares = shares or {}
+        # the rarest character of each text alone (a common one's entries would be read in full)
+        rarest = [min(v, key=lambda ch: shares.get(ch, 0.0)) for v in variants]
+        if max(len(v) for v in variants) <= 2 and all(
+            shares.get(ch, 0.0) < COMMON_CHAR and ch != "\0" for ch in rarest
+        ):
+            # the character as its code point in the text of the statement, not a parameter: the server
+            # plans with its share (a statement prepared for any character is planned for none, and
+            # walked a million cases in id order for a character in one case of a hundred)
+            where = " OR ".join(
+                f"({_CHARS_PG} @> ARRAY[chr({ord(ch)})] AND {_SEARCHED_PG} LIKE ?)" for ch in rarest
+            )
+            return (
+                f"SELECT {columns} FROM cases c WHERE {where} ORDER BY c.id DESC LIMIT ?",
+                [*likes, SEARCH_LIMIT],
+            )
+        # 3+ characters: the trigram index. One or two common ones: the cases newest first, until
+        # SEARCH_LIMIT match (a common text finds them among the newest).
         where = " OR ".join(f"{_SEARCHED_PG} LIKE ?" for _ in likes)
-        # 3+ characters: the trigram index. One or two: the cases newest first, until SEARCH_LIMIT match
-        # (a common text such as 张 or 有限 finds them among the newest; a rare one reads further). A
-        # per-character GIN index was tried (0011 on 200,000 cases): on a million, a common character's
-        # bitmap over every case holding it took seconds, ten clerks searching at once tens of seconds.
         return (
             f"SELECT {columns} FROM cases c WHERE {where} ORDER BY c.id DESC LIMIT ?",
             [*likes, SEARCH_LIMIT],
@@ -483,7 +531,7 @@ def text_matches(
     variants = _search_text(f)
     if not variants:
         return None
-    sub, params = _text_subquery(variants, dialect(db), _SORT_COLUMNS)
+    sub, params = _text_subquery(variants, dialect(db), _SORT_COLUMNS, char_shares(db))
     order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
     return [int(r[0]) for r in db.execute(f"SELECT c.id FROM ({sub}) AS c ORDER BY {order}", params)]
 
@@ -509,9 +557,13 @@ def rows_by_id(db: Database, ids: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def _where(
-    f: LedgerFilter, engine: str = "sqlite", found: Sequence[int] | None = None
+    f: LedgerFilter,
+    engine: str = "sqlite",
+    found: Sequence[int] | None = None,
+    shares: Mapping[str, float] | None = None,
 ) -> tuple[str, list[object]]:
-    """The WHERE clause of ``f``; ``found``: the search text's matches when already looked up."""
+    """The WHERE clause of ``f``; ``found``: the search text's matches when already looked up; ``shares``:
+    see :func:`char_shares`."""
     clauses: list[str] = []
     params: list[object] = []
     variants = _search_text(f)
@@ -519,7 +571,7 @@ def _where(
         clauses.append("c.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(found)))
     elif variants:
-        sub, sub_params = _text_subquery(variants, engine)
+        sub, sub_params = _text_subquery(variants, engine, shares=shares)
         clauses.append(f"c.id IN ({sub})")
         params += sub_params
     if f.stage:
@@ -541,7 +593,7 @@ def ledger_count(db: Database, f: LedgerFilter, found: Sequence[int] | None = No
     """How many cases ``f`` shows (``found``: the text's matches from :func:`text_matches`, if looked up)."""
     if found is not None and text_only(f):
         return len(found)  # the text alone: its matches are the rows
-    where, params = _where(f, dialect(db), found)
+    where, params = _where(f, dialect(db), found, char_shares(db))
     return int(db.execute(f"SELECT count(*) FROM cases c{where}", params).fetchone()[0])
 
 
@@ -550,7 +602,7 @@ def search_is_capped(db: Database, f: LedgerFilter) -> bool:
     text = _search_text(f)
     if not text:
         return False
-    sub, params = _text_subquery(text, dialect(db))
+    sub, params = _text_subquery(text, dialect(db), shares=char_shares(db))
     return int(db.execute(f"SELECT count(*) FROM ({sub}) AS found", params).fetchone()[0]) >= SEARCH_LIMIT
 
 
@@ -572,7 +624,7 @@ def ledger_page(
     """
     if found is not None and text_only(f):
         return rows_by_id(db, found[offset : offset + limit])
-    where, params = _where(f, dialect(db), found)
+    where, params = _where(f, dialect(db), found, char_shares(db))
     order = SORT_KEYS[sort].format(o="DESC" if descending else "ASC")
     ids = [
         r[0]

@@ -1,5 +1,6 @@
-"""Searches of one or two characters (issue 21) come from the per-character index of migration 0011 and find
-exactly what a scan with LIKE finds, on both engines, through saves, edits and deletes."""
+"""Searches of one or two characters (issue 21) come from the per-character index of migration 0011 (a
+server's of 0014, or its newest cases first for common characters) and find exactly what a scan with LIKE
+finds, on both engines, through saves, edits and deletes."""
 
 from __future__ import annotations
 
@@ -73,6 +74,37 @@ def test_short_searches_find_what_like_finds(ledger: Workspace) -> None:
     check()
     for text in ["张", "张三", "𬌗", "欧阳", "·", "恢", "民特", "、张", "（2"]:
         assert _search(ledger, text) == _scan(ledger, text) != set(), text
+
+
+def test_a_server_finds_the_same_reading_the_newest_cases_first_for_common_characters(
+    ledger: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every character counted common (on a server: the newest cases first with LIKE, not its character
+    index): the same cases. On SQLite the shares are not asked."""
+    monkeypatch.setattr(store, "char_shares", lambda _db: dict.fromkeys(ALPHABET, 0.5))
+    for text in ["张", "张三", "𬌗", "欧阳", "·", "恢", "民特", "、张", "（2", "无此"]:
+        assert _search(ledger, text) == _scan(ledger, text), text
+
+
+def test_a_server_reads_its_character_index_for_a_rare_character(ledger: Workspace) -> None:
+    if dialect(ledger.db) != "postgresql":
+        pytest.skip(
+            "the server's character index (SQLite: test_a_short_search_reads_the_index_not_every_case)"
+        )
+    assert store.char_shares(ledger.db) == {}  # no statistics yet: every character is rare
+    sub, params = store._text_subquery(("张",), "postgresql", shares={"张": 0.01})
+    assert "@>" in sub
+    # a few test cases: the planner would rather scan them, in the table or in id order
+    ledger.db.execute("SET enable_seqscan = off")
+    ledger.db.execute("SET enable_indexscan = off")
+    try:
+        plan = " ".join(str(r[0]) for r in ledger.db.execute(f"EXPLAIN {sub}", params))
+    finally:
+        ledger.db.execute("RESET enable_seqscan")
+        ledger.db.execute("RESET enable_indexscan")
+    assert "cases_search_chars" in plan, plan
+    common, _params = store._text_subquery(("张",), "postgresql", shares={"张": 0.5})
+    assert "@>" not in common
 
 
 def test_both_engines_find_the_same_cases(ledger: Workspace) -> None:

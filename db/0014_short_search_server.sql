@@ -1,0 +1,9 @@
+-- Searches of one or two characters on a server, from an index of characters chosen by how common they are.
+--
+-- 0011 gave SQLite its character index and left PostgreSQL reading the cases newest first with LIKE until
+-- SEARCH_LIMIT matched: about half a second for a surname on a million cases (张 is in one case in a
+-- hundred there), all million for a rare character, and with ten clerks searching at once those scans took
+-- most of the server's processor. A GIN index of characters answers a rare character at once but a common
+-- one (民, in nine cases of ten) slowly, which is why 0011 dropped it; the store now asks the server's
+-- statistics of the index how common the search's rarest character is and reads whichever way is cheaper
+-- (desktop/store/cases.py). Nothing is shared: the index is db/postgresql/0014_short_search_server.sql.
