@@ -86,6 +86,13 @@ class LedgerPage(QWidget):
 
         self.model = LedgerModel(workspace, self)
         self.table = LedgerTable(self)
+        # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers. Rows of a
+        # fixed height and the row header hidden before the model is set: a shown or resizable row header
+        # asks the model for ~850 row headers (a Python call each) to size itself over a million rows.
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(26)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(COL["case_number"], Qt.SortOrder.DescendingOrder)
@@ -93,12 +100,8 @@ class LedgerPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers, a little
-        # less for the parties and the cause (elided; the full text is in the case)
-        self.table.verticalHeader().hide()
+        # a little less for the parties and the cause (elided; the full text is in the case)
         for col, width in enumerate((186, 196, 96, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
