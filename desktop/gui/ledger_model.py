@@ -48,12 +48,15 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_CASE_ID = int(CASE_ID_ROLE)
 _HORIZONTAL = Qt.Orientation.Horizontal
-# The roles the model answers: the view asks a cell for about ten on every paint, most of them answered
-# None before a row is looked up (a first screen is ~2,400 calls of data()).
-_ROLES = frozenset({_DISPLAY, int(CASE_ID_ROLE), _ALIGN, _BACKGROUND, _TOOLTIP})
+# The roles the model answers: the view asks a cell for seven on every paint, four of them answered None
+# before anything else is looked at (a first screen is ~2,400 calls of data(), each a Python call).
+_ROLES = frozenset({_DISPLAY, _CASE_ID, _ALIGN, _BACKGROUND, _TOOLTIP})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT_KEYS = _MONEY | {"overdue"}
+_ALIGN_OF = tuple(_RIGHT if key in _RIGHT_KEYS else None for _h, key, _s in COLUMNS)  # by column
+_NOTICE_COLUMN = COL["case_number"]
 
 
 def overdue_days(row: dict[str, Any], today: date) -> int:
@@ -166,41 +169,42 @@ class LedgerModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if role not in _ROLES or not index.isValid():
             return None
-        key = COLUMNS[index.column()][1]
         if role == _ALIGN:  # by column: no row needed
-            return _RIGHT if key in _RIGHT_KEYS else None
+            return _ALIGN_OF[index.column()]
         row = self.row(index.row())
         if not row:
             return None
         if role == _DISPLAY:
-            return self._display(row, key)
-        if role == CASE_ID_ROLE:
-            return row["id"]
+            return self._line(row)[0][index.column()]
         if role == _BACKGROUND:
-            days = self._days(row)
-            return _OVERDUE_BRUSH[0 if days <= 30 else 1 if days <= 90 else 2] if days > 0 else None
-        if key == "parties_text":
+            return self._line(row)[1]
+        if role == _CASE_ID:
+            return row["id"]
+        if COLUMNS[index.column()][1] == "parties_text":  # the tooltip
             return row["parties_text"]
         if row["public_notice"]:
             return _("公告送达案件")
         return None
 
-    def _days(self, row: dict[str, Any]) -> int:
-        """overdue_days of ``row``, worked out once per fetched row (every cell of it asks)."""
-        days = row.get("_overdue")
-        if days is None:
-            days = row["_overdue"] = overdue_days(row, self._today)
-        return int(days)
-
-    def _display(self, row: dict[str, Any], key: str) -> str:
-        if key == "owed":
-            return format_money(max(row["due_fen"] - row["paid_fen"], 0))
-        if key in _MONEY:
-            return format_money(row[key])
-        if key == "overdue":
-            days = self._days(row)
-            return str(days) if days else ""
-        if key == "case_number" and row["public_notice"]:
-            return f"{row['case_number']} {_('（公告）')}"
-        value = row[key]
-        return "" if value is None else str(value)
+    def _line(self, row: dict[str, Any]) -> tuple[tuple[str, ...], QBrush | None]:
+        """The row's cells as shown and its background, worked out once per fetched row (a paint asks
+        every cell of a shown row for both, and a repaint asks again)."""
+        line = row.get("_line")
+        if line is None:
+            days = overdue_days(row, self._today)
+            cells: list[str] = []
+            for _h, key, _s in COLUMNS:
+                if key == "owed":
+                    cells.append(format_money(max(row["due_fen"] - row["paid_fen"], 0)))
+                elif key in _MONEY:
+                    cells.append(format_money(row[key]))
+                elif key == "overdue":
+                    cells.append(str(days) if days else "")
+                else:
+                    value = row[key]
+                    cells.append("" if value is None else str(value))
+            if row["public_notice"]:
+                cells[_NOTICE_COLUMN] = f"{row['case_number']} {_('（公告）')}"
+            brush = _OVERDUE_BRUSH[0 if days <= 30 else 1 if days <= 90 else 2] if days > 0 else None
+            line = row["_line"] = (tuple(cells), brush)
+        return line  # type: ignore[no-any-return]
