@@ -66,12 +66,14 @@ def overdue_days(row: dict[str, Any], today: date) -> int:
 
 
 class LedgerModel(QAbstractTableModel):
-    def __init__(self, workspace: Workspace, parent: Any = None) -> None:
+    def __init__(
+        self, workspace: Workspace, parent: Any = None, sort_key: str = "id", descending: bool = True
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.filter = LedgerFilter()
-        self.sort_key = "id"
-        self.descending = True
+        self.sort_key = sort_key  # a key of desktop.store.cases.SORT_KEYS
+        self.descending = descending
         self._count = 0
         self._found: list[int] | None = None  # the search text's matches, looked up once a refresh
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
@@ -100,8 +102,7 @@ class LedgerModel(QAbstractTableModel):
 
     def _reorder(self) -> None:
         """The same rows in another order: the pages go, the count stays (a million-case count is the
-        dearest query of opening the ledger, which sets its sort right after building the model); a
-        search's matches are put in the new order."""
+        dearest query of opening the ledger); a search's matches are put in the new order."""
         self.beginResetModel()
         self._pages.clear()
         if self._found is not None:
@@ -112,10 +113,13 @@ class LedgerModel(QAbstractTableModel):
         key = COLUMNS[column][2]
         if key is None:
             return
-        self.sort_key = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder
         if column == COL["overdue"]:  # most overdue = earliest next due date
-            self.descending = not self.descending
+            descending = not descending
+        if (key, descending) == (self.sort_key, self.descending):
+            return  # the order shown (the view asks again when sorting is turned on): the rows stay
+        self.sort_key = key
+        self.descending = descending
         self._reorder()
 
     # ------------------------------------------------------------ rows

@@ -84,7 +84,8 @@ class LedgerPage(QWidget):
             bar.addWidget(b)
         layout.addLayout(bar)
 
-        self.model = LedgerModel(workspace, self)
+        # built in the order the header shows (below), newest 案号 first: turning sorting on keeps it
+        self.model = LedgerModel(workspace, self, sort_key="case_number", descending=True)
         self.table = LedgerTable(self)
         # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers. Rows of a
         # fixed height and the row header hidden before the model is set: a shown or resizable row header
