@@ -1,6 +1,7 @@
 """The ledger's table model: a window over the query, never the whole table in memory.
 
-``rowCount`` comes from one ``count(*)``; rows are fetched a page at a time when the view asks for them
+``rowCount`` comes from one ``count(*)`` (when the ledger opens, taken once its first rows are painted:
+see ``LedgerModel.refresh``); rows are fetched a page at a time when the view asks for them
 and a few pages are kept (an LRU), so a million-case ledger costs a few hundred rows of memory. Sorting
 and filtering are done by SQLite over indexed columns.
 """
@@ -67,33 +68,69 @@ def overdue_days(row: dict[str, Any], today: date) -> int:
 
 class LedgerModel(QAbstractTableModel):
     def __init__(
-        self, workspace: Workspace, parent: Any = None, sort_key: str = "id", descending: bool = True
+        self,
+        workspace: Workspace,
+        parent: Any = None,
+        sort_key: str = "id",
+        descending: bool = True,
+        count_later: bool = False,
     ) -> None:
+        """``count_later``: see :meth:`refresh`."""
         super().__init__(parent)
         self.workspace = workspace
         self.filter = LedgerFilter()
         self.sort_key = sort_key  # a key of desktop.store.cases.SORT_KEYS
         self.descending = descending
         self._count = 0
+        self._counting = False  # the rows of a full first page stand for the count until count_rest()
         self._found: list[int] | None = None  # the search text's matches, looked up once a refresh
         self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self._today = workspace.today()
-        self.refresh()
+        self.refresh(count_later)
 
     # ------------------------------------------------------------ query control
     def set_filter(self, f: LedgerFilter) -> None:
         self.filter = f
         self.refresh()
 
-    def refresh(self) -> None:
-        """Re-run the query (after a filter or data change)."""
+    def refresh(self, count_later: bool = False) -> None:
+        """Re-run the query (after a filter or data change).
+
+        ``count_later``: the first page is read now and the count taken by :meth:`count_rest`, when the
+        caller has shown the first rows (the ledger opening: on a million cases the count is the dearest
+        query, and a clerk looks at the rows first). Until then the model has the first page's rows; a
+        first page that is not full is all there is, and no count follows."""
         self.beginResetModel()
         self._today = self.workspace.today()
         self.filter = replace(self.filter, today=self._today)
         self._pages.clear()
         self._found = text_matches(self.workspace.db, self.filter, self.sort_key, self.descending)
-        self._count = ledger_count(self.workspace.db, self.filter, self._found)
+        if count_later:
+            self._count = len(self._page(0))
+            self._counting = self._count == PAGE
+        else:
+            self._count = ledger_count(self.workspace.db, self.filter, self._found)
+            self._counting = False
         self.endResetModel()
+
+    @property
+    def counting(self) -> bool:
+        """True while the rows are the first page's and :meth:`count_rest` has the count to take."""
+        return self._counting
+
+    def count_rest(self) -> None:
+        """Take the count a ``refresh(count_later=True)`` left to take: the rows after the first page
+        are added (or, if cases were deleted meanwhile, the query is run again)."""
+        if not self._counting:
+            return
+        self._counting = False
+        total = ledger_count(self.workspace.db, self.filter, self._found)
+        if total < self._count:
+            self.refresh()
+        elif total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
 
     @property
     def capped(self) -> bool:
@@ -128,6 +165,11 @@ class LedgerModel(QAbstractTableModel):
         if self._pages and next(reversed(self._pages)) == page_no:  # the page of the last call
             last = self._pages[page_no]
             return last[index - page_no * PAGE] if index - page_no * PAGE < len(last) else {}
+        page = self._page(page_no)
+        return page[index - page_no * PAGE] if index - page_no * PAGE < len(page) else {}
+
+    def _page(self, page_no: int) -> list[dict[str, Any]]:
+        """The rows of page ``page_no``, fetched if not kept."""
         page = self._pages.get(page_no)
         if page is None:
             page = ledger_page(
@@ -144,7 +186,7 @@ class LedgerModel(QAbstractTableModel):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        return page[index - page_no * PAGE] if index - page_no * PAGE < len(page) else {}
+        return page
 
     def case_id(self, index: int) -> int | None:
         row = self.row(index)
@@ -211,4 +253,4 @@ class LedgerModel(QAbstractTableModel):
                 cells[_NOTICE_COLUMN] = f"{row['case_number']} {_('（公告）')}"
             brush = _OVERDUE_BRUSH[0 if days <= 30 else 1 if days <= 90 else 2] if days > 0 else None
             line = row["_line"] = (tuple(cells), brush)
-        return line  # type: ignore[no-any-return]
+        return line
