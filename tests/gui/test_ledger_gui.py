@@ -276,6 +276,34 @@ def test_the_ledger_counts_after_its_first_rows_are_painted(qtbot, workspace: Wo
     assert not page.model.counting and page.model.rowCount() == 1
 
 
+def test_sorting_to_the_order_shown_keeps_the_rows(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    """The ledger opens newest 案号 first; turning sorting on asks for that order again, which must not
+    throw away the rows read (a reset); another order does reset, and clicking back restores it."""
+    from dataclasses import replace
+
+    from desktop.gui.ledger_page import LedgerPage
+
+    for n in (3, 1, 2):
+        workspace.save_case(replace(make_case(), case_number=f"（2025）黑0902民初{n}号"))
+    page = LedgerPage(workspace)
+    qtbot.addWidget(page)
+    model = page.model
+    assert (model.sort_key, model.descending) == ("case_number", True)
+
+    def numbers() -> list[str]:
+        return [model.index(r, COL["case_number"]).data() for r in range(3)]
+
+    assert numbers() == [f"（2025）黑0902民初{n}号" for n in (3, 2, 1)]
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.sort(COL["case_number"], Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        page.table.sortByColumn(COL["case_number"], Qt.SortOrder.AscendingOrder)
+    assert numbers() == [f"（2025）黑0902民初{n}号" for n in (1, 2, 3)]
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        page.table.sortByColumn(COL["overdue"], Qt.SortOrder.DescendingOrder)  # most overdue first
+    assert (model.sort_key, model.descending) == ("next_due_date", False)
+
+
 def test_a_ledger_of_less_than_a_page_is_counted_at_once(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
