@@ -159,8 +159,9 @@ class LedgerPage(QWidget):
         lock_writes(workspace, *writes)
         self.search.returnPressed.connect(self._search_enter)
         self._update_count()
-        if self.model.counting:
-            _CountAfterPaint(self.table.viewport(), self._count_rest)
+        self._count_after = (
+            _CountAfterPaint(self.table.viewport(), self._count_rest) if self.model.counting else None
+        )
 
     def _count_rest(self) -> None:
         self.model.count_rest()
