@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +51,26 @@ class LedgerTable(QTableView):
         super().keyPressEvent(event)
 
 
+class _CountAfterPaint(QObject):
+    """Calls ``then`` on the turn of the event loop after ``viewport``'s first paint (the painted rows are
+    on the screen by then), once."""
+
+    def __init__(self, viewport: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(viewport)
+        self.then = then
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        self.then()
+        self.deleteLater()
+
+
 class LedgerPage(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,8 +106,17 @@ class LedgerPage(QWidget):
             bar.addWidget(b)
         layout.addLayout(bar)
 
-        self.model = LedgerModel(workspace, self)
+        # built in the order the header shows (below), newest 案号 first: turning sorting on keeps it;
+        # the count is taken once the first rows are painted (_CountAfterPaint)
+        self.model = LedgerModel(workspace, self, sort_key="case_number", descending=True, count_later=True)
         self.table = LedgerTable(self)
+        # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers. Rows of a
+        # fixed height and the row header hidden before the model is set: a shown or resizable row header
+        # asks the model for ~850 row headers (a Python call each) to size itself over a million rows.
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(26)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(COL["case_number"], Qt.SortOrder.DescendingOrder)
@@ -93,12 +124,8 @@ class LedgerPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers, a little
-        # less for the parties and the cause (elided; the full text is in the case)
-        self.table.verticalHeader().hide()
+        # a little less for the parties and the cause (elided; the full text is in the case)
         for col, width in enumerate((186, 196, 96, 72, 64, 60, 88, 92, 92, 92, 88, 56)):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
@@ -131,6 +158,13 @@ class LedgerPage(QWidget):
         writes = (self.add_button, self.contact_button, self.delete_button, self.import_button, new, delete)
         lock_writes(workspace, *writes)
         self.search.returnPressed.connect(self._search_enter)
+        self._update_count()
+        self._count_after = (
+            _CountAfterPaint(self.table.viewport(), self._count_rest) if self.model.counting else None
+        )
+
+    def _count_rest(self) -> None:
+        self.model.count_rest()
         self._update_count()
 
     def _combo(self, bar: QHBoxLayout, label: str, values: list[str]) -> QComboBox:
@@ -185,7 +219,9 @@ class LedgerPage(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         text = _("共 {0} 件").format(f"{total:,}")
-        if self.model.capped:
+        if self.model.counting:
+            text = _("正在统计件数…")
+        elif self.model.capped:
             text = _("匹配的案件超过 {0} 件，只列出最新的 {0} 件；请输入更完整的姓名、名称或案号。").format(
                 f"{SEARCH_LIMIT:,}"
             )

@@ -236,6 +236,8 @@ def test_a_change_elsewhere_keeps_the_selected_case_beyond_the_first_page(
         workspace.save_case(replace(base, case_number=f"（2025）黑0902民初{n}号"))
     page = LedgerPage(workspace)
     qtbot.addWidget(page)
+    page.show()  # the rows beyond the first page are counted once the first are painted
+    qtbot.waitUntil(lambda: not page.model.counting)
     changes = Changes(page)
     workspace.subscribe(changes.changed.emit)
     changes.changed.connect(lambda _change: page.refresh())  # as the main window does
@@ -246,6 +248,73 @@ def test_a_change_elsewhere_keeps_the_selected_case_beyond_the_first_page(
     workspace.save_fee_relief(chosen, FeeRelief("张三丰", date(2025, 6, 10), 250_00))
     assert page.selected_case_id() == chosen
     assert page.table.currentIndex().row() == row
+
+
+def test_the_ledger_counts_after_its_first_rows_are_painted(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    """Opening the ledger, the first page of rows is read and painted, then the cases are counted (on a
+    million the count is the dearest query of the opening); the row after the first page then shows."""
+    from dataclasses import replace
+
+    from desktop.gui.ledger_model import PAGE
+    from desktop.gui.ledger_page import LedgerPage
+
+    for n in range(1, PAGE + 6):
+        workspace.save_case(replace(make_case(), case_number=f"（2025）黑0902民初{n}号"))
+    page = LedgerPage(workspace)
+    qtbot.addWidget(page)
+    assert page.model.counting and page.model.rowCount() == PAGE
+    assert page.count_label.text() == "正在统计件数…"
+    assert page.table.currentIndex().row() == 0
+    page.show()
+    qtbot.waitUntil(lambda: not page.model.counting)
+    assert page.model.rowCount() == PAGE + 5
+    assert page.count_label.text() == f"共 {PAGE + 5} 件"
+    assert page.model.index(PAGE + 4, 0).data() == "（2025）黑0902民初1号"  # the oldest 案号 last
+    assert page.table.currentIndex().row() == 0  # the selection stays on the first row
+    page.search.setText("民初7号")  # a search counts before it shows its rows
+    page.apply_filter()
+    assert not page.model.counting and page.model.rowCount() == 1
+
+
+def test_sorting_to_the_order_shown_keeps_the_rows(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    """The ledger opens newest 案号 first; turning sorting on asks for that order again, which must not
+    throw away the rows read (a reset); another order does reset, and clicking back restores it."""
+    from dataclasses import replace
+
+    from desktop.gui.ledger_page import LedgerPage
+
+    for n in (3, 1, 2):
+        workspace.save_case(replace(make_case(), case_number=f"（2025）黑0902民初{n}号"))
+    page = LedgerPage(workspace)
+    qtbot.addWidget(page)
+    model = page.model
+    assert (model.sort_key, model.descending) == ("case_number", True)
+
+    def numbers() -> list[str]:
+        return [model.index(r, COL["case_number"]).data() for r in range(3)]
+
+    assert numbers() == [f"（2025）黑0902民初{n}号" for n in (3, 2, 1)]
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.sort(COL["case_number"], Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        page.table.sortByColumn(COL["case_number"], Qt.SortOrder.AscendingOrder)
+    assert numbers() == [f"（2025）黑0902民初{n}号" for n in (1, 2, 3)]
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        page.table.sortByColumn(COL["overdue"], Qt.SortOrder.DescendingOrder)  # most overdue first
+    assert (model.sort_key, model.descending) == ("next_due_date", False)
+
+
+def test_a_ledger_of_less_than_a_page_is_counted_at_once(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.gui.ledger_page import LedgerPage
+
+    for n in range(1, 4):
+        workspace.save_case(replace(make_case(), case_number=f"（2025）黑0902民初{n}号"))
+    page = LedgerPage(workspace)
+    qtbot.addWidget(page)
+    assert not page.model.counting and page.model.rowCount() == 3
+    assert page.count_label.text() == "共 3 件"
 
 
 def test_every_ledger_column_fits_1366_by_768(qtbot, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
