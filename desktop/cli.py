@@ -46,6 +46,8 @@ WINDOW_SERVICES: tuple[str, ...] = (
     "desktop.services.operator",
     "desktop.services.connection",
     "desktop.store.lock",
+    "desktop.store.leftovers",  # these two by open_database
+    "desktop.store.restore_journal",
 )
 
 

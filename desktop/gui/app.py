@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop import paths
 from desktop.i18n import _
 from desktop.store.database import StoreError
+
+if TYPE_CHECKING:
+    from desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -118,18 +122,36 @@ class _FirstPaint(QObject):
 
 
 def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
-    """Write ``{"painted": time.time(), "modules": [...]}`` to ``target`` after the first paint, then exit
+    """Write ``{"painted": time.time(), "modules": [...], "order": [...]}`` (the modules loaded, sorted and
+    in the order they were imported) to ``target`` after the first paint, then exit
     the process at once (no backup, no clean-up: a measurement, not a session)."""
 
     def report() -> None:
         import json
 
         painted = time.time()
-        Path(target).write_text(json.dumps({"painted": painted, "modules": sorted(sys.modules)}), "utf-8")
+        loaded = list(sys.modules)  # in the order their imports began
+        Path(target).write_text(
+            json.dumps({"painted": painted, "modules": sorted(loaded), "order": loaded}), "utf-8"
+        )
         sys.stdout.flush()
         os._exit(0)
 
     return _FirstPaint(window, report)
+
+
+def after_first_paint(app: QApplication, window: MainWindow) -> None:
+    """What the start leaves until the window has painted (issue 23), on the next turn of the event loop
+    after that paint: remembering actions for a crash report (crash.start_recording) and the bundled CJK
+    face as the UI font's fallback."""
+
+    def then() -> None:
+        from desktop.gui import crash
+
+        crash.start_recording(app)
+        add_bundled_fallback(app)
+
+    window.first_painted.connect(lambda: QTimer.singleShot(0, then))
 
 
 def run(db_path: Path | None) -> int:
@@ -161,12 +183,7 @@ def run(db_path: Path | None) -> int:
     hold_until_signed_in(workspace)  # a person with a password is named only once they have signed in
     workspace.subscribe(lambda change: crash.remember(f"保存 {change.what}"))
     window = MainWindow(workspace)
-
-    def after_first_paint() -> None:
-        crash.start_recording(app)
-        add_bundled_fallback(app)
-
-    window.first_painted.connect(lambda: QTimer.singleShot(0, after_first_paint))
+    after_first_paint(app, window)
     probe = os.environ.get(STARTUP_PROBE)
     if probe:
         probe_first_paint(window, probe)
