@@ -142,14 +142,18 @@ def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
 
 def after_first_paint(app: QApplication, window: MainWindow) -> None:
     """What the start leaves until the window has painted (issue 23), on the next turn of the event loop
-    after that paint: remembering actions for a crash report (crash.start_recording) and the bundled CJK
-    face as the UI font's fallback."""
+    after that paint: remembering actions for a crash report (crash.start_recording), the bundled CJK
+    face as the UI font's fallback, and — over the window now on the screen — asking who is using the
+    program on this PC when nobody was chosen (operator_dialog.ask_once: chosen once, named by every
+    record; a person with a password signs in there)."""
 
     def then() -> None:
         from desktop.gui import crash
+        from desktop.gui.operator_dialog import ask_once
 
         crash.start_recording(app)
         add_bundled_fallback(app)
+        ask_once(window.workspace, window)
 
     window.first_painted.connect(lambda: QTimer.singleShot(0, then))
 
@@ -188,9 +192,6 @@ def run(db_path: Path | None) -> int:
     if probe:
         probe_first_paint(window, probe)
     window.show_on_screen()
-    from desktop.gui.operator_dialog import ask_once
-
-    ask_once(workspace, window)  # who is using the program on this PC: chosen once, named by every record
     code = app.exec()
     from desktop.gui.backup_dialog import backup_on_exit  # prefetched after the first paint
 
