@@ -91,17 +91,21 @@ def test_nothing_heavy_is_imported_before_the_main_window_paints(tmp_path: Path)
     assert [m for m in after_qt if m.startswith(BEFORE_QT)] == []  # … and no domain module came after Qt
 
 
-def test_after_the_first_paint_actions_are_remembered_and_the_bundled_face_added(  # type: ignore[no-untyped-def]
-    qtbot, qapp, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+def test_after_the_first_paint_actions_are_remembered_the_bundled_face_added_and_the_person_asked(  # type: ignore[no-untyped-def]
+    qtbot, qapp, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before its first paint the window has no application-wide event filter (each event would make
-    PySide create every Qt class for the first private object it sees) and the UI font only the
-    preferred face; on the turn after the paint both are there."""
+    PySide create every Qt class for the first private object it sees), the UI font only the preferred
+    face and no question who uses this PC; on the turn after the paint all three are there."""
     from PySide6.QtGui import QFont
 
     from desktop.gui import app as app_module
     from desktop.gui import crash
+    from desktop.gui.operator_dialog import OperatorDialog
+    from tests.gui.test_dashboard import _overdue
 
+    monkeypatch.setenv("TRIBUNAL_DESK_HOME", str(tmp_path / "home"))  # nobody chosen on this PC yet
+    _overdue(workspace, "（2025）黑0902民初123号")  # a handler to choose
     monkeypatch.setattr(crash, "_filter", None)
     monkeypatch.setattr(crash, "_fault_file", None)
     monkeypatch.setattr(crash, "_LAST", crash.deque(maxlen=30))
@@ -115,8 +119,11 @@ def test_after_the_first_paint_actions_are_remembered_and_the_bundled_face_added
         app_module.after_first_paint(qapp, window)
         assert crash._filter is None
         window.show()
+        assert not window.findChildren(OperatorDialog)
         qtbot.waitUntil(lambda: crash._filter is not None, timeout=10_000)
         assert window._painted
+        (asked,) = window.findChildren(OperatorDialog)
+        assert asked.isVisible()  # over the window, not blocking it
         assert "打开 MainWindow" in " | ".join(crash.last_actions())  # shown before the recording began
         assert app_module.BUNDLED_UI_FONT in qapp.font().families()
     finally:
