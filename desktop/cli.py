@@ -56,6 +56,19 @@ COMMAND_MODULES: dict[str, str] = {
     "doctor": "doctor",
 }
 DEMO_CASES = 2000
+# The pure-Python modules the first window needs (the database, the reminder board, the settings), imported
+# before Qt (issue 23): once PySide6 is loaded, it reads the source of every module imported after it
+# (looking for ``from __feature__ import``), some 20 ms for these and the standard modules they use.
+WINDOW_SERVICES: tuple[str, ...] = (
+    "desktop.i18n",
+    "desktop.services.workspace",
+    "desktop.services.reminders",
+    "desktop.services.operator",
+    "desktop.services.connection",
+    "desktop.store.lock",
+    "desktop.store.leftovers",  # these two by open_database
+    "desktop.store.restore_journal",
+)
 
 
 def _setup_logging() -> None:
@@ -107,6 +120,8 @@ def _cmd_gui(args: argparse.Namespace) -> int:
         from desktop.gui import smoke
 
         return smoke.run(args.db)
+    for name in WINDOW_SERVICES:
+        importlib.import_module(name)
     from desktop.gui.app import run
 
     return run(_demo_database() if args.demo else args.db)

@@ -14,10 +14,8 @@ folder and its free space.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +53,8 @@ CJK_FONT_PACKAGES = "fonts-noto-cjk 或 fonts-wqy-microhei"
 
 
 def _loads(name: str) -> bool:
+    import ctypes  # here: the window's start checks only on an X display (issue 23)
+
     try:
         ctypes.CDLL(name)
     except OSError:
@@ -101,6 +101,8 @@ class Finding:
 
 def _system_cjk_fonts() -> list[str] | None:
     """Family names of the system's Chinese fonts (fontconfig), None when fc-list is not there."""
+    import subprocess
+
     if shutil.which("fc-list") is None:
         return None
     try:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from desktop.core.chinese_dates import format_date_cn
 from desktop.core.ledger import balance
@@ -42,7 +43,9 @@ from desktop.core.model import (
     Stage,
 )
 from desktop.core.money import format_yuan
-from desktop.core.screening import Finding, describe
+
+if TYPE_CHECKING:
+    from desktop.core.screening import Finding
 
 
 class CaseFlag(StrEnum):
@@ -453,6 +456,8 @@ def _bankruptcy_review(case: Case, today: date, facts: CaseFacts, w: Windows) ->
             "审破衔接筛查未发现被告企业有房县方案第十条（一）至（四）的情形：同一年度金钱给付类纠纷10件以上且"
             "标的总额超过注册资本、其他案件终结本次执行程序、营业执照吊销，或法官登记的其他情形"
         )
+    from desktop.core.screening import describe  # here: the board does not need the screening (issue 23)
+
     return _ok(describe(facts.screening))
 
 

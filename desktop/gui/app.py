@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop import paths
 from desktop.i18n import _
 from desktop.store.database import StoreError
+
+if TYPE_CHECKING:
+    from desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +60,39 @@ def ui_families(available: set[str], default: str, bundled: list[str]) -> list[s
     return [chosen, *(f for f in fallback if f != chosen)]
 
 
-def _choose_font(app: QApplication) -> None:
-    bundled = register_bundled_font()
+def _choose_font(app: QApplication, defer_bundled: bool) -> None:
+    available = set(QFontDatabase.families())
+    # with a preferred CJK face installed, the bundled one (a 20 MB collection Qt reads when registered:
+    # some 15 ms) is only the fallback for characters that face lacks, and may come after the first paint
+    later = defer_bundled and any(f in available for f in UI_FONTS)
+    bundled = [] if later else register_bundled_font()
     font = QFont(app.font())
-    font.setFamilies(ui_families(set(QFontDatabase.families()), font.family(), bundled))
+    font.setFamilies(ui_families(available, font.family(), bundled))
     font.setPointSize(10)
     app.setFont(font)
 
 
-def application() -> QApplication:
+def add_bundled_fallback(app: QApplication) -> None:
+    """The bundled face as the UI font's fallback, when :func:`application` left it for later."""
+    families = app.font().families()
+    fallback = ui_families(set(families), families[0] if families else "", register_bundled_font())
+    if fallback != families:
+        font = QFont(app.font())
+        font.setFamilies(fallback)
+        app.setFont(font)
+
+
+def application(defer_bundled_font: bool = False) -> QApplication:
+    """The application object with the program's name, UI font and Qt's Chinese translations. With
+    ``defer_bundled_font`` (the program's start, issue 23), the bundled CJK face is registered when
+    :func:`add_bundled_fallback` is called, unless no preferred face is installed (then it is needed at
+    once)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
     app.setApplicationName("TribunalDesk")
     app.setApplicationDisplayName(_("法庭自动履行工作台"))
-    _choose_font(app)
+    _choose_font(app, defer_bundled_font)
     from desktop.gui.qt_translations import install_qt_translations
 
     install_qt_translations(app)  # Qt's standard buttons and dialogs in Chinese
@@ -100,18 +122,40 @@ class _FirstPaint(QObject):
 
 
 def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
-    """Write ``{"painted": time.time(), "modules": [...]}`` to ``target`` after the first paint, then exit
+    """Write ``{"painted": time.time(), "modules": [...], "order": [...]}`` (the modules loaded, sorted and
+    in the order they were imported) to ``target`` after the first paint, then exit
     the process at once (no backup, no clean-up: a measurement, not a session)."""
 
     def report() -> None:
         import json
 
         painted = time.time()
-        Path(target).write_text(json.dumps({"painted": painted, "modules": sorted(sys.modules)}), "utf-8")
+        loaded = list(sys.modules)  # in the order their imports began
+        Path(target).write_text(
+            json.dumps({"painted": painted, "modules": sorted(loaded), "order": loaded}), "utf-8"
+        )
         sys.stdout.flush()
         os._exit(0)
 
     return _FirstPaint(window, report)
+
+
+def after_first_paint(app: QApplication, window: MainWindow) -> None:
+    """What the start leaves until the window has painted (issue 23), on the next turn of the event loop
+    after that paint: remembering actions for a crash report (crash.start_recording), the bundled CJK
+    face as the UI font's fallback, and — over the window now on the screen — asking who is using the
+    program on this PC when nobody was chosen (operator_dialog.ask_once: chosen once, named by every
+    record; a person with a password signs in there)."""
+
+    def then() -> None:
+        from desktop.gui import crash
+        from desktop.gui.operator_dialog import ask_once
+
+        crash.start_recording(app)
+        add_bundled_fallback(app)
+        ask_once(window.workspace, window)
+
+    window.first_painted.connect(lambda: QTimer.singleShot(0, then))
 
 
 def run(db_path: Path | None) -> int:
@@ -120,8 +164,10 @@ def run(db_path: Path | None) -> int:
     from desktop.gui.opening import open_at_start, release_workspace
     from desktop.gui.threads import wait_for_all
 
-    app = application()
-    crash.install(app)  # uncaught errors and fatal signals to the log, with a dialog to copy the report
+    app = application(defer_bundled_font=True)
+    # uncaught errors and fatal signals to the log, with a dialog to copy the report; the last actions
+    # are remembered from the window's first paint on (crash.start_recording)
+    crash.install(app, record=False)
     try:
         # this PC's file under the single-instance lock (read-only or nothing when in use), or the server
         workspace = open_at_start(db_path)
@@ -141,13 +187,11 @@ def run(db_path: Path | None) -> int:
     hold_until_signed_in(workspace)  # a person with a password is named only once they have signed in
     workspace.subscribe(lambda change: crash.remember(f"保存 {change.what}"))
     window = MainWindow(workspace)
+    after_first_paint(app, window)
     probe = os.environ.get(STARTUP_PROBE)
     if probe:
         probe_first_paint(window, probe)
     window.show_on_screen()
-    from desktop.gui.operator_dialog import ask_once
-
-    ask_once(workspace, window)  # who is using the program on this PC: chosen once, named by every record
     code = app.exec()
     from desktop.gui.backup_dialog import backup_on_exit  # prefetched after the first paint
 

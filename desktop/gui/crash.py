@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-import platform
 import re
 import sys
 import threading
@@ -50,6 +49,8 @@ def last_actions() -> list[str]:
 
 
 def environment() -> list[str]:
+    import platform  # here: platform.platform() reads the Python executable (issue 23: not at start)
+
     from PySide6 import __version__ as pyside
     from PySide6.QtCore import qVersion
 
@@ -145,24 +146,23 @@ def previous_crash() -> str:
     return mask(text)
 
 
-def install(app: QApplication) -> None:
-    """Route uncaught errors to :func:`handle`, fatal signals to crash.log, and start remembering."""
-    global _fault_file, _filter
+def install(app: QApplication, record: bool = True) -> None:
+    """Route uncaught errors to :func:`handle`, fatal signals to crash.log, and (unless ``record`` is
+    False: then :func:`start_recording` later) start remembering."""
+    global _fault_file
     sys.excepthook = handle
     threading.excepthook = _thread_hook
     earlier = previous_crash()
     if _fault_file is None:
         try:
             _fault_file = crash_file().open("w", encoding="utf-8")
-            header = [f"启动 {datetime.now():%Y-%m-%d %H:%M:%S}", *environment()]
-            _fault_file.write("".join(f"# {line}\n" for line in header))
+            _fault_file.write(f"# 启动 {datetime.now():%Y-%m-%d %H:%M:%S}\n")
             _fault_file.flush()
             faulthandler.enable(file=_fault_file, all_threads=True)
         except OSError as exc:
             log.warning("crash log not available: %s", exc)
-    if _filter is None:
-        _filter = _Recorder(app)
-        app.installEventFilter(_filter)
+    if record:
+        start_recording(app)
     if earlier:
         QMessageBox.warning(
             None,
@@ -171,6 +171,25 @@ def install(app: QApplication) -> None:
                 paths.log_file()
             ),
         )
+
+
+def start_recording(app: QApplication) -> None:
+    """Remember windows shown and buttons pressed from now on (once). The program starts this after its
+    window has first painted (issue 23): a Python filter on every event of the application makes PySide
+    look up the Python class of each object an event is for, and the first object of a class Qt keeps
+    private (a list widget's model, a window's QWidgetWindow) makes it create every class of QtCore,
+    QtGui and QtWidgets with all their enums at once, some 40 ms before anything is shown. The versions
+    (:func:`environment`) are added to crash.log's header here too."""
+    global _filter
+    if _filter is None:
+        if _fault_file is not None:  # the versions under the start's line, for a fatal crash from now on
+            _fault_file.write("".join(f"# {line}\n" for line in environment()))
+            _fault_file.flush()
+        _filter = _Recorder(app)
+        app.installEventFilter(_filter)
+        for widget in app.topLevelWidgets():  # shown before: not seen by the filter
+            if widget.isVisible():
+                remember(f"打开 {type(widget).__name__}")
 
 
 def uninstall() -> None:

@@ -177,6 +177,16 @@ class AheadBuild(_OwnConnection):
         log.warning("preparing the next working day's reminders failed", exc_info=exc)
 
 
+# the roles DashboardModel.data answers, as plain ints (a view asks for each role of each cell it paints)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_ROLES = frozenset((_DISPLAY, _BACKGROUND, _TOOLTIP, _ALIGNMENT, _FONT))
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
+
 class DashboardModel(QAbstractTableModel):
     """The board as rows: a header row per non-empty group, then its reminders (fetched lazily)."""
 
@@ -187,6 +197,7 @@ class DashboardModel(QAbstractTableModel):
         # each shown group as (its header's row, the group, its first item index, items shown): rows are
         # computed from these, not listed (a large board has tens of thousands of lines)
         self._groups: list[tuple[int, Group, int, int]] = []
+        self._headers: list[int] = []  # the groups' header rows, for bisect
         self._row_count = 0
         self._bold = QFont()
         self._bold.setBold(True)
@@ -219,13 +230,14 @@ class DashboardModel(QAbstractTableModel):
                     row += 1 + shown
                 start += count
         self._groups = groups
+        self._headers = [g[0] for g in groups]
         self._row_count = row
 
     def _at(self, row: int) -> tuple[Group, int] | None:
         """The group at ``row`` and the index of its item (-1 for the group's header)."""
         if not 0 <= row < self._row_count:
             return None
-        n = bisect.bisect_right([g[0] for g in self._groups], row) - 1
+        n = bisect.bisect_right(self._headers, row) - 1
         header, group, start, _shown = self._groups[n]
         return group, (-1 if row == header else start + row - header - 1)
 
@@ -273,7 +285,8 @@ class DashboardModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or self.board is None:
+        # asked for every role of every cell painted: the roles the board does not answer go first
+        if role not in _ROLES or self.board is None or not index.isValid():
             return None
         found = self._at(index.row())
         if found is None:
@@ -285,31 +298,31 @@ class DashboardModel(QAbstractTableModel):
         if item is None:
             return None
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(item, col)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if group is Group.OVERDUE:
                 return QBrush(overdue_colour(item.days_overdue))
             return QBrush(_GROUP_BG[group])
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             tip = f"{item.title}：{item.reason}"
             if item.provisional:
                 tip += "\n" + _("（日期为暂定：所依据年份的节假日安排尚未录入）")
             if item.postponed_until:
                 tip += "\n" + _("曾推迟至{0}").format(item.postponed_until.isoformat())
             return tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 4):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT and col in (1, 4):
+            return _RIGHT
         return None
 
     def _header_data(self, group: Group, col: int, role: int) -> Any:
         assert self.board is not None
-        if role == Qt.ItemDataRole.DisplayRole and col == 0:
+        if role == _DISPLAY and col == 0:
             mark = "▸" if group in self.collapsed else "▾"
             return f"{mark} {group.value}（{self.board.counts.get(group, 0):,}）"
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._bold
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return QBrush(_HEADER_BG)
         return None
 

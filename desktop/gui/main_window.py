@@ -194,6 +194,8 @@ class SettingsPage(QWidget):
 
 
 class MainWindow(QMainWindow):
+    first_painted = Signal()  # the window is on the screen: what it does not show may load from now on
+
     def show_on_screen(self) -> None:
         """Show at the preferred size, or maximized where the screen is smaller (a 1366×768 laptop):
         nothing may hang off the screen."""
@@ -356,6 +358,7 @@ class MainWindow(QMainWindow):
         if not self._painted:  # the first screen is up: what the others need is loaded from now on
             self._painted = True
             self._prefetch_timer.start(PREFETCH_MS)
+            self.first_painted.emit()
 
     def _prefetch_next(self) -> None:
         """Import the next module a page not made yet needs (one per turn of the event loop); at the end

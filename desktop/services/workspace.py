@@ -10,17 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core.errors import ValidationError
-from desktop.core.fee_relief import FeeRelief, relief_problems
 from desktop.core.model import Case, Contact, CourtSettings
 from desktop.core.validation import case_problems, check_text
 from desktop.services import operator
 from desktop.store import cases as case_store
-from desktop.store import fee_relief as relief_store
 from desktop.store import settings as settings_store
 from desktop.store.database import StoreError, open_database
 from desktop.store.engine import Database, is_server
+
+if TYPE_CHECKING:
+    from desktop.core.fee_relief import FeeRelief
 
 
 class CaseInvalid(StoreError):
@@ -169,11 +171,17 @@ class Workspace:
         self.notify(Change("case", (case_id,)))
 
     # ------------------------------------------------------------ 诉讼费减免
+    # (desktop.core.fee_relief and store.fee_relief are imported here: the first window does not need them)
     def fee_reliefs(self, case_id: int) -> list[FeeRelief]:
+        from desktop.store import fee_relief as relief_store
+
         return relief_store.list_reliefs(self.db, case_id)
 
     def save_fee_relief(self, case_id: int, relief: FeeRelief) -> FeeRelief:
         """Record an application or its decision (refused with every problem, nothing written)."""
+        from desktop.core.fee_relief import relief_problems
+        from desktop.store import fee_relief as relief_store
+
         relief = replace(
             relief,
             applicant=relief.applicant.strip(),
@@ -189,6 +197,8 @@ class Workspace:
         return saved
 
     def delete_fee_relief(self, case_id: int, relief_id: int) -> None:
+        from desktop.store import fee_relief as relief_store
+
         relief_store.delete_relief(self.db, relief_id, self.actor)
         self.notify(Change("fee_relief", (case_id,)))
 

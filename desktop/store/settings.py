@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 from desktop.core.model import CourtSettings
 from desktop.store.audit import record
@@ -72,6 +71,8 @@ def ensure_identity(conn: Connection) -> str:
     """The database's identity, made now if it has none (one statement: atomic, on both engines)."""
     identity = database_identity(conn)
     if identity is None:
+        import uuid  # here: uuid imports platform, which a start does not need (issue 23)
+
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
             (IDENTITY_KEY, json.dumps(str(uuid.uuid4()))),

@@ -36,7 +36,16 @@ NOT_BEFORE_THE_WINDOW = (
     "desktop.gui.case_editor",
     "desktop.gui.wizard",
     "desktop.gui.server_dialogs",  # a local database: no server, no dialog
+    "desktop.core.screening",  # 审破衔接: its page, not the board
+    "desktop.core.fee_relief",  # 诉讼费减免: the case editor
+    "desktop.store.fee_relief",
+    "ctypes",  # the doctor's library check, only on an X display
+    "platform",  # crash.log's versions (after the first paint); uuid imports it
+    "uuid",
 )
+# Pure-Python parts of the program: imported before PySide6 when the window needs them at start (it reads
+# the source of every module imported after it, looking for ``from __feature__ import``).
+BEFORE_QT = ("desktop.core.", "desktop.store.", "desktop.services.")
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -76,6 +85,51 @@ def test_nothing_heavy_is_imported_before_the_main_window_paints(tmp_path: Path)
         m for m in modules if any(m == heavy or m.startswith(heavy + ".") for heavy in NOT_BEFORE_THE_WINDOW)
     )
     assert loaded == []
+    order = json.loads(probe.read_text("utf-8"))["order"]
+    after_qt = order[order.index("PySide6") :]
+    assert "desktop.services.reminders" in order  # the board's service is there …
+    assert [m for m in after_qt if m.startswith(BEFORE_QT)] == []  # … and no domain module came after Qt
+
+
+def test_after_the_first_paint_actions_are_remembered_the_bundled_face_added_and_the_person_asked(  # type: ignore[no-untyped-def]
+    qtbot, qapp, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before its first paint the window has no application-wide event filter (each event would make
+    PySide create every Qt class for the first private object it sees), the UI font only the preferred
+    face and no question who uses this PC; on the turn after the paint all three are there."""
+    from PySide6.QtGui import QFont
+
+    from desktop.gui import app as app_module
+    from desktop.gui import crash
+    from desktop.gui.operator_dialog import OperatorDialog
+    from tests.gui.test_dashboard import _overdue
+
+    monkeypatch.setenv("TRIBUNAL_DESK_HOME", str(tmp_path / "home"))  # nobody chosen on this PC yet
+    _overdue(workspace, "（2025）黑0902民初123号")  # a handler to choose
+    monkeypatch.setattr(crash, "_filter", None)
+    monkeypatch.setattr(crash, "_fault_file", None)
+    monkeypatch.setattr(crash, "_LAST", crash.deque(maxlen=30))
+    before = QFont(qapp.font())
+    try:
+        preferred = QFont(before)
+        preferred.setFamilies(before.families()[:1])
+        qapp.setFont(preferred)
+        window = MainWindow(workspace)
+        qtbot.addWidget(window)
+        app_module.after_first_paint(qapp, window)
+        assert crash._filter is None
+        window.show()
+        assert not window.findChildren(OperatorDialog)
+        qtbot.waitUntil(lambda: crash._filter is not None, timeout=10_000)
+        assert window._painted
+        (asked,) = window.findChildren(OperatorDialog)
+        assert asked.isVisible()  # over the window, not blocking it
+        assert "打开 MainWindow" in " | ".join(crash.last_actions())  # shown before the recording began
+        assert app_module.BUNDLED_UI_FONT in qapp.font().families()
+    finally:
+        if crash._filter is not None:
+            qapp.removeEventFilter(crash._filter)
+        qapp.setFont(before)
 
 
 def _real_pages(window: MainWindow) -> list[QWidget]:
