@@ -9,11 +9,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from desktop import paths
+from desktop.gui.first_paint import AfterFirstPaint
 from desktop.i18n import _
 from desktop.store.database import StoreError
 
@@ -104,24 +105,7 @@ def application(defer_bundled_font: bool = False) -> QApplication:
 STARTUP_PROBE = "TRIBUNAL_DESK_STARTUP_PROBE"
 
 
-class _FirstPaint(QObject):
-    """Waits for the window's first paint, then (once that paint has been flushed, on the next turn of the
-    event loop) calls ``then``."""
-
-    def __init__(self, window: QObject, then: object) -> None:
-        super().__init__(window)
-        self.then = then
-        self.seen = False
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.seen:
-            self.seen = True
-            QTimer.singleShot(0, self.then)  # type: ignore[call-overload]
-        return False
-
-
-def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
+def probe_first_paint(window: QWidget, target: str) -> AfterFirstPaint:
     """Write ``{"painted": time.time(), "modules": [...], "order": [...]}`` (the modules loaded, sorted and
     in the order they were imported) to ``target`` after the first paint, then exit
     the process at once (no backup, no clean-up: a measurement, not a session)."""
@@ -137,7 +121,7 @@ def probe_first_paint(window: QObject, target: str) -> _FirstPaint:
         sys.stdout.flush()
         os._exit(0)
 
-    return _FirstPaint(window, report)
+    return AfterFirstPaint(window, report)
 
 
 def after_first_paint(app: QApplication, window: MainWindow) -> None:

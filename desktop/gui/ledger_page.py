@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import CaseStatus, Stage
+from desktop.gui.first_paint import AfterFirstPaint
 from desktop.gui.ledger_model import COL, COLUMNS, LedgerModel
 from desktop.gui.read_only import lock_writes, read_only
 from desktop.i18n import _
@@ -49,26 +48,6 @@ class LedgerTable(QTableView):
             self.contact_row.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
-
-
-class _CountAfterPaint(QObject):
-    """Calls ``then`` on the turn of the event loop after ``viewport``'s first paint (the painted rows are
-    on the screen by then), once."""
-
-    def __init__(self, viewport: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(viewport)
-        self.then = then
-        viewport.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._run)
-        return False
-
-    def _run(self) -> None:
-        self.then()
-        self.deleteLater()
 
 
 class LedgerPage(QWidget):
@@ -107,7 +86,7 @@ class LedgerPage(QWidget):
         layout.addLayout(bar)
 
         # built in the order the header shows (below), newest 案号 first: turning sorting on keeps it;
-        # the count is taken once the first rows are painted (_CountAfterPaint)
+        # the count is taken once the first rows are painted (AfterFirstPaint)
         self.model = LedgerModel(workspace, self, sort_key="case_number", descending=True, count_later=True)
         self.table = LedgerTable(self)
         # every column fits a 1366×768 screen (the last, 逾期, was cut off): no row numbers. Rows of a
@@ -160,7 +139,7 @@ class LedgerPage(QWidget):
         self.search.returnPressed.connect(self._search_enter)
         self._update_count()
         self._count_after = (
-            _CountAfterPaint(self.table.viewport(), self._count_rest) if self.model.counting else None
+            AfterFirstPaint(self.table.viewport(), self._count_rest) if self.model.counting else None
         )
 
     def _count_rest(self) -> None:

@@ -1190,18 +1190,14 @@ class _BoardView:
         if self.text:
             lines, params = f"(SELECT b.due_date AS d, 1 AS n {self.sql}) x", self.params
         else:
-            mine = " AND b.handler = ?" if self.handler else ""
+            mine, who = (" AND b.handler = ?", [self.handler]) if self.handler else ("", [])
             lines = (
                 f"(SELECT b.due_date AS d, b.lines AS n FROM reminder_board_days b WHERE 1 = 1{mine} "
                 "UNION ALL SELECT b.due_date, -1 FROM reminder_state s JOIN reminder_board b "
                 "ON b.case_id = s.case_id AND b.rule_id = s.rule_id AND b.due_date = s.due_date "
                 f"WHERE NOT (s.state = 'postponed' AND s.until IS NOT NULL AND s.until <= ?){mine}) x"
             )
-            params = [
-                *([self.handler] if self.handler else []),
-                day,
-                *([self.handler] if self.handler else []),
-            ]
+            params = [*who, day, *who]
         row = self.db.conn.execute(f"{sums}FROM {lines}", [day, day, day, week, *params]).fetchone()
         total, overdue, due_today, week_ahead = (int(n) for n in row)
         return {
