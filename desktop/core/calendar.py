@@ -168,6 +168,47 @@ class HolidayTable:
         return candidate
 
 
+def changed_days(before: HolidayTable, after: HolidayTable) -> list[tuple[date, date]]:
+    """The runs of days (first, last; sorted, apart) on which a look at ``before`` may be answered
+    otherwise than the same look at ``after``: a result computed with ``before`` from looks at other days
+    only is the same with ``after``.
+
+    A day whose entry differs (added, dropped, another kind or name) is such a day. So is every day of a
+    year whose notice one table carries and the other does not (:meth:`HolidayTable.covers`), and the last
+    days of the December before it, whose :meth:`HolidayTable.pending_years` names it.
+    """
+    days = sorted(
+        d for d in before.days.keys() | after.days.keys() if before.days.get(d) != after.days.get(d)
+    )
+    runs = [(d, d) for d in days]
+    for year in before.years ^ after.years:
+        runs.append((date(year - 1, *_YEAR_END_FROM), date(year, 12, 31)))
+    runs.sort()
+    merged: list[tuple[date, date]] = []
+    for first, last in runs:
+        if merged and first <= merged[-1][1] + _ONE_DAY:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def longest_rest(table: HolidayTable) -> int:
+    """The most rest days in a row the table has (a weekend: 2): a period ending on a rest day is moved
+    at most this many days, and :meth:`HolidayTable.next_working_day` looks at most one day more."""
+    longest = 2
+    for entry in table.entries:  # a longer run holds a rest entry
+        if entry.kind != "rest":
+            continue
+        first = last = entry.day
+        while table.is_rest_day(first - _ONE_DAY):
+            first -= _ONE_DAY
+        while table.is_rest_day(last + _ONE_DAY):
+            last += _ONE_DAY
+        longest = max(longest, (last - first).days + 1)
+    return longest
+
+
 def merge(base: HolidayTable, incoming: HolidayTable) -> HolidayTable:
     """``base`` updated with ``incoming``.
 

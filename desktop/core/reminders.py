@@ -23,6 +23,7 @@ a changed deadline, a new notice) brings a new reminder.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,15 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
-from desktop.core.calendar import HolidayTable, PeriodEnd, add_days, add_months, add_years
+from desktop.core.calendar import (
+    HolidayTable,
+    PeriodEnd,
+    add_days,
+    add_months,
+    add_years,
+    changed_days,
+    longest_rest,
+)
 from desktop.core.casenumber import parse_case_number
 from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, Windows, contact_facts, missing_contact
 from desktop.core.errors import ValidationError
@@ -61,7 +70,9 @@ __all__ = [
     "evaluate",
     "evaluate_rule",
     "facts_from_case",
+    "giving_way",
     "group_of",
+    "holiday_change",
     "parse_rules",
     "reminders",
     "rule_settings",
@@ -75,6 +86,7 @@ RULES_FORMAT: Final = "tribunal-desk-rules/1"
 ENGINE_VERSION: Final = 6
 """Bump when the engine's results change for the same facts: stored boards are then rebuilt."""
 _RULES_FIELD: Final = "提醒规则"
+_ONE_DAY: Final = timedelta(days=1)
 _MAX_OFFSET: Final = 3660  # ten years of days: a window further out is a typing error
 
 
@@ -970,6 +982,80 @@ def _pre_enforcement_events(rule: Rule, f: CaseFacts, table: HolidayTable, shows
     return [_Found(end, text, provisional)]
 
 
+class HolidayChange(NamedTuple):
+    """What a holiday change can change in the engine's results (:func:`holiday_change`)."""
+
+    days: list[tuple[date, date]]  # the runs of changed days (:func:`~desktop.core.calendar.changed_days`)
+    reach: int  # the most rest days in a row in either table
+
+    def near(self) -> list[tuple[date, date]]:
+        """The runs widened by ``reach`` + 1 days on each side (merged where they meet): a reminder whose
+        event … due dates (window included) meet none of them read no changed day (:func:`table_looks`)."""
+        wide = timedelta(days=self.reach + 1)
+        runs: list[tuple[date, date]] = []
+        for first, last in self.days:
+            low, high = first - wide, last + wide
+            if runs and low <= runs[-1][1]:
+                runs[-1] = (runs[-1][0], high)
+            else:
+                runs.append((low, high))
+        return runs
+
+    def meets(self, looks: tuple[date, date] | None) -> bool:
+        """Whether the days ``looks`` (first, last) take in a changed day."""
+        if looks is None:
+            return False
+        first, last = looks
+        at = bisect.bisect_left(self.days, (first, first))
+        if at and self.days[at - 1][1] >= first:
+            return True
+        return at < len(self.days) and self.days[at][0] <= last
+
+    def period_ends(self, table: HolidayTable) -> list[tuple[date, date]]:
+        """The days a period computed with ``table`` may end on when it read a changed day: a changed day
+        … the first working day from the run's last day on (a period's end is the first working day
+        from its nominal end on, and it reads the days between)."""
+        return [
+            (first, last if table.is_working_day(last) else table.next_working_day(last))
+            for first, last in self.days
+        ]
+
+
+def holiday_change(before: HolidayTable, after: HolidayTable) -> HolidayChange:
+    """What changes between the holiday tables ``before`` and ``after`` (see :func:`table_looks`)."""
+    return HolidayChange(changed_days(before, after), max(longest_rest(before), longest_rest(after)))
+
+
+def table_looks(rule: Rule, event: date, due: date, table: HolidayTable) -> tuple[date, date] | None:
+    """The first and last day on which :func:`evaluate` read the holiday table ``table`` for a reminder
+    of ``rule`` counted from ``event``, due on ``due``; None when it read none. Nowhere else
+    (:data:`ENGINE_VERSION` is bumped if that changes):
+
+    - a period's end (rules with a period): its nominal end … its end (the event), the nominal end being
+      a working day, or a day of the rest days just before the end; and the years of those days
+      (``pending_years``);
+    - a 履行期限 or a start of performance: the year of the event (``pending_years``);
+    - a window serving a document: its first day … the first working day after its due date
+      (``window_days``).
+
+    A rule with a period reads a period's end also for the cases it does not remind about: after a
+    holiday change the cases whose period may now end on :meth:`HolidayChange.period_ends` are looked at
+    again. A computation that reads no changed day (:func:`~desktop.core.calendar.changed_days`) goes
+    the same way with either table, so its result is the same.
+    """
+    looks: list[date] = []
+    if rule.period is not None:
+        nominal = event
+        while table.is_rest_day(nominal - _ONE_DAY):
+            nominal -= _ONE_DAY
+        looks += [nominal, event]
+    elif rule.event in (EventKind.DEADLINE, EventKind.PERFORMANCE_START):
+        looks.append(event)
+    if rule.form_id or rule.form_title:
+        looks += [rule.visible_from(event), table.next_working_day(due)]
+    return (min(looks), max(looks)) if looks else None
+
+
 def evaluate(rule: Rule, facts: Iterable[CaseFacts], table: HolidayTable, today: date) -> list[ReminderItem]:
     """The reminders ``rule`` gives for each of ``facts`` today (before stored states and cross-rule
     exclusions), in the order of ``facts``."""
@@ -1030,14 +1116,24 @@ def evaluate_rule(rule: Rule, f: CaseFacts, table: HolidayTable, today: date) ->
     return evaluate(rule, (f,), table, today)
 
 
-def suppress_covered(items: Iterable[ReminderItem], rules: Sequence[Rule]) -> list[ReminderItem]:
+def giving_way(rules: Iterable[Rule]) -> set[str]:
+    """The ids of the rules whose reminders give way to another rule's on the same case (excluding
+    ``urging_due``: see :func:`suppress_covered`)."""
+    return {r.id for r in rules if Exclusion.URGING_DUE in r.exclusions}
+
+
+def suppress_covered(
+    items: Iterable[ReminderItem], rules: Sequence[Rule], answered: Iterable[int] = ()
+) -> list[ReminderItem]:
     """Drop reminders of rules excluding ``urging_due`` when the same case has another reminder that a
-    contact answers (one call answers both, so the board shows the more specific one)."""
+    contact answers (one call answers both, so the board shows the more specific one). ``answered``:
+    cases known to have such a reminder besides ``items``."""
     items = list(items)
-    suppressing = {r.id for r in rules if Exclusion.URGING_DUE in r.exclusions}
+    suppressing = giving_way(rules)
     if not suppressing:
         return items
     answerable_cases = {i.case_id for i in items if i.rule_id not in suppressing and i.answerable_by_contact}
+    answerable_cases.update(answered)
     return [i for i in items if not (i.rule_id in suppressing and i.case_id in answerable_cases)]
 
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop import paths
 from desktop.core.calendar import HolidayTable, parse_holiday_json, to_json, validate_dates
@@ -32,10 +32,13 @@ from desktop.core.reminders import (
     apply_states,
     check_event,
     evaluate,
+    giving_way,
     group_of,
+    holiday_change,
     parse_rules,
     rule_settings,
     suppress_covered,
+    table_looks,
 )
 from desktop.core.validation import check_text
 from desktop.services import operator
@@ -80,13 +83,29 @@ BACKGROUND_FROM = 50_000
 SLOW_CASES = 2_000
 
 
-def _rolls(stored: store.BoardMeta | None, fingerprint_: str, today: date) -> frozenset[str] | None:
+class _Roll(NamedTuple):
+    """How a kept board is brought to today case by case (see :func:`_rolls`)."""
+
+    rules: frozenset[str]  # the rules whose settings changed since it was kept
+    holidays: HolidayTable | None  # the holiday table it was kept with, when that changed since
+
+
+def _rolls(db: Any, stored: store.BoardMeta | None, fingerprint_: str, today: date) -> _Roll | None:
     """Whether the kept board can be brought to ``today`` case by case (else it is built from every case):
-    kept for the same holiday table, for a day near enough. Returns the ids of the rules whose settings
-    changed since it was kept (empty: none), whose cases are then computed again; None: build it whole."""
+    kept by this engine for a day near enough, and for this holiday table or one kept with it (to compare
+    with). None: build it whole."""
     if stored is None or abs((today - stored.day).days) > ROLL_DAYS:
         return None
-    return changed_rules(stored.fingerprint, fingerprint_)
+    rules = changed_rules(stored.fingerprint, fingerprint_)
+    if rules is None:
+        return None
+    kept_table = _table_part(stored.fingerprint)
+    if kept_table == _table_part(fingerprint_):
+        return _Roll(rules, None)
+    text = store.board_holidays(db)
+    if text is None or _digest(text)[:16] != kept_table:
+        return None
+    return _Roll(rules, parse_holiday_json(text))
 
 
 def _digest(value: object) -> str:
@@ -110,20 +129,25 @@ def _described(r: Rule) -> dict[str, Any]:
 
 
 def fingerprint(rules: Sequence[Rule], table: HolidayTable) -> str:
-    """What a stored board was built with: the engine version and the holiday table, then each rule with
-    its settings (``<engine and table>;<rule id>=<rule>,…``), so that a board kept under other rule
-    settings tells which rules changed (:func:`changed_rules`)."""
+    """What a stored board was built with: the engine version, the holiday table, then each rule with its
+    settings (``<engine>.<table>;<rule id>=<rule>,…``), so that a board kept under other rule settings
+    tells which rules changed (:func:`changed_rules`), and whether it was kept with another holiday table."""
     rules_part = ",".join(f"{r.id}={_digest(_described(r))[:24]}" for r in rules)
-    return f"{_digest([ENGINE_VERSION, to_json(table)])[:32]};{rules_part}"
+    return f"{_digest(ENGINE_VERSION)[:16]}.{_digest(to_json(table))[:16]};{rules_part}"
+
+
+def _table_part(fingerprint_: str) -> str:
+    return fingerprint_.partition(";")[0].partition(".")[2]
 
 
 def changed_rules(before: str, after: str) -> frozenset[str] | None:
     """The ids of the rules enabled, disabled or set otherwise between the fingerprints ``before`` and
-    ``after``; None when the engine version or the holiday table differ, the rules come in another order,
-    or ``before`` is of an older form: then no line of a board kept under ``before`` can be trusted."""
+    ``after``; None when the engine version differs, the rules come in another order, or ``before`` is of
+    an older form: then no line of a board kept under ``before`` can be trusted."""
     base_before, sep, rules_before = before.partition(";")
     base_after, _sep, rules_after = after.partition(";")
-    if not sep or base_before != base_after:
+    engine_before, dot, _table = base_before.partition(".")
+    if not sep or not dot or engine_before != base_after.partition(".")[0]:
         return None
     old = dict(part.split("=", 1) for part in rules_before.split(",") if part)
     new = dict(part.split("=", 1) for part in rules_after.split(",") if part)
@@ -228,10 +252,12 @@ class Reminders:
     ) -> Board:
         """Every reminder due ``today`` (default: the workspace's today), optionally for one handler.
 
-        The board is kept in the database (``reminder_board``). It is built from every case once for the
-        rules and holiday table, then kept up to date case by case: the cases the audit log shows changed
-        since, and, on another day, the cases whose reminders enter or leave their windows. Reopening the
-        dashboard, acting on a reminder or starting a new day does not recompute a million cases.
+        The board is kept in the database (``reminder_board``). It is built from every case once (for the
+        engine version), then kept up to date case by case: the cases the audit log shows changed since;
+        on another day, the cases whose reminders enter or leave their windows; after a rules change, the
+        changed rules' cases; after a holiday change, the cases whose reminders may read a changed day.
+        Reopening the dashboard, acting on a reminder, starting a new day or importing a holiday file does
+        not recompute a million cases.
         ``lazy``: the lines are read from the database as they are looked at (for a view). ``text``: only
         the lines whose 案号 or party contain it (spaces ignored).
         """
@@ -267,16 +293,24 @@ class Reminders:
         meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         changed: set[int] | None = None
         prepared: set[int] = set()  # cases whose lines for today were prepared the day before
-        rules_changed = _rolls(stored, meta.fingerprint, today)
-        if rules_changed is not None:
+        by_rules: set[int] = set()  # cases only the changed rules may give other lines (when not changed)
+        redo: set[str] = set()  # the rules whose lines of those cases are computed again
+        roll = _rolls(self.db, stored, meta.fingerprint, today)
+        # the table to keep with the board: None keeps the one it has (the same)
+        holidays = None if roll is not None and roll.holidays is None else to_json(table)
+        if roll is not None:
             assert stored is not None
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
-            if rules_changed:  # their lines kept, and the cases they may now remind about
-                changed |= store.board_cases(self.db, rules_changed)
-                again = [r for r in rules if r.id in rules_changed]
-                changed.update(
+            if roll.rules:  # their lines kept, and the cases they may now remind about
+                by_rules = store.board_cases(self.db, roll.rules)
+                again = [r for r in rules if r.id in roll.rules]
+                by_rules.update(
                     c for ids in store.candidates(self.db, again, today, table).values() for c in ids
                 )
+            kept_table = table
+            if roll.holidays is not None:  # the cases whose reminders may read a changed day
+                kept_table = roll.holidays
+                changed |= self._near_holiday_change(rules, roll.holidays, table, today)
             ahead = store.ahead_meta(self.db) if stored.day != today else None
             if (
                 ahead is not None
@@ -285,24 +319,86 @@ class Reminders:
             ):
                 changed |= store.changed_cases(self.db, ahead.audit_id, ahead.max_case_id)
                 prepared = set(ahead.cases) - changed
-            else:
-                changed |= store.edge_cases(self.db, rules, stored.day, today, table)
-        if changed is None or (len(changed) > REBUILD_FROM and len(changed) > store.board_size(self.db)):
+            else:  # the kept board rolled to today with its own table, then to this one (above)
+                changed |= store.edge_cases(self.db, rules, stored.day, today, kept_table)
+            by_rules -= changed
+        if changed is None or (
+            len(changed) + len(by_rules) > REBUILD_FROM
+            and len(changed) + len(by_rules) > store.board_size(self.db)
+        ):
             if self.db.conn.in_transaction or is_read_only(self.db):
                 return self.compute(rules, table, today)
             store.stage_board(self.db, (), fresh=True)
             for chunk in self._chunks(rules, table, today):  # a chunk's lines in memory at a time
                 store.stage_board(self.db, chunk)
-            if store.write_board(self.db, meta, (), None, staged=True):
+            if store.write_board(self.db, meta, (), None, staged=True, holidays=holidays):
                 return None
             return self.compute(rules, table, today)
-        if changed or prepared or stored != meta:
+        if changed or by_rules or prepared or stored != meta:
+            assert roll is not None
             fresh = self.compute_cases(changed, rules, table, today)
-            if not store.write_board(self.db, meta, fresh, changed | prepared, from_ahead=prepared):
+            if by_rules:  # the lines of the changed rules alone
+                redone, redo = self._rules_again(by_rules, roll.rules, rules, table, today)
+                fresh += redone
+            written = store.write_board(
+                self.db, meta, fresh, changed | prepared, from_ahead=prepared, holidays=holidays,
+                rules_of=(by_rules, redo),
+            )  # fmt: skip
+            if not written:
                 # read-only, or busy: the kept lines with these cases' computed now (not every case's)
-                fresh += self.compute_cases(prepared, rules, table, today)
-                return [*store.kept_lines(self.db, today, changed | prepared), *fresh]
+                fresh = self.compute_cases(changed | prepared | by_rules, rules, table, today)
+                return [*store.kept_lines(self.db, today, changed | prepared | by_rules), *fresh]
         return None
+
+    def _rules_again(
+        self,
+        case_ids: set[int],
+        again: Iterable[str],
+        rules: Sequence[Rule],
+        table: HolidayTable,
+        today: date,
+    ) -> tuple[list[ReminderItem], set[str]]:
+        """The lines of cases unchanged since the board was kept (on a board kept for today, or rolled to
+        it) when only the rules ``again`` changed, and the rules they are of (the lines of the others
+        stand as kept): those rules applied again, with the rules that give way to another's reminder
+        (the kept board dropped their lines) on the cases whose kept lines have none to give way to."""
+        yielding = giving_way(rules)
+        redo = set(again) | yielding
+        answered = store.answerable_cases(self.db, case_ids, [r.id for r in rules if r.id not in redo])
+        applied = [r for r in rules if r.id in redo]
+        found: list[ReminderItem] = []
+        for cases, applying in (
+            (case_ids - answered, applied),
+            (case_ids & answered, [r for r in applied if r.id not in yielding]),
+        ):
+            if not applying:
+                continue
+            schedules = any(store.needs_schedule(r) for r in applying)
+            ids = sorted(cases)
+            for start in range(0, len(ids), FACTS_CHUNK):
+                chunk = ids[start : start + FACTS_CHUNK]
+                facts = list(store.load_facts(self.db, chunk, chunk if schedules else ()).values())
+                for rule in applying:
+                    found.extend(evaluate(rule, facts, table, today))
+        return suppress_covered(found, rules, answered), redo
+
+    def _near_holiday_change(
+        self, rules: Sequence[Rule], before: HolidayTable, after: HolidayTable, today: date
+    ) -> set[int]:
+        """The cases whose reminders today may differ between the holiday tables ``before`` (the kept
+        board's) and ``after``: those with a kept line that read a changed day, and those a rule with a
+        period may now remind about (see :func:`desktop.core.reminders.table_looks`)."""
+        change = holiday_change(before, after)
+        if not change.days:
+            return set()
+        by_id = {r.id: r for r in rules}
+        cases = {
+            case_id
+            for case_id, rule_id, event, due in store.board_lines_near(self.db, change.near())
+            if rule_id not in by_id or change.meets(table_looks(by_id[rule_id], event, due, before))
+        }
+        ends = [(t, change.period_ends(t)) for t in (before, after)]
+        return cases | store.period_cases_near(self.db, rules, today, ends)
 
     def prepare_ahead(self, today: date | None = None) -> date | None:
         """Prepare the next working day's changes to the kept board of ``today`` (see :meth:`board`), so
@@ -333,15 +429,15 @@ class Reminders:
 
     def slow_build_ahead(self, today: date) -> bool:
         """Whether :meth:`board` for ``today`` would take seconds on a large ledger: built from every case
-        (no board kept for this holiday table, or kept for a day too far away), or many cases computed
-        again (rules changed, or more than :data:`SLOW_CASES` cases changed since, as after an import): a
-        view runs that off its thread."""
+        (no board kept by this engine, or kept for a day too far away), or many cases computed again
+        (rules or holidays changed, or more than :data:`SLOW_CASES` cases changed since, as after an
+        import): a view runs that off its thread."""
         if store.current_marks(self.db)[1] < BACKGROUND_FROM:
             return False
         rules = [r for r in self.rules() if r.enabled]
         stored = store.board_meta(self.db)
-        rules_changed = _rolls(stored, fingerprint(rules, self.holiday_table()), today)
-        if rules_changed is None or rules_changed:
+        roll = _rolls(self.db, stored, fingerprint(rules, self.holiday_table()), today)
+        if roll is None or roll.rules or roll.holidays is not None:
             return True
         assert stored is not None
         return len(store.changed_cases(self.db, stored.audit_id, stored.max_case_id)) > SLOW_CASES

@@ -467,6 +467,28 @@ def edge_cases(
     return ids
 
 
+def period_cases_near(
+    db: Database,
+    rules: Sequence[Rule],
+    today: date,
+    ends: Iterable[tuple[HolidayTable, Sequence[tuple[date, date]]]],
+) -> set[int]:
+    """The cases a rule with a period may remind about today with its period, computed with a table,
+    ending within one of that table's runs of days (``ends``: table, runs): after a holiday change, the
+    cases it may now remind about (:meth:`desktop.core.reminders.HolidayChange.period_ends`)."""
+    ids: set[int] = set()
+    for table, runs in ends:
+        for rule in rules:
+            if not rule.enabled or rule.period is None:
+                continue
+            low, high = _event_range(rule, today)
+            for first, last in runs:
+                first, last = first if low is None else max(low, first), min(high, last)
+                if first <= last:
+                    ids |= _select(db, rule, first, last, None, table)
+    return ids
+
+
 def explain_candidates(db: Database, rules: Sequence[Rule], today: date, table: HolidayTable) -> list[str]:
     """The query plans of the candidate queries (for tests and benchmarks: every one uses an index)."""
     plans = []
@@ -745,6 +767,12 @@ class BoardMeta(NamedTuple):
     fingerprint: str
 
 
+def board_holidays(db: Database) -> str | None:
+    """The holiday table (its JSON) the kept board was built with, if known."""
+    row = db.conn.execute("SELECT holidays FROM reminder_board_meta WHERE id = 1").fetchone()
+    return None if row is None else row[0]
+
+
 def board_meta(db: Database) -> BoardMeta | None:
     row = db.conn.execute(
         "SELECT day, audit_id, max_case_id, fingerprint FROM reminder_board_meta WHERE id = 1"
@@ -849,6 +877,24 @@ def kept_lines(db: Database, today: date, leave_out: set[int]) -> list[ReminderI
     return BoardRows(today, rows=rows)[:]
 
 
+def answerable_cases(db: Database, case_ids: Iterable[int], rule_ids: Iterable[str]) -> set[int]:
+    """Those of the cases ``case_ids`` the kept board has a line a contact answers of for one of the rules
+    ``rule_ids``."""
+    ids = sorted(rule_ids)
+    if not ids:
+        return set()
+    conn = db.conn
+    _fill_temp(conn, "reminder_lines_of", case_ids)
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT case_id FROM reminder_board WHERE case_id IN (SELECT id FROM "
+            f"temp.reminder_lines_of) AND answerable = 1 AND rule_id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+    }
+
+
 def board_cases(db: Database, rule_ids: Iterable[str]) -> set[int]:
     """The cases the kept board has lines of any of the rules ``rule_ids`` for."""
     ids = sorted(rule_ids)
@@ -861,6 +907,23 @@ def board_cases(db: Database, rule_ids: Iterable[str]) -> set[int]:
             f"SELECT DISTINCT case_id FROM reminder_board WHERE rule_id IN ({marks})", ids
         )
     }
+
+
+def board_lines_near(db: Database, runs: Sequence[tuple[date, date]]) -> list[tuple[int, str, date, date]]:
+    """The kept board's lines (case id, rule id, event date, due date) whose event … due dates, window
+    start included, meet one of ``runs`` (see :meth:`desktop.core.reminders.HolidayChange.near`)."""
+    lines: list[tuple[int, str, date, date]] = []
+    for first, last in runs:
+        low, high = first.isoformat(), last.isoformat()
+        lines += [
+            (case_id, rule_id, date.fromisoformat(event), date.fromisoformat(due))
+            for case_id, rule_id, event, due in db.conn.execute(
+                "SELECT case_id, rule_id, event_date, due_date FROM reminder_board "
+                "WHERE (event_date <= ? OR window_start <= ?) AND (event_date >= ? OR due_date >= ?)",
+                (high, high, low, low),
+            )
+        ]
+    return lines
 
 
 def board_size(db: Database) -> int:
@@ -998,10 +1061,14 @@ def write_board(
     cases: set[int] | None,
     staged: bool = False,
     from_ahead: Iterable[int] = (),
+    holidays: str | None = None,
+    rules_of: tuple[set[int], Iterable[str]] = (set(), ()),
 ) -> bool:
     """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines);
     ``staged``: the whole board is the lines :func:`stage_board` kept; ``from_ahead``: cases (among
-    ``cases``) whose new lines are those :func:`write_ahead` prepared.
+    ``cases``) whose new lines are those :func:`write_ahead` prepared; ``holidays``: the holiday table it
+    is built with (None: the one kept before); ``rules_of``: cases (not among ``cases``) and rules whose
+    lines of those rules alone are replaced.
 
     Derived data, not audited. Returns False without raising when the database cannot be written now
     (read-only, or busy): the board is then simply computed again next time.
@@ -1020,12 +1087,20 @@ def write_board(
             elif cases is None:
                 conn.execute("DELETE FROM reminder_board")
             else:
-                _fill_temp(conn, "reminder_recount", cases | {i.case_id for i in items})
+                some, rule_ids = rules_of[0], sorted(rules_of[1])
+                _fill_temp(conn, "reminder_recount", cases | some | {i.case_id for i in items})
                 conn.execute(_DAYS_OF.format(sign="-"))  # their lines leave the day counts
                 _fill_temp(conn, "reminder_changed", cases)
                 conn.execute(
                     "DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)"
                 )
+                if some and rule_ids:
+                    _fill_temp(conn, "reminder_changed", some)
+                    conn.execute(
+                        "DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed) "
+                        f"AND rule_id IN ({', '.join('?' * len(rule_ids))})",
+                        rule_ids,
+                    )
                 _fill_temp(conn, "reminder_changed", from_ahead)
                 conn.execute(
                     f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} FROM "
@@ -1046,11 +1121,12 @@ def write_board(
                 conn.execute(_DAYS_OF.format(sign=""))  # and their new lines come in
                 conn.execute("DELETE FROM reminder_board_days WHERE lines = 0")
             conn.execute(
-                "INSERT INTO reminder_board_meta (id, day, audit_id, max_case_id, fingerprint) "
-                "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
+                "INSERT INTO reminder_board_meta (id, day, audit_id, max_case_id, fingerprint, holidays) "
+                "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET day = excluded.day, "
                 "audit_id = excluded.audit_id, max_case_id = excluded.max_case_id, "
-                "fingerprint = excluded.fingerprint",
-                (meta.day.isoformat(), meta.audit_id, meta.max_case_id, meta.fingerprint),
+                "fingerprint = excluded.fingerprint, "
+                "holidays = coalesce(excluded.holidays, reminder_board_meta.holidays)",
+                (meta.day.isoformat(), meta.audit_id, meta.max_case_id, meta.fingerprint, holidays),
             )
     except _NotNow:
         return False

@@ -8,12 +8,13 @@ of --cases cases is generated. Prints:
 
 - ``tribunal-desk reminders --json`` as a separate process (what a clerk's script sees), wall time:
   first on the database as ``demo`` left it (with the board of its day kept, as the app keeps one from
-  its first look at a database), cold (no board kept, as after the holiday table changes: the day's
-  board computed from the million cases), warm (the board kept from the cold run), after one change (that
-  case recomputed), on the next day and back, and after each of a few rules changes (only the cases of
-  the changed rule computed again);
-- the dashboard page: time from creating it to its first painted rows, warm and on the next day; with no
-  board kept (a large ledger builds it off the GUI thread), the time to the first paint and to the rows;
+  its first look at a database), cold (no board kept, as after an engine upgrade: the day's board
+  computed from the million cases), warm (the board kept from the cold run), after one change (that
+  case recomputed), on the next day and back, after each of a few rules changes (only the cases of
+  the changed rule computed again) and holiday imports (only the cases near the changed days);
+- the dashboard page: time from creating it to its first painted rows, warm and on the next day; after
+  a holiday import and with no board kept (a large ledger builds it off the GUI thread), the time to the
+  first paint and to the rows;
   and the time to update after a contact is recorded from it;
 - how many reminders, by group and rule, and the candidate query plans.
 
@@ -159,8 +160,8 @@ def bench_cli(path: Path, day: date) -> None:
     print(f"  baseline, bare SQL (a Python process writing the kept board's lines as JSON): {bare:.2f} s")
     print(f"  first run on the database as generated:  {first}  (target ≤ 1.5 s)")
     print(
-        f"  cold (no board kept, as after a rules or holidays change: built from every case): {cold}"
-        "  (target ≤ 2 s)"
+        f"  cold (no board kept, as after an engine upgrade or a month away: built from every case): {cold}"
+        "  (a rules or holidays change is measured below, target ≤ 2 s)"
     )
     print(f"  warm (board kept):                       {warm}, again {warm2}  (target ≤ 1.0 s)")
 
@@ -198,6 +199,11 @@ def bench_cli(path: Path, day: date) -> None:
         ws.close()
         again, count = run_cli(path, day)
         print(f"    {rule_id} {what}: {again}, {count:,} reminders")
+    print("  after a holiday change (only the cases near the changed days computed again; target ≤ 2 s):")
+    for what, text in holiday_files(path, day, 1):
+        import_holidays(path, text)
+        again, count = run_cli(path, day)
+        print(f"    {what}: {again}, {count:,} reminders")
 
 
 # Rule changes a 庭长 might make, each measured after the one before (the last puts the first back).
@@ -209,6 +215,43 @@ RULE_CHANGES = (
     ("never_urged", "enabled again (the rule with the most cases)", lambda r: replace(r, enabled=True)),
     ("prompt", "window back", lambda r: replace(r, window_start=r.window_start + 2)),
 )
+
+
+def holiday_files(path: Path, day: date, weeks: int) -> list[tuple[str, str]]:
+    """Holiday files an administrator might import, each measured after the one before: a weekday
+    ``weeks`` weeks on made a rest day (its year's file), then that file as it was, then a next year's
+    notice (元旦 and 春节, its year not covered before)."""
+    from desktop.core.calendar import HolidayDay, HolidayTable, to_json
+
+    table = ws_table(path)
+    closed = day + timedelta(weeks=weeks)
+    while closed.weekday() >= 5 or table.entry(closed) is not None:
+        closed += timedelta(days=1)
+    year = [e for e in table.entries if e.day.year == closed.year]
+    first = date(day.year + 1, 1, 1)
+    spring = date(day.year + 1, 2, 6)
+    following = [HolidayDay(first + timedelta(days=n), "rest", "元旦") for n in range(3)]
+    following += [HolidayDay(spring + timedelta(days=n), "rest", "春节") for n in range(8)]
+    return [
+        (f"{closed.isoformat()} made a rest day", to_json(HolidayTable.from_days(
+            [*year, HolidayDay(closed, "rest", "临时闭庭")], {closed.year}, "bench")),
+        ),
+        (f"{closed.isoformat()} a working day again", to_json(HolidayTable.from_days(
+            year, {closed.year}, "bench"))),
+        (f"{day.year + 1}'s notice imported", to_json(HolidayTable.from_days(
+            following, {day.year + 1}, "bench"))),
+    ]  # fmt: skip
+
+
+def import_holidays(path: Path, text: str) -> None:
+    from desktop.services.reminders import Reminders
+    from desktop.services.workspace import Workspace
+
+    ws = Workspace.open(path, actor="bench")
+    try:
+        Reminders(ws).import_holidays(text, "bench.json")
+    finally:
+        ws.close()
 
 
 def ws_table(path: Path):  # type: ignore[no-untyped-def]
@@ -299,23 +342,30 @@ def bench_dashboard(path: Path, day: date) -> None:
     print(f"  first rows painted {roll_ms:.0f} ms after opening a day later, nothing prepared (rolled)")
     close(page, ws)
 
+    def built(what: str) -> tuple[DashboardPage, Workspace, Changes]:
+        ws, changes = session(day)
+        started = time.perf_counter()
+        page, cold_ms = open_page(ws, changes)
+        building = page.building is not None
+        while page.building is not None:  # built on its own connection meanwhile
+            app.processEvents()
+            time.sleep(0.005)
+        rows_ms = 1000 * (time.perf_counter() - started)
+        if building:
+            print(
+                f"  {what}: page painted {cold_ms:.0f} ms after opening, saying it is computing; its "
+                f"{page.model.rowCount():,} rows shown {rows_ms:.0f} ms after opening (target ≤ 2000 ms)"
+            )
+        else:
+            print(f"  {what}: first rows painted {cold_ms:.0f} ms after opening (built here)")
+        return page, ws, changes  # the page's source of changes lives as long as the page
+
+    for what, text in holiday_files(path, day, 2)[:1]:
+        import_holidays(path, text)
+        page, ws, _changes = built(f"after a holiday change ({what})")
+        close(page, ws)
     forget_board(path)
-    ws, changes = session(day)
-    started = time.perf_counter()
-    page, cold_ms = open_page(ws, changes)
-    building = page.building is not None
-    while page.building is not None:  # built on its own connection meanwhile
-        app.processEvents()
-        time.sleep(0.005)
-    rows_ms = 1000 * (time.perf_counter() - started)
-    if building:
-        print(
-            f"  no board kept (built from every case): page painted {cold_ms:.0f} ms after opening, "
-            f"saying it is computing; its {page.model.rowCount():,} rows shown {rows_ms:.0f} ms after "
-            "opening (target ≤ 2000 ms)"
-        )
-    else:
-        print(f"  first rows painted {cold_ms:.0f} ms after opening with no board kept (built here)")
+    page, ws, changes = built("no board kept (built from every case, as after an engine upgrade)")
 
     page.table.selectRow(1)
     items = page.selected_items()

@@ -22,7 +22,9 @@ from desktop.core.calendar import (
     add_days,
     add_months,
     add_years,
+    changed_days,
     effective_date,
+    longest_rest,
     merge,
     parse_holiday_json,
     performance_deadline,
@@ -930,3 +932,80 @@ def test_merge_properties(base: HolidayTable, incoming: HolidayTable) -> None:
             assert merged.days[d] == entry
         elif d not in incoming.days:
             assert d not in merged.days
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a holiday change can change (the kept reminder board computes again only near these days)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _with(*days: HolidayDay, years: set[int] | None = None) -> HolidayTable:
+    return merge(TABLE, HolidayTable.from_days(days, years or set()))
+
+
+@pytest.mark.parametrize(
+    ("after", "runs"),
+    [
+        (TABLE, []),
+        (dataclasses.replace(TABLE, source="另一来源"), []),  # the same days from another file
+        (_with(HolidayDay(D("2026-05-06"), "rest", "测试")), [("2026-05-06", "2026-05-06")]),
+        (
+            _with(HolidayDay(D("2026-05-06"), "rest", "测试"), HolidayDay(D("2026-05-07"), "rest", "测试")),
+            [("2026-05-06", "2026-05-07")],  # next to each other: one run
+        ),
+        (_with(HolidayDay(D("2026-10-01"), "rest", "国庆节（改）")), [("2026-10-01", "2026-10-01")]),
+        (
+            HolidayTable.from_days([e for e in TABLE.entries if e.day != D("2026-10-01")], TABLE.years),
+            [("2026-10-01", "2026-10-01")],  # dropped
+        ),
+        (
+            _with(HolidayDay(D("2027-01-01"), "rest", "元旦"), years={2027}),
+            [("2026-12-29", "2027-12-31")],  # a year's notice: its days, and the December before
+        ),
+    ],
+)
+def test_the_days_a_holiday_change_can_change(after: HolidayTable, runs: list[tuple[str, str]]) -> None:
+    assert changed_days(TABLE, after) == [(D(a), D(b)) for a, b in runs]
+    assert changed_days(after, TABLE) == [(D(a), D(b)) for a, b in runs]
+
+
+def test_the_longest_run_of_rest_days() -> None:
+    assert longest_rest(HolidayTable()) == 2  # weekends only
+    assert longest_rest(TABLE) == 10  # 春节 2020, extended: 01-24 … 02-02
+    week = HolidayTable.from_days(
+        [HolidayDay(D("2026-05-04") + timedelta(days=n), "rest", "测试") for n in range(5)], []
+    )
+    assert longest_rest(week) == 9  # Saturday 05-02 … Sunday 05-10
+
+
+_near = st.dates(min_value=D("2025-12-01"), max_value=D("2027-02-28"))
+_entries = st.lists(
+    st.builds(HolidayDay, _near, st.sampled_from(["rest", "work"]), st.sampled_from(["春节", "测试"])),
+    max_size=12,
+    unique_by=lambda e: e.day,
+)
+
+
+@given(
+    _entries,
+    _entries,
+    st.sets(st.sampled_from([2025, 2026, 2027])),
+    st.sets(st.sampled_from([2026, 2027])),
+    _near,
+)
+def test_outside_the_changed_days_every_look_at_the_table_answers_alike(
+    before_days: list[HolidayDay],
+    after_days: list[HolidayDay],
+    before_years: set[int],
+    after_years: set[int],
+    d: date,
+) -> None:
+    before = HolidayTable.from_days(before_days, before_years)
+    after = HolidayTable.from_days(after_days, after_years)
+    if any(first <= d <= last for first, last in changed_days(before, after)):
+        return
+    assert before.entry(d) == after.entry(d)
+    assert before.is_rest_day(d) == after.is_rest_day(d)
+    assert before.name_of(d) == after.name_of(d)
+    assert before.covers(d) == after.covers(d)
+    assert before.pending_years(d) == after.pending_years(d)

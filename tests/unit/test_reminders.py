@@ -4,6 +4,7 @@ the SQL candidate selection agreeing with the pure engine over a demo ledger; th
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -682,7 +683,7 @@ def test_a_rules_change_recomputes_only_the_cases_of_the_changed_rules(
     """After a rule is enabled, disabled or given another window, the kept board is brought to the new
     rules by computing again only the cases of the changed rules (their lines kept, and the cases they may
     now remind about), on the same day or rolled to another; at every step it is what the engine gives
-    over every case. A holiday table change still builds the board from every case."""
+    over every case. A holiday table change computes again only the cases near the changed day."""
     from desktop.services.demo import generate
 
     path = tmp_path / "rules.sqlite3"
@@ -734,6 +735,11 @@ def test_a_rules_change_recomputes_only_the_cases_of_the_changed_rules(
         assert len([i for i in wider if i.rule_id == "prompt"]) > len(
             [i for i in before if i.rule_id == "prompt"]
         )
+        # a rule with lines on cases another rule's reminder is on (分期提醒 beside 分期违约)
+        installments = next(r for r in service.rules() if r.id == "installment_before")
+        change("installment_before", window_start=installments.window_start - 3)
+        check(day)
+        change("installment_before", window_start=installments.window_start)
         day += timedelta(days=3)
         change("never_urged", enabled=False)  # and a day later at once
         check(day)
@@ -751,10 +757,146 @@ def test_a_rules_change_recomputes_only_the_cases_of_the_changed_rules(
             ),
             "test.json",
         )
+        recomputed.clear()
         check(day)
-        assert rebuilds == [D("2026-03-20"), day]
+        assert rebuilds == [D("2026-03-20")]
+        assert recomputed and max(recomputed) < 200, recomputed
     finally:
         ws.close()
+
+
+def _holiday_change(table: HolidayTable, day: date, rng: random.Random) -> str:
+    """A holiday file a court could import near ``day`` (one year, replacing that year's days): a weekday
+    made a rest day, a weekend day a working day, an entry dropped or renamed, or the next year's notice
+    (new, or corrected)."""
+    entries = {e.day: e for e in table.entries}
+    what = rng.choice(["rest", "work", "drop", "rename", "next year"])
+    near = [day + timedelta(days=n) for n in range(-40, 60)]
+    listed = [d for d in near if d in entries and d.year in table.years and d.year <= day.year]
+    if what == "rest":
+        d = rng.choice([d for d in near if d.weekday() < 5 and d not in entries])
+        entries[d] = HolidayDay(d, "rest", "测试放假")
+    elif what == "work":
+        d = rng.choice([d for d in near if d.weekday() >= 5 and d not in entries])
+        entries[d] = HolidayDay(d, "work", "测试调休上班")
+    elif what in ("drop", "rename") and listed:
+        d = rng.choice(listed)
+        if what == "drop":
+            del entries[d]
+        else:
+            entries[d] = replace(entries[d], name=entries[d].name + "（改）")
+    else:
+        year = day.year + 1
+        d = date(year, 1, 1)
+        for e in [e for e in entries.values() if e.day.year == year]:
+            del entries[e.day]
+        for n in range(rng.choice([1, 3, 8])):
+            entries[d + timedelta(days=n)] = HolidayDay(d + timedelta(days=n), "rest", "元旦")
+    year = d.year
+    days = [e for e in entries.values() if e.day.year == year]
+    return to_json(HolidayTable.from_days(days, {year}, "测试"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_holiday_change_recomputes_only_the_cases_near_the_changed_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """After each of a run of holiday changes (days made rest or working days, entries dropped or renamed,
+    a year's notice added or taken away), on the same day or with the board rolled to another, the kept
+    board is what the engine gives over every case with the new table, and it is never built from every
+    case: only the cases whose reminders may read a changed day are computed again."""
+    from desktop.services.demo import generate
+
+    path = tmp_path / "holidays.sqlite3"
+    generate(path, cases=600, seed=seed, today=D("2026-12-21"), parallel=False, board=False)
+    ws = Workspace.open(path, actor="测试员")
+    service = Reminders(ws)
+    rng = random.Random(seed)
+    rebuilds: list[date] = []
+    real_chunks = service._chunks
+
+    def counting(rules_: list[Rule], table_: HolidayTable, day: date) -> object:
+        rebuilds.append(day)
+        return real_chunks(rules_, table_, day)
+
+    monkeypatch.setattr(service, "_chunks", counting)
+    try:
+        day = D("2026-12-21")
+        ws.today = lambda: day
+        service.board(day)
+        assert rebuilds == [day]
+        table = first = service.holiday_table()
+        for step in range(8):
+            table = service.import_holidays(_holiday_change(table, day, rng), "test.json")
+            if step % 3 == 2:
+                day += timedelta(days=rng.choice([1, 3, 9]))
+                ws.today = lambda day=day: day  # type: ignore[misc]
+            rules = [r for r in service.rules() if r.enabled]
+            states = store.states_of(ws.db, [r[0] for r in ws.db.execute("SELECT id FROM cases")])
+            expected = reminders(_all_facts(ws, service), rules, table, day, states)
+            assert sorted(service.board(day).items) == sorted(expected), (step, day)
+            _counts_agree(service, day)
+        assert table.entries != first.entries and table.years != first.years
+        assert rebuilds == [D("2026-12-21")]
+    finally:
+        ws.close()
+
+
+def test_a_holiday_change_brings_in_a_period_ending_earlier(workspace: Workspace) -> None:
+    """A 执前督促 month whose nominal end, a Saturday, is made a working day ends two days earlier, and so
+    enters its window: a case with no line before the change gets one (found by the rule's candidates near
+    the changed day, not by the kept lines); made a rest day again, the line goes."""
+    service = Reminders(workspace)
+    saturday = D("2026-06-13")
+    today = saturday - timedelta(days=4)  # the window opens 5 days before the end: Monday 06-15 - 5
+    workspace.today = lambda: today
+    saved = workspace.save_case(
+        make_case(
+            "（2026）黑0902执前督15号",
+            stage=Stage.PRE_ENFORCEMENT,
+            filing_date=D("2026-05-13"),
+        )
+    )
+
+    def lines() -> list[ReminderItem]:
+        return [i for i in service.board(today).items if i.rule_id == "pre_enforcement_expiry"]
+
+    assert lines() == []
+    table = service.holiday_table()
+    year = [e for e in table.entries if e.day.year == 2026]
+    service.import_holidays(
+        to_json(HolidayTable.from_days([*year, HolidayDay(saturday, "work", "测试调休上班")], {2026})),
+        "t.json",
+    )
+    (line,) = lines()
+    assert (line.case_id, line.event_date) == (saved.id, saturday)
+    service.import_holidays(to_json(HolidayTable.from_days(year, {2026})), "t.json")
+    assert lines() == []
+
+
+def test_a_next_years_notice_makes_its_reminders_final(workspace: Workspace) -> None:
+    """A reminder counted from a day of a year the holiday table does not cover is provisional; once that
+    year's notice is imported the kept board's line is computed again and is final (its case changed in
+    nothing else, and the rule serves no document: only the year of its event was read)."""
+    service = Reminders(workspace)
+    today = D("2027-01-20")
+    workspace.today = lambda: today
+    case_id = _overdue_case(
+        workspace, filing_date=D("2026-11-02"), judgment_date=D("2027-01-05"), effective_date=D("2027-01-05"),
+        deadline=None,
+    )  # fmt: skip
+
+    def line() -> ReminderItem:
+        (item,) = [i for i in service.board(today).items if i.case_id == case_id]
+        return item
+
+    before = line()
+    assert before.rule_id == "never_urged" and before.provisional, before
+    spring = [HolidayDay(D("2027-01-01"), "rest", "元旦")]
+    spring += [HolidayDay(D("2027-02-06") + timedelta(days=n), "rest", "春节") for n in range(8)]
+    service.import_holidays(to_json(HolidayTable.from_days(spring, {2027}, "测试")), "2027.json")
+    after = line()
+    assert not after.provisional and "未录入" not in after.reason
 
 
 def test_a_view_builds_aside_what_takes_seconds(
@@ -785,14 +927,17 @@ def test_a_view_builds_aside_what_takes_seconds(
 @pytest.mark.parametrize(
     ("before", "after", "changed"),
     [
-        ("t1;a=1,b=2,c=3", "t1;a=1,b=2,c=3", set()),
-        ("t1;a=1,b=2,c=3", "t1;a=1,b=9,c=3", {"b"}),
-        ("t1;a=1,b=2,c=3", "t1;a=1,c=3", {"b"}),  # disabled
-        ("t1;a=1,c=3", "t1;a=1,b=2,c=3", {"b"}),  # enabled
-        ("t1;", "t1;a=1", {"a"}),
-        ("t1;a=1,b=2", "t2;a=1,b=2", None),  # another holiday table or engine
-        ("t1;a=1,b=2", "t1;b=2,a=1", None),  # another order
-        ("0123abcdef", "t1;a=1", None),  # a board kept before rules were fingerprinted one by one
+        ("e1.t1;a=1,b=2,c=3", "e1.t1;a=1,b=2,c=3", set()),
+        ("e1.t1;a=1,b=2,c=3", "e1.t1;a=1,b=9,c=3", {"b"}),
+        ("e1.t1;a=1,b=2,c=3", "e1.t1;a=1,c=3", {"b"}),  # disabled
+        ("e1.t1;a=1,c=3", "e1.t1;a=1,b=2,c=3", {"b"}),  # enabled
+        ("e1.t1;", "e1.t1;a=1", {"a"}),
+        ("e1.t1;a=1,b=2", "e1.t2;a=1,b=2", set()),  # another holiday table (compared on its own)
+        ("e1.t1;a=1,b=2", "e1.t2;a=1,b=9", {"b"}),
+        ("e1.t1;a=1,b=2", "e2.t1;a=1,b=2", None),  # another engine
+        ("e1.t1;a=1,b=2", "e1.t1;b=2,a=1", None),  # another order
+        ("t1;a=1,b=2", "e1.t1;a=1,b=2", None),  # a board kept before the table had a part of its own
+        ("0123abcdef", "e1.t1;a=1", None),  # a board kept before rules were fingerprinted one by one
     ],
 )
 def test_which_rules_changed_between_two_fingerprints(
@@ -809,7 +954,8 @@ def test_fingerprints_tell_one_rules_change(workspace: Workspace) -> None:
     assert changed_rules(fingerprint(rules, table), fingerprint(wider, table)) == {"urge"}
     assert changed_rules(fingerprint(rules, table), fingerprint(rules[1:], table)) == {rules[0].id}
     other = merge(table, HolidayTable.from_days([HolidayDay(D("2026-05-06"), "rest", "测试")], [], "测试"))
-    assert changed_rules(fingerprint(rules, table), fingerprint(rules, other)) is None
+    assert changed_rules(fingerprint(rules, table), fingerprint(rules, other)) == set()
+    assert fingerprint(rules, table) != fingerprint(rules, other)
 
 
 def test_candidate_queries_use_indexes(demo_db: Path) -> None:
