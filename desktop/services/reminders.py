@@ -374,10 +374,11 @@ class Reminders:
             if not applying:
                 continue
             schedules = any(store.needs_schedule(r) for r in applying)
+            contact = any(r.needs_contact for r in applying)
             ids = sorted(cases)
             for start in range(0, len(ids), FACTS_CHUNK):
                 chunk = ids[start : start + FACTS_CHUNK]
-                facts = list(store.load_facts(self.db, chunk, chunk if schedules else ()).values())
+                facts = store.load_facts(self.db, chunk, chunk if schedules else (), contact).values()
                 for rule in applying:
                     found.extend(evaluate(rule, facts, table, today))
         return suppress_covered(found, rules, answered), redo

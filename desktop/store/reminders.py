@@ -542,12 +542,15 @@ _OWING = ", ".join(f"'{r.value}'" for r in PartyRole if r.owes)
 _FACTS_SQL = (
     "SELECT c.id, c.case_number, c.stage, c.status, coalesce(h.name, ''), c.parties_text, c.public_notice, "
     "c.filing_date, c.effective_date, c.deadline, c.cn_local, c.cn_type_code, c.due_fen, c.paid_fen, "
-    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id), "
-    # eligibility.contact_facts in SQL: a party who owes, and one of them with a phone or an address
+    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id), {contact} "
+    "FROM temp.reminder_cases k CROSS JOIN cases c ON c.id = k.id LEFT JOIN handlers h ON h.id = c.handler_id"
+)
+# eligibility.contact_facts in SQL: a party who owes, and one of them with a phone or an address (read
+# only for rules that need it: the parties are the most of what the facts of a case cost to read)
+_CONTACT_SQL = (
     f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role IN ({_OWING})), "
     f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role IN ({_OWING}) "
-    "AND (trim(p.phone) <> '' OR trim(p.address) <> '')) "
-    "FROM temp.reminder_cases k CROSS JOIN cases c ON c.id = k.id LEFT JOIN handlers h ON h.id = c.handler_id"
+    "AND (trim(p.phone) <> '' OR trim(p.address) <> ''))"
 )
 _PLANS_SQL = (
     "SELECT DISTINCT o.case_id FROM temp.reminder_plans k CROSS JOIN obligations o ON o.case_id = k.id "
@@ -574,18 +577,22 @@ def needs_schedule(rule: Rule) -> bool:
     return rule.event in _INSTALLMENT_EVENTS or (Exclusion.INSTALLMENT_PLAN in rule.exclusions)
 
 
-def load_facts(db: Database, ids: Iterable[int], detail: Iterable[int] | None = None) -> dict[int, CaseFacts]:
+def load_facts(
+    db: Database, ids: Iterable[int], detail: Iterable[int] | None = None, contact: bool = True
+) -> dict[int, CaseFacts]:
     """The facts of the cases ``ids`` (missing ids are left out).
 
     ``has_installments`` and ``schedule`` are read only for the cases in ``detail`` (default: all): the
     board asks for them only where a rule reading installments (:func:`needs_schedule`) looks; the
-    other cases' facts serve the rules that do not.
+    other cases' facts serve the rules that do not. ``contact``: whether the debtors' contact details
+    are read (``contact_missing``; not: left empty, for rules that do not read it, see
+    :attr:`~desktop.core.reminders.Rule.needs_contact`).
     """
     conn = db.conn
     dates = _Dates()
     ids = set(ids)
     _fill_temp(conn, "reminder_cases", ids)
-    rows = conn.execute(_FACTS_SQL).fetchall()
+    rows = conn.execute(_FACTS_SQL.format(contact=_CONTACT_SQL if contact else "1, 1")).fetchall()
     deadlines = {r[0]: r[9] for r in rows}
     _fill_temp(conn, "reminder_plans", ids if detail is None else set(detail) & ids)
     plans = {r[0] for r in conn.execute(_PLANS_SQL)}

@@ -899,6 +899,32 @@ def test_a_next_years_notice_makes_its_reminders_final(workspace: Workspace) -> 
     assert not after.provisional and "未录入" not in after.reason
 
 
+def test_after_a_rules_change_a_debtor_without_contact_details_is_still_asked_for_them(
+    workspace: Workspace,
+) -> None:
+    """The facts read again for a changed rule that serves a document to debtors include whether their
+    contact details are known: without them the reminder still suggests adding them, not the document."""
+    from desktop.core.eligibility import ADD_CONTACT
+
+    service = Reminders(workspace)
+    case = make_case(deadline=D("2025-06-05"), payments=())
+    case = replace(case, obligations=(replace(case.obligations[0], installments=()),))
+    unreachable = tuple(replace(p, phone="", address="") if p.role.owes else p for p in case.parties)
+    case_id = workspace.save_case(replace(case, parties=unreachable)).id
+
+    def urge() -> ReminderItem:
+        (item,) = [i for i in service.board().items if i.case_id == case_id and i.rule_id == "urge"]
+        return item
+
+    assert urge().suggested_form_title == ADD_CONTACT
+    rule = next(r for r in service.rules() if r.id == "urge")
+    service.set_rules(
+        [replace(r, window_end=r.window_end + 2) if r.id == "urge" else r for r in service.rules()]
+    )
+    assert urge().due_date == D("2025-06-05") + timedelta(days=rule.window_end + 2)
+    assert urge().suggested_form_title == ADD_CONTACT
+
+
 def test_a_view_builds_aside_what_takes_seconds(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
