@@ -108,6 +108,12 @@ def _rolls(db: Any, stored: store.BoardMeta | None, fingerprint_: str, today: da
     return _Roll(rules, parse_holiday_json(text))
 
 
+def _merge(plan: dict[int, set[str]], more: Mapping[int, set[str]]) -> None:
+    """Add ``more``'s rules of each case to ``plan``'s."""
+    for case_id, rule_ids in more.items():
+        plan.setdefault(case_id, set()).update(rule_ids)
+
+
 def _digest(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -293,8 +299,7 @@ class Reminders:
         meta = store.BoardMeta(today, audit_id, max_case, fingerprint(rules, table))
         changed: set[int] | None = None
         prepared: set[int] = set()  # cases whose lines for today were prepared the day before
-        by_rules: set[int] = set()  # cases only the changed rules may give other lines (when not changed)
-        redo: set[str] = set()  # the rules whose lines of those cases are computed again
+        plan: dict[int, set[str]] = {}  # cases (not changed) whose lines of these rules alone may differ
         roll = _rolls(self.db, stored, meta.fingerprint, today)
         # the table to keep with the board: None keeps the one it has (the same)
         holidays = None if roll is not None and roll.holidays is None else to_json(table)
@@ -302,15 +307,16 @@ class Reminders:
             assert stored is not None
             changed = store.changed_cases(self.db, stored.audit_id, stored.max_case_id)
             if roll.rules:  # their lines kept, and the cases they may now remind about
-                by_rules = store.board_cases(self.db, roll.rules)
                 again = [r for r in rules if r.id in roll.rules]
+                by_rules = store.board_cases(self.db, roll.rules)
                 by_rules.update(
                     c for ids in store.candidates(self.db, again, today, table).values() for c in ids
                 )
+                _merge(plan, {c: set(roll.rules) for c in by_rules})
             kept_table = table
             if roll.holidays is not None:  # the cases whose reminders may read a changed day
                 kept_table = roll.holidays
-                changed |= self._near_holiday_change(rules, roll.holidays, table, today)
+                _merge(plan, self._near_holiday_change(rules, roll.holidays, table, today))
             ahead = store.ahead_meta(self.db) if stored.day != today else None
             if (
                 ahead is not None
@@ -320,11 +326,11 @@ class Reminders:
                 changed |= store.changed_cases(self.db, ahead.audit_id, ahead.max_case_id)
                 prepared = set(ahead.cases) - changed
             else:  # the kept board rolled to today with its own table, then to this one (above)
-                changed |= store.edge_cases(self.db, rules, stored.day, today, kept_table)
-            by_rules -= changed
+                _merge(plan, store.edge_cases(self.db, rules, stored.day, today, kept_table))
+            for case_id in changed | prepared:
+                plan.pop(case_id, None)
         if changed is None or (
-            len(changed) + len(by_rules) > REBUILD_FROM
-            and len(changed) + len(by_rules) > store.board_size(self.db)
+            len(changed) + len(plan) > REBUILD_FROM and len(changed) + len(plan) > store.board_size(self.db)
         ):
             if self.db.conn.in_transaction or is_read_only(self.db):
                 return self.compute(rules, table, today)
@@ -334,43 +340,39 @@ class Reminders:
             if store.write_board(self.db, meta, (), None, staged=True, holidays=holidays):
                 return None
             return self.compute(rules, table, today)
-        if changed or by_rules or prepared or stored != meta:
-            assert roll is not None
+        if changed or plan or prepared or stored != meta:
             fresh = self.compute_cases(changed, rules, table, today)
-            if by_rules:  # the lines of the changed rules alone
-                redone, redo = self._rules_again(by_rules, roll.rules, rules, table, today)
-                fresh += redone
+            redone, groups = self._redo(plan, rules, table, today)
             written = store.write_board(
-                self.db, meta, fresh, changed | prepared, from_ahead=prepared, holidays=holidays,
-                rules_of=(by_rules, redo),
+                self.db, meta, [*fresh, *redone], changed | prepared, from_ahead=prepared,
+                holidays=holidays, rules_of=groups,
             )  # fmt: skip
             if not written:
                 # read-only, or busy: the kept lines with these cases' computed now (not every case's)
-                fresh = self.compute_cases(changed | prepared | by_rules, rules, table, today)
-                return [*store.kept_lines(self.db, today, changed | prepared | by_rules), *fresh]
+                redone_cases = changed | prepared | set(plan)
+                fresh = self.compute_cases(redone_cases, rules, table, today)
+                return [*store.kept_lines(self.db, today, redone_cases), *fresh]
         return None
 
-    def _rules_again(
-        self,
-        case_ids: set[int],
-        again: Iterable[str],
-        rules: Sequence[Rule],
-        table: HolidayTable,
-        today: date,
-    ) -> tuple[list[ReminderItem], set[str]]:
-        """The lines of cases unchanged since the board was kept (on a board kept for today, or rolled to
-        it) when only the rules ``again`` changed, and the rules they are of (the lines of the others
-        stand as kept): those rules applied again, with the rules that give way to another's reminder
-        (the kept board dropped their lines) on the cases whose kept lines have none to give way to."""
+    def _redo(
+        self, plan: Mapping[int, set[str]], rules: Sequence[Rule], table: HolidayTable, today: date
+    ) -> tuple[list[ReminderItem], list[tuple[set[int], set[str]]]]:
+        """The lines of cases unchanged since the board was kept (kept for today, or rolled to it) when
+        only some rules may give them other lines (``plan``: case id → rule ids, as after a rules change,
+        a holiday change or on another day): those rules applied again, with the rules that give way to
+        another's reminder (the kept board dropped their lines) where the case's other kept lines have
+        none to give way to. Returns the lines and the groups of cases with the rules they replace (the
+        other rules' kept lines stand as they are)."""
         yielding = giving_way(rules)
-        redo = set(again) | yielding
-        answered = store.answerable_cases(self.db, case_ids, [r.id for r in rules if r.id not in redo])
-        applied = [r for r in rules if r.id in redo]
+        answerable = store.answerable_lines(self.db, set(plan))
+        groups: dict[tuple[frozenset[str], bool], set[int]] = {}
+        for case_id, rule_ids in plan.items():
+            redo = frozenset(rule_ids | yielding)
+            answered = bool(answerable.get(case_id, set()) - redo)
+            groups.setdefault((redo, answered), set()).add(case_id)
         found: list[ReminderItem] = []
-        for cases, applying in (
-            (case_ids - answered, applied),
-            (case_ids & answered, [r for r in applied if r.id not in yielding]),
-        ):
+        for (redo, answered), cases in groups.items():
+            applying = [r for r in rules if r.id in redo and not (answered and r.id in yielding)]
             if not applying:
                 continue
             schedules = any(store.needs_schedule(r) for r in applying)
@@ -381,25 +383,32 @@ class Reminders:
                 facts = store.load_facts(self.db, chunk, chunk if schedules else (), contact).values()
                 for rule in applying:
                     found.extend(evaluate(rule, facts, table, today))
-        return suppress_covered(found, rules, answered), redo
+        answered_cases = {c for (_redo, answered), cases in groups.items() if answered for c in cases}
+        return suppress_covered(found, rules, answered_cases), [
+            (cases, set(redo)) for (redo, _answered), cases in groups.items()
+        ]
 
     def _near_holiday_change(
         self, rules: Sequence[Rule], before: HolidayTable, after: HolidayTable, today: date
-    ) -> set[int]:
+    ) -> dict[int, set[str]]:
         """The cases whose reminders today may differ between the holiday tables ``before`` (the kept
-        board's) and ``after``: those with a kept line that read a changed day, and those a rule with a
-        period may now remind about (see :func:`desktop.core.reminders.table_looks`)."""
+        board's) and ``after``, each with the rules whose: those with a kept line that read a changed
+        day, and those a rule with a period may now remind about (see
+        :func:`desktop.core.reminders.table_looks`)."""
         change = holiday_change(before, after)
         if not change.days:
-            return set()
+            return {}
         by_id = {r.id: r for r in rules}
-        cases = {
-            case_id
-            for case_id, rule_id, event, due in store.board_lines_near(self.db, change.near())
-            if rule_id not in by_id or change.meets(table_looks(by_id[rule_id], event, due, before))
-        }
+        plan: dict[int, set[str]] = {}
+        for case_id, rule_id, event, due in store.board_lines_near(self.db, change.near()):
+            if rule_id not in by_id or change.meets(table_looks(by_id[rule_id], event, due, before)):
+                plan.setdefault(case_id, set()).add(rule_id)
         ends = [(t, change.period_ends(t)) for t in (before, after)]
-        return cases | store.period_cases_near(self.db, rules, today, ends)
+        for rule in rules:
+            if rule.period is not None:
+                near = store.period_cases_near(self.db, [rule], today, ends)
+                _merge(plan, {c: {rule.id} for c in near})
+        return plan
 
     def prepare_ahead(self, today: date | None = None) -> date | None:
         """Prepare the next working day's changes to the kept board of ``today`` (see :meth:`board`), so
@@ -418,7 +427,7 @@ class Reminders:
         if kept is not None and kept.serves(today, day, fingerprint_):
             return day  # already prepared (the cases changed since are computed on the day)
         audit_id = store.settled_mark(self.db, stored.audit_id, marks[0])
-        cases = store.edge_cases(self.db, rules, today, day, table)
+        cases = set(store.edge_cases(self.db, rules, today, day, table))
         lines = self.compute_cases(cases, rules, table, day)
         meta = store.AheadMeta(day, today, audit_id, marks[1], fingerprint_, frozenset(cases))
         return day if store.write_ahead(self.db, meta, lines) else None

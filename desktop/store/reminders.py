@@ -426,8 +426,9 @@ def _select(
 
 def edge_cases(
     db: Database, rules: Sequence[Rule], before: date, after: date, table: HolidayTable
-) -> set[int]:
-    """The cases whose reminders may differ between the boards of two days (everything else is kept).
+) -> dict[int, set[str]]:
+    """The cases whose reminders may differ between the boards of two days (everything else is kept),
+    each with the rules whose reminders may differ.
 
     A reminder's reason does not depend on the day, so between two days only the reminders whose event
     enters or leaves the rule's window change: the events in the two slices between the windows of the
@@ -437,17 +438,22 @@ def edge_cases(
     """
     first, last = min(before, after), max(before, after)
     if first == last:
-        return set()
+        return {}
     one = timedelta(days=1)
-    ids: set[int] = set()
+    plan: dict[int, set[str]] = {}
+
+    def add(ids: Iterable[int], rule_ids: Iterable[str]) -> None:
+        for case_id in ids:
+            plan.setdefault(case_id, set()).update(rule_ids)
+
     for rule in rules:
         if not rule.enabled:
             continue
         start, end = timedelta(days=rule.window_start), timedelta(days=rule.window_end)
-        ids |= _select(db, rule, first - start + one, last - start, None, table)  # entering
+        add(_select(db, rule, first - start + one, last - start, None, table), (rule.id,))  # entering
         if rule.keep_days is not None:
             gone = end + timedelta(days=rule.keep_days)
-            ids |= _select(db, rule, first - gone, last - gone - one, None, table)  # leaving
+            add(_select(db, rule, first - gone, last - gone - one, None, table), (rule.id,))  # leaving
         if (
             rule.event is EventKind.FIRST_INSTALLMENT_PAID
         ):  # leaving as the next slice falls due (back: returning)
@@ -456,15 +462,18 @@ def edge_cases(
             if after > before:  # forward, only a warning on the kept board can leave
                 sql += " AND EXISTS (SELECT 1 FROM reminder_board b WHERE b.case_id = c.id AND b.rule_id = ?)"
                 params += (rule.id,)
-            ids.update(r[0] for r in db.conn.execute(sql, params))
-    ids.update(
-        r[0]
-        for r in db.conn.execute(
-            "SELECT case_id FROM case_events WHERE kind = ? AND end_date BETWEEN ? AND ?",
-            (CaseEventKind.COMMITMENT.value, first.isoformat(), (last - one).isoformat()),
-        )
+            add((r[0] for r in db.conn.execute(sql, params)), (rule.id,))
+    add(
+        (
+            r[0]
+            for r in db.conn.execute(
+                "SELECT case_id FROM case_events WHERE kind = ? AND end_date BETWEEN ? AND ?",
+                (CaseEventKind.COMMITMENT.value, first.isoformat(), (last - one).isoformat()),
+            )
+        ),
+        [r.id for r in rules if Exclusion.COMMITMENT_OVERDUE in r.exclusions],
     )
-    return ids
+    return plan
 
 
 def period_cases_near(
@@ -884,19 +893,16 @@ def kept_lines(db: Database, today: date, leave_out: set[int]) -> list[ReminderI
     return BoardRows(today, rows=rows)[:]
 
 
-def answerable_cases(db: Database, case_ids: set[int], rule_ids: Iterable[str]) -> set[int]:
-    """Those of the cases ``case_ids`` the kept board has a line a contact answers of for one of the rules
-    ``rule_ids``."""
-    ids = sorted(rule_ids)
-    if not ids:
-        return set()
-    marks = ", ".join("?" * len(ids))
-    return case_ids.intersection(  # the board's lines in one pass, rather than a look-up a case
-        r[0]
-        for r in db.conn.execute(
-            f"SELECT case_id FROM reminder_board WHERE answerable = 1 AND rule_id IN ({marks})", ids
-        )
-    )
+def answerable_lines(db: Database, case_ids: set[int]) -> dict[int, set[str]]:
+    """For those of the cases ``case_ids`` the kept board has lines a contact answers of, the rules of
+    those lines."""
+    out: dict[int, set[str]] = {}
+    for case_id, rule_id in db.conn.execute(  # the board's lines in one pass, not a look-up a case
+        "SELECT case_id, rule_id FROM reminder_board WHERE answerable = 1"
+    ):
+        if case_id in case_ids:
+            out.setdefault(case_id, set()).add(rule_id)
+    return out
 
 
 def board_cases(db: Database, rule_ids: Iterable[str]) -> set[int]:
@@ -1066,13 +1072,13 @@ def write_board(
     staged: bool = False,
     from_ahead: Iterable[int] = (),
     holidays: str | None = None,
-    rules_of: tuple[set[int], Iterable[str]] = (set(), ()),
+    rules_of: Sequence[tuple[set[int], Iterable[str]]] = (),
 ) -> bool:
     """Store ``items`` as the board of ``meta`` (all of it, or replacing only ``cases``' lines);
     ``staged``: the whole board is the lines :func:`stage_board` kept; ``from_ahead``: cases (among
     ``cases``) whose new lines are those :func:`write_ahead` prepared; ``holidays``: the holiday table it
-    is built with (None: the one kept before); ``rules_of``: cases (not among ``cases``) and rules whose
-    lines of those rules alone are replaced.
+    is built with (None: the one kept before); ``rules_of``: cases (not among ``cases``) with rules, each
+    case's lines of those rules alone replaced.
 
     Derived data, not audited. Returns False without raising when the database cannot be written now
     (read-only, or busy): the board is then simply computed again next time.
@@ -1091,20 +1097,22 @@ def write_board(
             elif cases is None:
                 conn.execute("DELETE FROM reminder_board")
             else:
-                some, rule_ids = rules_of[0], sorted(rules_of[1])
+                some = {c for group, _rules in rules_of for c in group}
                 _fill_temp(conn, "reminder_recount", cases | some | {i.case_id for i in items})
                 conn.execute(_DAYS_OF.format(sign="-"))  # their lines leave the day counts
                 _fill_temp(conn, "reminder_changed", cases)
                 conn.execute(
                     "DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed)"
                 )
-                if some and rule_ids:
-                    _fill_temp(conn, "reminder_changed", some)
-                    conn.execute(
-                        "DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM temp.reminder_changed) "
-                        f"AND rule_id IN ({', '.join('?' * len(rule_ids))})",
-                        rule_ids,
-                    )
+                for group, group_rules in rules_of:
+                    rule_ids = sorted(group_rules)
+                    if group and rule_ids:
+                        _fill_temp(conn, "reminder_changed", group)
+                        conn.execute(
+                            "DELETE FROM reminder_board WHERE case_id IN (SELECT id FROM "
+                            f"temp.reminder_changed) AND rule_id IN ({', '.join('?' * len(rule_ids))})",
+                            rule_ids,
+                        )
                 _fill_temp(conn, "reminder_changed", from_ahead)
                 conn.execute(
                     f"INSERT INTO reminder_board ({_BOARD_COLUMNS}) SELECT {_BOARD_COLUMNS} FROM "

@@ -38,7 +38,7 @@ from desktop.core.reminders import (
 from desktop.services.reminders import Reminders, board_json, changed_rules, default_rules, fingerprint
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store import reminders as store
-from tests.conftest import make_case
+from tests.conftest import TODAY, make_case
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = parse_holiday_json((ROOT / "resources/holidays/cn-holidays.json").read_text(encoding="utf-8"))
@@ -923,6 +923,23 @@ def test_after_a_rules_change_a_debtor_without_contact_details_is_still_asked_fo
     )
     assert urge().due_date == D("2025-06-05") + timedelta(days=rule.window_end + 2)
     assert urge().suggested_form_title == ADD_CONTACT
+
+
+def test_a_promise_falling_due_between_two_days_ends_the_prompt(workspace: Workspace) -> None:
+    """A 提示书 reminder is not shown once the debtor's 履行承诺 has passed its date: rolled to a day after
+    that date, the kept board drops it although the deadline's window has not moved."""
+    service = Reminders(workspace)
+    case_id = _overdue_case(workspace, deadline=TODAY + timedelta(days=5))
+    service.add_event(
+        case_id, CaseEvent(CaseEventKind.COMMITMENT, TODAY - timedelta(days=3), TODAY + timedelta(days=1))
+    )
+
+    def prompts(day: date) -> list[ReminderItem]:
+        return [i for i in service.board(day).items if i.case_id == case_id and i.rule_id == "prompt"]
+
+    assert len(prompts(TODAY)) == 1
+    assert prompts(TODAY + timedelta(days=3)) == []
+    assert len(prompts(TODAY)) == 1  # and back
 
 
 def test_a_view_builds_aside_what_takes_seconds(
