@@ -942,6 +942,37 @@ def test_a_promise_falling_due_between_two_days_ends_the_prompt(workspace: Works
     assert len(prompts(TODAY)) == 1  # and back
 
 
+def test_a_board_kept_without_its_holiday_table_is_built_whole_after_a_holiday_change(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A board kept by an earlier version (no holiday table kept with it) cannot tell which days changed:
+    after a holiday change it is built from every case, and is then right."""
+    service = Reminders(workspace)
+    case_id = _overdue_case(workspace)
+    service.board()
+    workspace.db.execute("UPDATE reminder_board_meta SET holidays = NULL")
+    workspace.db.conn.commit()
+    rebuilds: list[date] = []
+    real_chunks = service._chunks
+
+    def counting(rules_: list[Rule], table_: HolidayTable, day: date) -> object:
+        rebuilds.append(day)
+        return real_chunks(rules_, table_, day)
+
+    monkeypatch.setattr(service, "_chunks", counting)
+    table = service.holiday_table()
+    year = [e for e in table.entries if e.day.year == TODAY.year]
+    service.import_holidays(
+        to_json(HolidayTable.from_days([*year, HolidayDay(D("2025-06-09"), "rest", "测试")], {TODAY.year})),
+        "t",
+    )
+    (item,) = [i for i in service.board().items if i.case_id == case_id]
+    assert rebuilds == [TODAY]
+    assert "测试" in item.reason  # the urge window 06-06 … 06-12 now touches the new rest day
+    service.board()
+    assert rebuilds == [TODAY]  # kept with its table since
+
+
 def test_a_view_builds_aside_what_takes_seconds(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
