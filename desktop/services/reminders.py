@@ -380,7 +380,9 @@ class Reminders:
             ids = sorted(cases)
             for start in range(0, len(ids), FACTS_CHUNK):
                 chunk = ids[start : start + FACTS_CHUNK]
-                facts = store.load_facts(self.db, chunk, chunk if schedules else (), contact).values()
+                facts = store.load_facts(
+                    self.db, chunk, chunk if schedules else (), chunk if contact else ()
+                ).values()
                 for rule in applying:
                     found.extend(evaluate(rule, facts, table, today))
         answered_cases = {c for (_redo, answered), cases in groups.items() if answered for c in cases}
@@ -476,10 +478,11 @@ class Reminders:
         by_rule = store.candidates(self.db, rules, today, table)
         ids = sorted({cid for ids in by_rule.values() for cid in ids})
         detail = {cid for r in rules if store.needs_schedule(r) for cid in by_rule.get(r.id, ())}
+        contact = {cid for r in rules if r.needs_contact for cid in by_rule.get(r.id, ())}
         wanted = {rule.id: set(by_rule.get(rule.id, ())) for rule in rules}
         for start in range(0, len(ids), FACTS_CHUNK):
             chunk = ids[start : start + FACTS_CHUNK]
-            facts = store.load_facts(self.db, chunk, detail.intersection(chunk))
+            facts = store.load_facts(self.db, chunk, detail.intersection(chunk), contact.intersection(chunk))
             found: list[ReminderItem] = []
             for rule in rules:
                 mine = wanted[rule.id]

@@ -551,15 +551,15 @@ _OWING = ", ".join(f"'{r.value}'" for r in PartyRole if r.owes)
 _FACTS_SQL = (
     "SELECT c.id, c.case_number, c.stage, c.status, coalesce(h.name, ''), c.parties_text, c.public_notice, "
     "c.filing_date, c.effective_date, c.deadline, c.cn_local, c.cn_type_code, c.due_fen, c.paid_fen, "
-    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id), {contact} "
+    "EXISTS (SELECT 1 FROM obligations o WHERE o.case_id = c.id) "
     "FROM temp.reminder_cases k CROSS JOIN cases c ON c.id = k.id LEFT JOIN handlers h ON h.id = c.handler_id"
 )
 # eligibility.contact_facts in SQL: a party who owes, and one of them with a phone or an address (read
-# only for rules that need it: the parties are the most of what the facts of a case cost to read)
+# only for the cases of rules that need it: the parties are the most of what a case's facts cost to read)
 _CONTACT_SQL = (
-    f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role IN ({_OWING})), "
-    f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.role IN ({_OWING}) "
-    "AND (trim(p.phone) <> '' OR trim(p.address) <> ''))"
+    f"SELECT k.id, EXISTS (SELECT 1 FROM parties p WHERE p.case_id = k.id AND p.role IN ({_OWING})), "
+    f"EXISTS (SELECT 1 FROM parties p WHERE p.case_id = k.id AND p.role IN ({_OWING}) "
+    "AND (trim(p.phone) <> '' OR trim(p.address) <> '')) FROM temp.reminder_reach k"
 )
 _PLANS_SQL = (
     "SELECT DISTINCT o.case_id FROM temp.reminder_plans k CROSS JOIN obligations o ON o.case_id = k.id "
@@ -587,21 +587,26 @@ def needs_schedule(rule: Rule) -> bool:
 
 
 def load_facts(
-    db: Database, ids: Iterable[int], detail: Iterable[int] | None = None, contact: bool = True
+    db: Database,
+    ids: Iterable[int],
+    detail: Iterable[int] | None = None,
+    contact: Iterable[int] | None = None,
 ) -> dict[int, CaseFacts]:
     """The facts of the cases ``ids`` (missing ids are left out).
 
     ``has_installments`` and ``schedule`` are read only for the cases in ``detail`` (default: all): the
     board asks for them only where a rule reading installments (:func:`needs_schedule`) looks; the
-    other cases' facts serve the rules that do not. ``contact``: whether the debtors' contact details
-    are read (``contact_missing``; not: left empty, for rules that do not read it, see
-    :attr:`~desktop.core.reminders.Rule.needs_contact`).
+    other cases' facts serve the rules that do not. Likewise whether the debtors' contact details are
+    known (``contact_missing``) is read only for the cases in ``contact`` (default: all), where a rule
+    serving them a document (:attr:`~desktop.core.reminders.Rule.needs_contact`) looks.
     """
     conn = db.conn
     dates = _Dates()
     ids = set(ids)
     _fill_temp(conn, "reminder_cases", ids)
-    rows = conn.execute(_FACTS_SQL.format(contact=_CONTACT_SQL if contact else "1, 1")).fetchall()
+    rows = conn.execute(_FACTS_SQL).fetchall()
+    _fill_temp(conn, "reminder_reach", ids if contact is None else set(contact) & ids)
+    reach = {r[0]: missing_contact(bool(r[1]), bool(r[2])) for r in conn.execute(_CONTACT_SQL)}
     deadlines = {r[0]: r[9] for r in rows}
     _fill_temp(conn, "reminder_plans", ids if detail is None else set(detail) & ids)
     plans = {r[0] for r in conn.execute(_PLANS_SQL)}
@@ -646,8 +651,6 @@ def load_facts(
         due,
         paid,
         has_obligation,
-        has_debtor,
-        has_contact,
     ) in rows:
         out[cid] = CaseFacts(
             cid,
@@ -669,7 +672,7 @@ def load_facts(
             tuple(contacts[cid]) if cid in contacts else (),
             bool(has_obligation),
             tuple(payments[cid]) if cid in payments else (),
-            missing_contact(bool(has_debtor), bool(has_contact)),
+            reach.get(cid, ""),
         )
     return out
 
