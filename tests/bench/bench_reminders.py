@@ -363,6 +363,9 @@ def bench_dashboard(path: Path, day: date) -> None:
         page.close()
         page.deleteLater()
         app.processEvents()
+        # outside a running event loop deleteLater is carried out only when asked: else every page opened
+        # here would stay in memory, counted in the process's peak
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         ws.close()
 
     warm: list[float] = []
