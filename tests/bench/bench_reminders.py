@@ -223,15 +223,22 @@ def bench_cli(path: Path, day: date) -> None:
         service.set_rules([change(r) if r.id == rule_id else r for r in service.rules()])
         ws.close()
 
-    print("  after a rules change (only the changed rule's cases computed again; target ≤ 2 s):")
-    for rule_id, what, change, undo in RULE_CHANGES:
-        changed: list[Run] = []
+    def back_and_forth(do: Callable[[], None], undo: Callable[[], None]) -> tuple[list[Run], list[Run]]:
+        done: list[Run] = []
         undone: list[Run] = []
         for _ in range(ROUNDS):
-            set_rule(rule_id, change)
-            changed.append(run_cli(path, day))
-            set_rule(rule_id, undo)
+            do()
+            done.append(run_cli(path, day))
+            undo()
             undone.append(run_cli(path, day))
+        return done, undone
+
+    print("  after a rules change (only the changed rule's cases computed again; target ≤ 2 s):")
+    for rule_id, what, change, undo in RULE_CHANGES:
+        changed, undone = back_and_forth(
+            lambda: set_rule(rule_id, change),  # noqa: B023 (called within the iteration)
+            lambda: set_rule(rule_id, undo),  # noqa: B023
+        )
         print(f"    {rule_id} {what}: {median(changed)}; {changed[0].lines:,} reminders")
         print(f"      and back: {median(undone)}")
     print("  after a holiday change (only the cases near the changed days computed again; target ≤ 2 s):")
@@ -239,13 +246,10 @@ def bench_cli(path: Path, day: date) -> None:
     import_holidays(path, notice[1])
     print(f"    {notice[0]}: {run_cli(path, day)}")
     for (what, text), (back, undo_text) in ((closed, opened), (correction, corrected)):
-        imported: list[Run] = []
-        restored: list[Run] = []
-        for _ in range(ROUNDS):
-            import_holidays(path, text)
-            imported.append(run_cli(path, day))
-            import_holidays(path, undo_text)
-            restored.append(run_cli(path, day))
+        imported, restored = back_and_forth(
+            lambda: import_holidays(path, text),  # noqa: B023
+            lambda: import_holidays(path, undo_text),  # noqa: B023
+        )
         print(f"    {what}: {median(imported)}")
         print(f"      {back}: {median(restored)}")
 

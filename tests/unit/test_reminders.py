@@ -765,6 +765,19 @@ def test_a_rules_change_recomputes_only_the_cases_of_the_changed_rules(
         ws.close()
 
 
+def _rebuilds(service: Reminders, monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    """The days for which ``service`` builds its board from every case, from now on."""
+    rebuilds: list[date] = []
+    real_chunks = service._chunks
+
+    def counting(rules_: list[Rule], table_: HolidayTable, day: date) -> object:
+        rebuilds.append(day)
+        return real_chunks(rules_, table_, day)
+
+    monkeypatch.setattr(service, "_chunks", counting)
+    return rebuilds
+
+
 def _holiday_change(table: HolidayTable, day: date, rng: random.Random) -> str:
     """A holiday file a court could import near ``day`` (one year, replacing that year's days): a weekday
     made a rest day, a weekend day a working day, an entry dropped or renamed, or the next year's notice
@@ -812,14 +825,7 @@ def test_a_holiday_change_recomputes_only_the_cases_near_the_changed_days(
     ws = Workspace.open(path, actor="测试员")
     service = Reminders(ws)
     rng = random.Random(seed)
-    rebuilds: list[date] = []
-    real_chunks = service._chunks
-
-    def counting(rules_: list[Rule], table_: HolidayTable, day: date) -> object:
-        rebuilds.append(day)
-        return real_chunks(rules_, table_, day)
-
-    monkeypatch.setattr(service, "_chunks", counting)
+    rebuilds = _rebuilds(service, monkeypatch)
     try:
         day = D("2026-12-21")
         ws.today = lambda: day
@@ -952,14 +958,7 @@ def test_a_board_kept_without_its_holiday_table_is_built_whole_after_a_holiday_c
     service.board()
     workspace.db.execute("UPDATE reminder_board_meta SET holidays = NULL")
     workspace.db.conn.commit()
-    rebuilds: list[date] = []
-    real_chunks = service._chunks
-
-    def counting(rules_: list[Rule], table_: HolidayTable, day: date) -> object:
-        rebuilds.append(day)
-        return real_chunks(rules_, table_, day)
-
-    monkeypatch.setattr(service, "_chunks", counting)
+    rebuilds = _rebuilds(service, monkeypatch)
     table = service.holiday_table()
     year = [e for e in table.entries if e.day.year == TODAY.year]
     service.import_holidays(
