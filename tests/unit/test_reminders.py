@@ -38,6 +38,7 @@ from desktop.core.reminders import (
 from desktop.services.reminders import Reminders, board_json, changed_rules, default_rules, fingerprint
 from desktop.services.workspace import CaseInvalid, Workspace
 from desktop.store import reminders as store
+from desktop.store.database import transaction
 from tests.conftest import TODAY, make_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -956,8 +957,8 @@ def test_a_board_kept_without_its_holiday_table_is_built_whole_after_a_holiday_c
     service = Reminders(workspace)
     case_id = _overdue_case(workspace)
     service.board()
-    workspace.db.execute("UPDATE reminder_board_meta SET holidays = NULL")
-    workspace.db.conn.commit()
+    with transaction(workspace.db) as conn:  # as a board kept by an earlier version
+        conn.execute("UPDATE reminder_board_meta SET holidays = NULL")
     rebuilds = _rebuilds(service, monkeypatch)
     table = service.holiday_table()
     year = [e for e in table.entries if e.day.year == TODAY.year]
