@@ -41,8 +41,11 @@ __all__ = [
     "add_days",
     "add_months",
     "add_years",
+    "changed_days",
     "effective_date",
+    "longest_rest",
     "merge",
+    "merged_runs",
     "parse_holiday_json",
     "performance_deadline",
     "to_json",
@@ -183,9 +186,13 @@ def changed_days(before: HolidayTable, after: HolidayTable) -> list[tuple[date, 
     runs = [(d, d) for d in days]
     for year in before.years ^ after.years:
         runs.append((date(year - 1, *_YEAR_END_FROM), date(year, 12, 31)))
-    runs.sort()
+    return merged_runs(runs)
+
+
+def merged_runs(runs: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Runs of days (first, last), sorted, those that overlap or meet joined into one."""
     merged: list[tuple[date, date]] = []
-    for first, last in runs:
+    for first, last in sorted(runs):
         if merged and first <= merged[-1][1] + _ONE_DAY:
             merged[-1] = (merged[-1][0], max(merged[-1][1], last))
         else:

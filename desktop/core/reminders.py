@@ -39,6 +39,7 @@ from desktop.core.calendar import (
     add_years,
     changed_days,
     longest_rest,
+    merged_runs,
 )
 from desktop.core.casenumber import parse_case_number
 from desktop.core.eligibility import ADD_CONTACT, CONTACT_FORMS, Windows, contact_facts, missing_contact
@@ -992,14 +993,7 @@ class HolidayChange(NamedTuple):
         """The runs widened by ``reach`` + 1 days on each side (merged where they meet): a reminder whose
         event … due dates (window included) meet none of them read no changed day (:func:`table_looks`)."""
         wide = timedelta(days=self.reach + 1)
-        runs: list[tuple[date, date]] = []
-        for first, last in self.days:
-            low, high = first - wide, last + wide
-            if runs and low <= runs[-1][1]:
-                runs[-1] = (runs[-1][0], high)
-            else:
-                runs.append((low, high))
-        return runs
+        return merged_runs((first - wide, last + wide) for first, last in self.days)
 
     def meets(self, looks: tuple[date, date] | None) -> bool:
         """Whether the days ``looks`` (first, last) take in a changed day."""

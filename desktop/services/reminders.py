@@ -406,10 +406,7 @@ class Reminders:
             if rule_id not in by_id or change.meets(table_looks(by_id[rule_id], event, due, before)):
                 plan.setdefault(case_id, set()).add(rule_id)
         ends = [(t, change.period_ends(t)) for t in (before, after)]
-        for rule in rules:
-            if rule.period is not None:
-                near = store.period_cases_near(self.db, [rule], today, ends)
-                _merge(plan, {c: {rule.id} for c in near})
+        _merge(plan, store.period_cases_near(self.db, rules, today, ends))
         return plan
 
     def prepare_ahead(self, today: date | None = None) -> date | None:

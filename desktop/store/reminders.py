@@ -481,11 +481,12 @@ def period_cases_near(
     rules: Sequence[Rule],
     today: date,
     ends: Iterable[tuple[HolidayTable, Sequence[tuple[date, date]]]],
-) -> set[int]:
+) -> dict[int, set[str]]:
     """The cases a rule with a period may remind about today with its period, computed with a table,
-    ending within one of that table's runs of days (``ends``: table, runs): after a holiday change, the
-    cases it may now remind about (:meth:`desktop.core.reminders.HolidayChange.period_ends`)."""
-    ids: set[int] = set()
+    ending within one of that table's runs of days (``ends``: table, runs), each with those rules: after
+    a holiday change, the cases they may now remind about
+    (:meth:`desktop.core.reminders.HolidayChange.period_ends`)."""
+    plan: dict[int, set[str]] = {}
     for table, runs in ends:
         for rule in rules:
             if not rule.enabled or rule.period is None:
@@ -494,8 +495,9 @@ def period_cases_near(
             for first, last in runs:
                 first, last = first if low is None else max(low, first), min(high, last)
                 if first <= last:
-                    ids |= _select(db, rule, first, last, None, table)
-    return ids
+                    for case_id in _select(db, rule, first, last, None, table):
+                        plan.setdefault(case_id, set()).add(rule.id)
+    return plan
 
 
 def explain_candidates(db: Database, rules: Sequence[Rule], today: date, table: HolidayTable) -> list[str]:
@@ -605,8 +607,11 @@ def load_facts(
     ids = set(ids)
     _fill_temp(conn, "reminder_cases", ids)
     rows = conn.execute(_FACTS_SQL).fetchall()
-    _fill_temp(conn, "reminder_reach", ids if contact is None else set(contact) & ids)
-    reach = {r[0]: missing_contact(bool(r[1]), bool(r[2])) for r in conn.execute(_CONTACT_SQL)}
+    reachable = ids if contact is None else set(contact) & ids
+    reach: dict[int, str] = {}
+    if reachable:  # (a server answers each statement over the network)
+        _fill_temp(conn, "reminder_reach", reachable)
+        reach = {r[0]: missing_contact(bool(r[1]), bool(r[2])) for r in conn.execute(_CONTACT_SQL)}
     deadlines = {r[0]: r[9] for r in rows}
     _fill_temp(conn, "reminder_plans", ids if detail is None else set(detail) & ids)
     plans = {r[0] for r in conn.execute(_PLANS_SQL)}
